@@ -1,0 +1,45 @@
+/*
+ * config: read and check the INI file (inih) into a struct config.  Errors
+ * name FILE:LINE.  Relative paths are made relative to the config file's
+ * directory.  config never touches the network or the database.
+ */
+#ifndef FEEDD_CONFIG_H
+#define FEEDD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config_feed {
+	char	*name;		/* section name after "feed " */
+	char	*url;		/* as configured; relative file: made absolute */
+	int64_t	 interval;	/* seconds; the default when not set */
+	char	*title;		/* overrides the feed's own title, or NULL */
+	char	**tags;
+	size_t	 ntags;
+	int	 line;		/* line of the [feed NAME] header */
+};
+
+struct config {
+	char			*path;		/* the file read */
+	char			*database;	/* absolute path */
+	int64_t			 default_interval;	/* seconds */
+	int			 max_parallel;
+	char			*user_agent;
+	char			*output_dir;	/* absolute path */
+	char			*output_title;
+	int			 max_entries;
+	char			*listen;	/* host:port, or NULL: no HTTP */
+	struct config_feed	*feeds;
+	size_t			 nfeeds;
+};
+
+/*
+ * Read and check path.  On error returns NULL and sets *cause to an
+ * allocated "FILE:LINE: message" (or "FILE: message") the caller frees.
+ */
+struct config		*config_load(const char *path, char **cause);
+void			 config_free(struct config *);
+const struct config_feed *config_find_feed(const struct config *,
+			    const char *name);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * fetch: HTTP(S) transfers on libcurl's multi_socket API, driven by the
+ * libevent loop.  The only module that knows both libraries.  Each body
+ * chunk goes straight into a parse context created once the status is
+ * known, so a 304 or an error page is never parsed and no body is held
+ * whole.  fetch reports one result per transfer through a callback.
+ */
+#ifndef FEEDD_FETCH_H
+#define FEEDD_FETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "feedd/model.h"
+
+struct event_base;
+struct fetcher;
+
+enum fetch_status {
+	FETCH_OK,		/* 2xx with a parsed document */
+	FETCH_NOT_MODIFIED,	/* 304 */
+	FETCH_GONE,		/* 410 */
+	FETCH_TRANSIENT,	/* network error, 5xx, 429, 404: try later */
+	FETCH_PERMANENT		/* other 4xx, bad URL, body too large */
+};
+
+struct fetch_options {
+	const char	*user_agent;
+	long		 connect_timeout;	/* seconds */
+	long		 timeout;		/* seconds, whole transfer */
+	long		 max_redirects;
+	size_t		 max_bytes;		/* decoded body cap */
+	size_t		 max_entries;		/* per feed */
+	int		 max_parallel;		/* in flight, for curl's pool */
+};
+
+struct fetch_request {
+	const char	*name;		/* feed name, for logs */
+	const char	*url;
+	bool		 is_file_allowed; /* the config named a file: URL */
+};
+
+struct fetch_result {
+	const char		*name;
+	const char		*url;
+	enum fetch_status	 status;
+	long			 http_code;	/* 0 for file: or no response */
+	char			*error;		/* why, when not OK */
+	struct feed_doc		*doc;		/* OK only; a callback may take it */
+	size_t			 nbytes;	/* decoded body bytes */
+	double			 seconds;
+};
+
+typedef void (*fetch_done_cb)(struct fetch_result *, void *arg);
+
+struct fetcher	*fetch_new(struct event_base *, const struct fetch_options *,
+		     char **cause);
+/* Cancels transfers in flight without calling their callbacks. */
+void		 fetch_free(struct fetcher *);
+/*
+ * Start a transfer; cb runs once from the event loop when it ends, even
+ * when it could not start.  Strings in req are copied.
+ */
+int		 fetch_start(struct fetcher *, const struct fetch_request *,
+		     fetch_done_cb cb, void *arg);
+size_t		 fetch_running(const struct fetcher *);
+const char	*fetch_status_name(enum fetch_status);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * model: the plain data that flows parse -> store -> emit.  parse fills a
+ * struct feed_doc; store copies what it keeps into SQLite; emit reads
+ * entries back as struct feed_entry.  Every string is UTF-8 and owned by
+ * the struct holding it; NULL means absent (never "").
+ */
+#ifndef FEEDD_MODEL_H
+#define FEEDD_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Detected formats, in feedparser's vocabulary (see feed_format_name). */
+enum feed_format {
+	FEED_FORMAT_NONE = 0,	/* not a feed */
+	FEED_FORMAT_RSS090,
+	FEED_FORMAT_RSS091N,
+	FEED_FORMAT_RSS091U,
+	FEED_FORMAT_RSS092,
+	FEED_FORMAT_RSS093,
+	FEED_FORMAT_RSS094,
+	FEED_FORMAT_RSS20,
+	FEED_FORMAT_RSS10,
+	FEED_FORMAT_RSS,	/* RSS of unknown version */
+	FEED_FORMAT_ATOM01,
+	FEED_FORMAT_ATOM02,
+	FEED_FORMAT_ATOM03,
+	FEED_FORMAT_ATOM10,
+	FEED_FORMAT_ATOM	/* Atom of unknown version */
+};
+
+/* A text construct: title, subtitle, summary, rights, content. */
+struct feed_text {
+	char	*value;		/* NULL: absent; HTML is already sanitized */
+	char	*type;		/* MIME type: text/plain, text/html, ... */
+	char	*lang;		/* in-scope xml:lang, or NULL */
+	char	*base;		/* in-scope base URI, or NULL */
+	char	*src;		/* Atom content src, or NULL */
+};
+
+struct feed_date {
+	char	*raw;		/* the text as it appeared; NULL: absent */
+	time_t	 utc;		/* valid only when is_valid */
+	bool	 is_valid;
+};
+
+struct feed_person {
+	char	*name;
+	char	*email;
+	char	*uri;
+	char	*raw;		/* free-text form (RSS author, dc:creator) */
+};
+
+struct feed_link {
+	char	*href;
+	char	*rel;
+	char	*type;
+	char	*title;
+	char	*hreflang;
+	char	*length;
+};
+
+struct feed_category {
+	char	*term;
+	char	*scheme;
+	char	*label;
+};
+
+struct feed_entry {
+	char			*id;		/* guid / atom:id / rdf:about */
+	bool			 has_guid;	/* RSS guid seen */
+	bool			 guid_is_link;
+	struct feed_text	 title;
+	struct feed_text	 summary;
+	struct feed_text	*content;
+	size_t			 ncontent;
+	char			*link;		/* main alternate link */
+	struct feed_link	*links;
+	size_t			 nlinks;
+	struct feed_date	 published;
+	struct feed_date	 updated;
+	struct feed_person	*authors;
+	size_t			 nauthors;
+	struct feed_category	*categories;
+	size_t			 ncategories;
+	char			*comments;
+};
+
+struct feed_doc {
+	enum feed_format	 format;
+	char			*encoding;	/* charset really used */
+	bool			 is_bozo;
+	char			*bozo_kind;	/* "not-well-formed", ... */
+	char			*bozo_message;
+	int			 bozo_line;
+	int			 bozo_column;
+
+	struct feed_text	 title;
+	struct feed_text	 subtitle;
+	struct feed_text	 rights;
+	char			*id;
+	char			*link;
+	struct feed_link	*links;
+	size_t			 nlinks;
+	struct feed_date	 updated;
+	struct feed_date	 published;
+	struct feed_person	*authors;
+	size_t			 nauthors;
+	char			*language;
+	char			*generator;
+	char			*icon;
+	char			*logo;
+	char			*ttl;
+
+	struct feed_entry	*entries;
+	size_t			 nentries;
+};
+
+const char	*feed_format_name(enum feed_format);
+
+struct feed_doc	*feed_doc_new(void);
+void		 feed_doc_free(struct feed_doc *);
+void		 feed_text_clear(struct feed_text *);
+void		 feed_date_clear(struct feed_date *);
+void		 feed_person_clear(struct feed_person *);
+void		 feed_link_clear(struct feed_link *);
+void		 feed_category_clear(struct feed_category *);
+void		 feed_entry_clear(struct feed_entry *);
+
+/* Append a zeroed element to an array and return it. */
+struct feed_entry	*feed_doc_add_entry(struct feed_doc *);
+struct feed_link	*feed_links_add(struct feed_link **, size_t *);
+struct feed_person	*feed_persons_add(struct feed_person **, size_t *);
+struct feed_category	*feed_categories_add(struct feed_category **,
+			    size_t *);
+struct feed_text	*feed_texts_add(struct feed_text **, size_t *);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * schedule: who is due when.  Owns a poll from "due" to "next due":
+ * starts the transfer through fetch, hands the document to store in one
+ * transaction, records the poll state, and tells its owner that entries
+ * changed.  At most max_parallel transfers run at once.
+ */
+#ifndef FEEDD_SCHEDULE_H
+#define FEEDD_SCHEDULE_H
+
+#include <stddef.h>
+
+struct config;
+struct event_base;
+struct fetcher;
+struct store;
+struct schedule;
+
+/* Called after a poll stored new or updated entries. */
+typedef void (*schedule_changed_cb)(void *arg);
+/* Called once every feed has been polled (schedule_poll_all only). */
+typedef void (*schedule_idle_cb)(void *arg);
+
+struct schedule	*schedule_new(struct event_base *, struct fetcher *,
+		     struct store *, const struct config *,
+		     schedule_changed_cb, void *arg);
+void		 schedule_free(struct schedule *);
+/* Daemon mode: poll each feed when due, forever. */
+int		 schedule_start(struct schedule *);
+/* Poll every feed once now; cb when the last poll has ended. */
+int		 schedule_poll_all(struct schedule *, schedule_idle_cb cb,
+		     void *arg);
+/* Feeds whose last poll failed, since schedule_new. */
+size_t		 schedule_failures(const struct schedule *);
+
+#endif

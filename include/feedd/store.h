@@ -1,0 +1,83 @@
+/*
+ * store: everything feedd keeps, in one SQLite file (WAL): feeds, their
+ * poll state, and entries keyed per feed.  schedule writes one
+ * transaction per polled feed; emit reads the newest entries back.  No
+ * SQLite type shows here, so another backend can fit behind it.
+ */
+#ifndef FEEDD_STORE_H
+#define FEEDD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "feedd/model.h"
+
+struct store;
+
+/* What one committed poll changed. */
+struct store_counts {
+	size_t	nnew;
+	size_t	nupdated;
+	size_t	nunchanged;
+};
+
+/* Poll state kept per feed between polls and across restarts. */
+struct store_feed_state {
+	time_t	 last_attempt;	/* 0: never polled */
+	time_t	 next_poll;	/* 0: due now */
+};
+
+/* A stored entry with where it came from, for emit. */
+struct store_item {
+	char			*feed_name;
+	char			*feed_title;	/* config title, else the feed's */
+	char			*feed_url;
+	char			*feed_id;	/* the source feed's id, or NULL */
+	char			*feed_link;
+	time_t			 feed_updated;	/* 0: unknown */
+	char			*key;		/* dedup key within its feed */
+	time_t			 first_seen;
+	time_t			 sort_time;	/* updated/published/first seen */
+	struct feed_entry	 e;
+};
+
+struct store	*store_open(const char *path, char **cause);
+void		 store_close(struct store *);
+
+/*
+ * Store one successful poll of feed name in one transaction: the feed's
+ * metadata and every entry of doc, new or changed.  title_override is
+ * the configured title or NULL.  Returns -1 with *cause on error, having
+ * rolled back.
+ */
+int		 store_commit_poll(struct store *, const char *name,
+		     const char *url, const char *title_override,
+		     const struct feed_doc *doc, time_t now,
+		     struct store_counts *counts, char **cause);
+/* Record an attempt (success or failure) and when to poll next. */
+int		 store_set_poll_state(struct store *, const char *name,
+		     const char *url, const struct store_feed_state *,
+		     char **cause);
+/* Returns 0 with *state filled (zeroes for an unknown feed), or -1. */
+int		 store_get_poll_state(struct store *, const char *name,
+		     struct store_feed_state *state, char **cause);
+
+/*
+ * The newest max entries across all feeds in names (NULL: all), newest
+ * first.  *items is allocated; free with store_items_free.
+ */
+int		 store_newest(struct store *, size_t max,
+		     struct store_item **items, size_t *nitems, char **cause);
+void		 store_items_free(struct store_item *, size_t);
+/* Number of stored entries (all feeds), or -1. */
+long		 store_count_entries(struct store *);
+
+/*
+ * The dedup key of e within its feed: "id:" + id, else "link:" + link,
+ * else "hash:" + SHA-256 of title, published date and content.  Caller
+ * frees.
+ */
+char		*store_entry_key(const struct feed_entry *e);
+
+#endif

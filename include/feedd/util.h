@@ -1,0 +1,61 @@
+/*
+ * util: never-failing allocators, the one growable buffer, durations and
+ * time formatting.  Every module may use it; it uses nothing of ours.
+ */
+#ifndef FEEDD_UTIL_H
+#define FEEDD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define FEEDD_VERSION "0.1.0"
+#define FEEDD_URL "https://github.com/feedd/feedd"
+
+/* A growable byte string, always NUL-terminated once it holds anything. */
+struct buf {
+	char	*data;
+	size_t	 len;	/* bytes used, excluding the NUL */
+	size_t	 size;	/* bytes allocated */
+};
+
+/* These abort on exhaustion or overflow, so callers never check NULL. */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 xvasprintf(char **, const char *, va_list)
+	    __attribute__((format(printf, 2, 0)));
+
+void	 buf_init(struct buf *);
+void	 buf_clear(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, char);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Returns the buffer's string, which the caller then owns; buf is reset. */
+char	*buf_steal(struct buf *);
+
+/*
+ * Parse a duration such as 45s, 30m, 1h, 2d or a bare number of seconds
+ * into *secs.  Returns -1 for anything else, including zero and overflow.
+ */
+int	 util_parse_duration(const char *, int64_t *secs);
+
+/* Format t as RFC 3339 UTC ("2024-05-01T12:00:00Z") into a 21-byte buffer. */
+void	 util_rfc3339(time_t t, char out[21]);
+
+/* Trim ASCII white space from both ends, in place; returns s. */
+char	*util_trim(char *s);
+
+/* Lower-case hex SHA-256 of data (65 bytes with the NUL). */
+void	 util_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

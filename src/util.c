@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Allocators that never return NULL, the growable buffer every module
+ * accumulates strings in, durations and time formatting.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "feedd/log.h"
+#include "feedd/util.h"
+
+/* Allocate size bytes or die. */
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if (size == 0)
+		size = 1;
+	if ((p = malloc(size)) == NULL)
+		fatalx("xmalloc: out of memory allocating %zu bytes", size);
+	return (p);
+}
+
+/* Allocate a zeroed array or die, also on a size that overflows. */
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL)
+		fatalx("xcalloc: out of memory allocating %zu * %zu", n, size);
+	return (p);
+}
+
+/* Resize an array or die, also on a size that overflows. */
+void *
+xreallocarray(void *ptr, size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if (SIZE_MAX / n < size)
+		fatalx("xreallocarray: %zu * %zu overflows", n, size);
+	if ((p = realloc(ptr, n * size)) == NULL)
+		fatalx("xreallocarray: out of memory allocating %zu * %zu",
+		    n, size);
+	return (p);
+}
+
+/* Copy a string or die. */
+char *
+xstrdup(const char *s)
+{
+	char	*p;
+
+	if ((p = strdup(s)) == NULL)
+		fatalx("xstrdup: out of memory");
+	return (p);
+}
+
+/* Copy at most len bytes of a string or die. */
+char *
+xstrndup(const char *s, size_t len)
+{
+	char	*p;
+
+	if ((p = strndup(s, len)) == NULL)
+		fatalx("xstrndup: out of memory");
+	return (p);
+}
+
+/* Format into a new string or die. */
+int
+xvasprintf(char **ret, const char *fmt, va_list ap)
+{
+	int	 n;
+
+	if ((n = vasprintf(ret, fmt, ap)) < 0)
+		fatalx("xvasprintf: out of memory");
+	return (n);
+}
+
+/* Format into a new string or die. */
+int
+xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(ret, fmt, ap);
+	va_end(ap);
+	return (n);
+}
+
+/* Start an empty buffer. */
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = b->size = 0;
+}
+
+/* Release a buffer's memory. */
+void
+buf_clear(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+/* Empty a buffer but keep its memory for reuse. */
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+/* Make room for need more bytes plus the NUL, doubling. */
+static void
+buf_grow(struct buf *b, size_t need)
+{
+	size_t	 size;
+
+	if (need > SIZE_MAX - b->len - 1)
+		fatalx("buf_grow: size overflows");
+	if (b->len + need + 1 <= b->size)
+		return;
+	size = b->size == 0 ? 64 : b->size;
+	while (size < b->len + need + 1) {
+		if (size > SIZE_MAX / 2) {
+			size = b->len + need + 1;
+			break;
+		}
+		size *= 2;
+	}
+	b->data = xreallocarray(b->data, 1, size);
+	b->size = size;
+}
+
+/* Append len bytes. */
+void
+buf_add(struct buf *b, const void *data, size_t len)
+{
+	buf_grow(b, len);
+	if (len > 0)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+/* Append one byte. */
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+/* Append a string. */
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Append formatted text. */
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	buf_add(b, s, (size_t)n);
+	free(s);
+}
+
+/* Hand the string to the caller and leave the buffer empty. */
+char *
+buf_steal(struct buf *b)
+{
+	char	*s;
+
+	s = b->data != NULL ? b->data : xstrdup("");
+	buf_init(b);
+	return (s);
+}
+
+/* Parse "45s", "30m", "1h", "2d" or plain seconds. */
+int
+util_parse_duration(const char *s, int64_t *secs)
+{
+	static const struct {
+		char	 suffix;
+		int64_t	 mult;
+	} units[] = {	/* sorted by nothing: four entries */
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }
+	};
+	const char	*p = s;
+	int64_t		 n = 0, mult = 1;
+	size_t		 i;
+
+	if (s == NULL || !isdigit((unsigned char)*p))
+		return (-1);
+	while (isdigit((unsigned char)*p)) {
+		if (n > (INT64_MAX - 9) / 10)
+			return (-1);
+		n = n * 10 + (*p++ - '0');
+	}
+	if (*p != '\0') {
+		for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+			if (units[i].suffix == *p)
+				break;
+		}
+		if (i == sizeof units / sizeof units[0] || p[1] != '\0')
+			return (-1);
+		mult = units[i].mult;
+	}
+	if (n == 0 || n > INT64_MAX / mult)
+		return (-1);
+	*secs = n * mult;
+	return (0);
+}
+
+/* Format t as RFC 3339 in UTC. */
+void
+util_rfc3339(time_t t, char out[21])
+{
+	struct tm	 tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(out, "1970-01-01T00:00:00Z");
+}
+
+/* Trim ASCII white space at both ends in place. */
+char *
+util_trim(char *s)
+{
+	char	*end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return (s);
+}
+
+/* Hex SHA-256 of data. */
+void
+util_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+
+	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		fatalx("EVP_Digest failed");
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[64] = '\0';
+}
