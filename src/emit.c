@@ -1,1 +1,581 @@
-/* placeholder, being written */
+/* SPDX-License-Identifier: ISC */
+/*
+ * The combined feed: the newest entries of every feed, read back from
+ * the store and written as Atom 1.0 with libxml2's xmlTextWriter.  Each
+ * entry keeps its source id and carries an atom:source naming its feed.
+ * Files are replaced atomically (temporary file, fsync, rename), and a
+ * rebuild that produces the same bytes writes nothing, so readers'
+ * conditional GETs keep getting 304.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <libxml/xmlwriter.h>
+
+#include "feedd/config.h"
+#include "feedd/emit.h"
+#include "feedd/log.h"
+#include "feedd/store.h"
+#include "feedd/util.h"
+
+#define ATOM_NS "http://www.w3.org/2005/Atom"
+/* Rebuilds wait this long so a burst of polls costs one rebuild. */
+#define EMIT_DEBOUNCE_MS 500
+
+struct emit {
+	struct event_base	*base;
+	struct store		*st;
+	const struct config	*cfg;
+	struct event		*timer;
+	emit_published_cb	 cb;
+	void			*arg;
+	char			 last[65];	/* SHA-256 of the last build */
+};
+
+static void	emit_timer_cb(evutil_socket_t, short, void *);
+static int	emit_write_file(const char *, const char *, const char *,
+		    size_t, char **);
+
+/* Create the emitter; nothing is built until asked. */
+struct emit *
+emit_new(struct event_base *base, struct store *st, const struct config *cfg,
+    emit_published_cb cb, void *arg)
+{
+	struct emit	*em;
+
+	em = xcalloc(1, sizeof *em);
+	em->base = base;
+	em->st = st;
+	em->cfg = cfg;
+	em->cb = cb;
+	em->arg = arg;
+	if (base != NULL)
+		em->timer = evtimer_new(base, emit_timer_cb, em);
+	return (em);
+}
+
+/* Free the emitter; NULL is fine. */
+void
+emit_free(struct emit *em)
+{
+	if (em == NULL)
+		return;
+	if (em->timer != NULL)
+		event_free(em->timer);
+	free(em);
+}
+
+/* Arm one rebuild unless one is already pending. */
+void
+emit_mark_dirty(struct emit *em)
+{
+	struct timeval	 tv = { 0, EMIT_DEBOUNCE_MS * 1000 };
+
+	if (em->timer != NULL && !evtimer_pending(em->timer, NULL))
+		evtimer_add(em->timer, &tv);
+}
+
+/* The debounce delay ran out: rebuild. */
+static void
+emit_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct emit	*em = arg;
+	char		*cause = NULL;
+
+	(void)fd;
+	(void)what;
+	if (emit_now(em, &cause) != 0) {
+		log_err("emit: %s", cause);
+		free(cause);
+	}
+}
+
+/* Build, write and publish the combined feed. */
+int
+emit_now(struct emit *em, char **cause)
+{
+	struct emit_doc	 doc;
+	char		*data, hex[65];
+	size_t		 len;
+	int		 ret = -1;
+
+	if ((data = emit_atom(em->st, em->cfg, &len, cause)) == NULL)
+		return (-1);
+	util_sha256_hex(data, len, hex);
+	if (strcmp(hex, em->last) != 0) {
+		if (emit_write_file(em->cfg->output_dir, "feed.atom", data, len,
+		    cause) != 0)
+			goto out;
+		memcpy(em->last, hex, sizeof em->last);
+		log_info("emit: wrote %s/feed.atom (%zu bytes)",
+		    em->cfg->output_dir, len);
+	}
+	if (em->cb != NULL) {
+		doc.path = "/feed.atom";
+		doc.content_type = "application/atom+xml";
+		doc.data = data;
+		doc.len = len;
+		em->cb(&doc, em->arg);
+	}
+	ret = 0;
+out:
+	free(data);
+	return (ret);
+}
+
+/* Create dir and its parents as needed. */
+static int
+emit_mkdirs(const char *dir, char **cause)
+{
+	char	*p, *copy, c;
+	int	 ret = 0;
+
+	copy = xstrdup(dir);
+	for (p = copy + 1; ret == 0; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
+			xasprintf(cause, "%s: cannot create: %s", copy,
+			    strerror(errno));
+			ret = -1;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(copy);
+	return (ret);
+}
+
+/*
+ * Replace dir/name with data atomically: a reader (or the HTTP server
+ * after a crash) sees the old file or the new one, never half of one.
+ */
+static int
+emit_write_file(const char *dir, const char *name, const char *data,
+    size_t len, char **cause)
+{
+	char	*tmp = NULL, *path = NULL;
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 fd = -1, dfd, ret = -1;
+
+	if (emit_mkdirs(dir, cause) != 0)
+		return (-1);
+	xasprintf(&tmp, "%s/.%s.XXXXXX", dir, name);
+	xasprintf(&path, "%s/%s", dir, name);
+	if ((fd = mkstemp(tmp)) == -1) {
+		xasprintf(cause, "%s: cannot create: %s", tmp, strerror(errno));
+		goto out;
+	}
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			xasprintf(cause, "%s: write: %s", tmp, strerror(errno));
+			goto out;
+		}
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+		xasprintf(cause, "%s: fsync: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		xasprintf(cause, "%s: close: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		xasprintf(cause, "%s: rename: %s", path, strerror(errno));
+		goto out;
+	}
+	/* The rename itself survives a crash only once the directory is synced. */
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
+		fsync(dfd);
+		close(dfd);
+	}
+	ret = 0;
+out:
+	if (fd != -1) {
+		close(fd);
+		unlink(tmp);
+	} else if (ret != 0)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	return (ret);
+}
+
+/*
+ * Copy s keeping only what XML 1.0 allows: valid UTF-8 without C0
+ * controls (other than tab, newline, return), U+FFFE or U+FFFF.  One bad
+ * byte in one source must not make the whole combined feed invalid.
+ * Invalid sequences become U+FFFD.
+ */
+static char *
+emit_clean(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	struct buf		 b;
+	uint32_t		 cp;
+	size_t			 n, i;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			if (*p >= 0x20 || *p == '\t' || *p == '\n' ||
+			    *p == '\r')
+				buf_addc(&b, (char)*p);
+			p++;
+			continue;
+		}
+		if ((*p & 0xe0) == 0xc0) {
+			n = 1;
+			cp = *p & 0x1f;
+		} else if ((*p & 0xf0) == 0xe0) {
+			n = 2;
+			cp = *p & 0x0f;
+		} else if ((*p & 0xf8) == 0xf0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else
+			goto bad;
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (p[i] & 0x3f);
+		}
+		/* Overlong forms, surrogates and non-characters. */
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+		    cp == 0xffff)
+			goto bad;
+		buf_add(&b, p, n + 1);
+		p += n + 1;
+		continue;
+bad:
+		buf_adds(&b, "\xef\xbf\xbd");
+		p++;
+	}
+	return (buf_steal(&b));
+}
+
+/* Write an element holding cleaned text, if s is set. */
+static void
+emit_element(xmlTextWriterPtr w, const char *name, const char *s)
+{
+	char	*clean;
+
+	if (s == NULL)
+		return;
+	clean = emit_clean(s);
+	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
+}
+
+/* Write an attribute holding cleaned text, if s is set. */
+static void
+emit_attribute(xmlTextWriterPtr w, const char *name, const char *s)
+{
+	char	*clean;
+
+	if (s == NULL)
+		return;
+	clean = emit_clean(s);
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
+	free(clean);
+}
+
+/* Write an RFC 3339 date element. */
+static void
+emit_date(xmlTextWriterPtr w, const char *name, time_t t)
+{
+	char	 s[21];
+
+	util_rfc3339(t, s);
+	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST s);
+}
+
+/* Write <link rel= href= [type=]/>. */
+static void
+emit_link(xmlTextWriterPtr w, const char *rel, const char *type,
+    const char *href)
+{
+	if (href == NULL)
+		return;
+	xmlTextWriterStartElement(w, BAD_CAST "link");
+	emit_attribute(w, "rel", rel);
+	emit_attribute(w, "type", type);
+	emit_attribute(w, "href", href);
+	xmlTextWriterEndElement(w);
+}
+
+/*
+ * Write a text construct.  HTML and XHTML both go out escaped as
+ * type="html": stored XHTML is markup that HTML readers understand, and
+ * escaping cannot produce an ill-formed document.
+ */
+static void
+emit_text(xmlTextWriterPtr w, const char *name, const struct feed_text *t)
+{
+	const char	*type = "text";
+	char		*clean;
+
+	if (t->value == NULL)
+		return;
+	if (t->type != NULL && (strcmp(t->type, "text/html") == 0 ||
+	    strcmp(t->type, "application/xhtml+xml") == 0 ||
+	    strcmp(t->type, "html") == 0 || strcmp(t->type, "xhtml") == 0))
+		type = "html";
+	clean = emit_clean(t->value);
+	xmlTextWriterStartElement(w, BAD_CAST name);
+	xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST type);
+	xmlTextWriterWriteString(w, BAD_CAST clean);
+	xmlTextWriterEndElement(w);
+	free(clean);
+}
+
+/* True when s is an absolute IRI (a scheme, then ':', no white space). */
+static int
+emit_is_iri(const char *s)
+{
+	const char	*p = s;
+
+	if (s == NULL || !((*p >= 'a' && *p <= 'z') ||
+	    (*p >= 'A' && *p <= 'Z')))
+		return (0);
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (*p != ':' || p[1] == '\0')
+		return (0);
+	return (strpbrk(s, " \t\r\n<>\"") == NULL);
+}
+
+/*
+ * A stable urn:uuid from text, for ids that are not IRIs: RFC 9562
+ * version 8 (custom) over the first 16 bytes of SHA-256.
+ */
+static char *
+emit_uuid(const char *a, const char *b)
+{
+	char	*in, hex[65], *id;
+
+	xasprintf(&in, "%s\n%s", a != NULL ? a : "", b != NULL ? b : "");
+	util_sha256_hex(in, strlen(in), hex);
+	free(in);
+	hex[12] = '8';
+	hex[16] = "89ab"[(hex[16] >= 'a' ? hex[16] - 'a' + 10 :
+	    hex[16] - '0') & 3];
+	xasprintf(&id, "urn:uuid:%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8,
+	    hex + 12, hex + 16, hex + 20);
+	return (id);
+}
+
+/* The id an entry carries out: its own if an IRI, else a minted one. */
+static char *
+emit_entry_id(const struct store_item *it)
+{
+	if (emit_is_iri(it->e.id))
+		return (xstrdup(it->e.id));
+	return (emit_uuid(it->feed_url, it->key));
+}
+
+/*
+ * The entry's updated time: its own, else the time we saw its content
+ * change, else its published time, else when it was first seen.
+ */
+static time_t
+emit_entry_updated(const struct store_item *it)
+{
+	if (it->e.updated.is_valid)
+		return (it->e.updated.utc);
+	if (it->changed > it->first_seen)
+		return (it->changed);
+	if (it->e.published.is_valid)
+		return (it->e.published.utc);
+	return (it->first_seen);
+}
+
+/* Write an atom:source naming the feed the entry came from. */
+static void
+emit_source(xmlTextWriterPtr w, const struct store_item *it)
+{
+	xmlTextWriterStartElement(w, BAD_CAST "source");
+	emit_element(w, "id", emit_is_iri(it->feed_id) ? it->feed_id :
+	    it->feed_url);
+	emit_element(w, "title", it->feed_title != NULL ? it->feed_title :
+	    it->feed_name);
+	if (it->feed_updated != 0)
+		emit_date(w, "updated", it->feed_updated);
+	emit_link(w, "self", NULL, it->feed_url);
+	if (emit_is_iri(it->feed_link))
+		emit_link(w, "alternate", "text/html", it->feed_link);
+	xmlTextWriterEndElement(w);
+}
+
+/* Write one entry. */
+static void
+emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
+{
+	const struct feed_entry	 *e = &it->e;
+	const struct feed_person *a;
+	const struct feed_text	 *content = NULL;
+	struct feed_text	  title = e->title;
+
+	xmlTextWriterStartElement(w, BAD_CAST "entry");
+	emit_element(w, "id", id);
+	if (title.value == NULL) {
+		title.value = (char *)"";
+		title.type = NULL;
+	}
+	emit_text(w, "title", &title);
+	emit_date(w, "updated", emit_entry_updated(it));
+	if (e->published.is_valid)
+		emit_date(w, "published", e->published.utc);
+	if (e->nauthors > 0) {
+		a = &e->authors[0];
+		xmlTextWriterStartElement(w, BAD_CAST "author");
+		emit_element(w, "name", a->name != NULL ? a->name :
+		    a->email != NULL ? a->email : "unknown");
+		if (a->email != NULL && strchr(a->email, '@') != NULL)
+			emit_element(w, "email", a->email);
+		if (emit_is_iri(a->uri))
+			emit_element(w, "uri", a->uri);
+		xmlTextWriterEndElement(w);
+	}
+	if (emit_is_iri(e->link))
+		emit_link(w, "alternate", NULL, e->link);
+	if (e->ncontent > 0 && e->content[0].value != NULL)
+		content = &e->content[0];
+	/* RFC 4287 4.1.1: no content and no alternate link is invalid. */
+	if (content == NULL && !emit_is_iri(e->link) &&
+	    e->summary.value != NULL)
+		content = &e->summary;
+	else
+		emit_text(w, "summary", &e->summary);
+	if (content != NULL)
+		emit_text(w, "content", content);
+	else if (!emit_is_iri(e->link))
+		emit_text(w, "content", &title);
+	emit_source(w, it);
+	xmlTextWriterEndElement(w);
+}
+
+/* The public URL of the combined feed, for its self link and id. */
+static char *
+emit_self_url(const struct config *cfg)
+{
+	char	*url;
+
+	if (cfg->listen != NULL)
+		xasprintf(&url, "http://%s/feed.atom", cfg->listen);
+	else
+		xasprintf(&url, "file://%s/feed.atom", cfg->output_dir);
+	return (url);
+}
+
+/* True when id is among the first n ids. */
+static int
+emit_is_dup(char **ids, size_t n, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(ids[i], id) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/* Build the combined Atom feed of the newest entries. */
+char *
+emit_atom(struct store *st, const struct config *cfg, size_t *len,
+    char **cause)
+{
+	struct store_item	*items = NULL;
+	size_t			 nitems = 0, nids = 0, i;
+	xmlBufferPtr		 xb = NULL;
+	xmlTextWriterPtr	 w = NULL;
+	char			*self = NULL, *feed_id = NULL, *out = NULL;
+	char			**ids = NULL;
+	time_t			 updated = 0, t;
+
+	if (store_newest(st, (size_t)cfg->max_entries, &items, &nitems,
+	    cause) != 0)
+		return (NULL);
+	ids = xcalloc(nitems, sizeof *ids);
+	for (i = 0; i < nitems; i++) {
+		ids[i] = emit_entry_id(&items[i]);
+		if ((t = emit_entry_updated(&items[i])) > updated)
+			updated = t;
+	}
+	self = emit_self_url(cfg);
+	feed_id = emit_uuid("feedd combined feed", self);
+	if ((xb = xmlBufferCreate()) == NULL ||
+	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
+		xasprintf(cause, "emit: cannot create XML writer");
+		goto out;
+	}
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
+	emit_element(w, "id", feed_id);
+	emit_element(w, "title", cfg->output_title);
+	emit_date(w, "updated", updated);
+	emit_link(w, "self", "application/atom+xml", self);
+	xmlTextWriterStartElement(w, BAD_CAST "author");
+	emit_element(w, "name", cfg->output_title);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "generator");
+	emit_attribute(w, "uri", FEEDD_URL);
+	emit_attribute(w, "version", FEEDD_VERSION);
+	xmlTextWriterWriteString(w, BAD_CAST "feedd");
+	xmlTextWriterEndElement(w);
+	for (i = 0; i < nitems; i++) {
+		/* The same entry through two feeds appears once. */
+		if (emit_is_dup(ids, nids, ids[i])) {
+			free(ids[i]);
+			ids[i] = NULL;
+			continue;
+		}
+		ids[nids++] = ids[i];
+		if (nids - 1 != i)
+			ids[i] = NULL;
+		emit_entry(w, &items[i], ids[nids - 1]);
+	}
+	if (xmlTextWriterEndDocument(w) < 0) {
+		xasprintf(cause, "emit: cannot finish the Atom document");
+		goto out;
+	}
+	xmlFreeTextWriter(w);
+	w = NULL;
+	*len = (size_t)xmlBufferLength(xb);
+	out = xstrndup((const char *)xmlBufferContent(xb), *len);
+out:
+	if (w != NULL)
+		xmlFreeTextWriter(w);
+	if (xb != NULL)
+		xmlBufferFree(xb);
+	for (i = 0; i < nitems; i++)
+		free(ids[i]);
+	free(ids);
+	free(self);
+	free(feed_id);
+	store_items_free(items, nitems);
+	return (out);
+}

@@ -1,1 +1,525 @@
-/* placeholder, being written */
+/* SPDX-License-Identifier: ISC */
+/*
+ * Transfers on libcurl's multi_socket API driven by libevent, after
+ * curl's hiperfifo.c: curl tells us which sockets and which timeout to
+ * watch (fetch_sock_cb, fetch_multi_timer_cb), libevent tells curl when
+ * they are ready (fetch_event_cb, fetch_timer_cb).  Each body chunk goes
+ * straight into a parse context created on the first byte of a 2xx body,
+ * so error pages and 304s are never parsed and no body is held whole.
+ * Debian 12's libcurl 7.88 has unsafe defaults for a daemon (unlimited
+ * redirects, any protocol), so every limit is set here explicitly.
+ */
+#include <sys/queue.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "feedd/fetch.h"
+#include "feedd/parse.h"
+#include "feedd/util.h"
+
+/* The types we can read, best first (STANDARDS.md: Accept names them). */
+#define FETCH_ACCEPT "Accept: application/atom+xml, application/rss+xml, " \
+	"application/rdf+xml;q=0.9, application/feed+json;q=0.9, " \
+	"application/xml;q=0.8, text/xml;q=0.8, application/json;q=0.5, " \
+	"*/*;q=0.1"
+
+struct fetch_transfer {
+	struct fetcher		*fx;
+	CURL			*easy;
+	char			*name;
+	char			*url;
+	fetch_done_cb		 cb;
+	void			*arg;
+	struct curl_slist	*headers;	/* request headers */
+	char			 errbuf[CURL_ERROR_SIZE];
+	struct parse_ctx	*parse;		/* once a 2xx body starts */
+	size_t			 nbytes;	/* decoded body bytes */
+	int			 is_too_large;
+	int			 is_discarding;	/* non-2xx body */
+	char			*content_type;	/* of the final response */
+	char			*content_location;
+	char			*content_language;
+	struct event		*failed;	/* reports a failed start */
+	LIST_ENTRY(fetch_transfer) entry;
+};
+
+/* A socket curl asked us to watch; attached with curl_multi_assign. */
+struct fetch_sock {
+	struct fetcher		*fx;
+	curl_socket_t		 fd;
+	struct event		*ev;
+};
+
+struct fetcher {
+	struct event_base	*base;
+	CURLM			*multi;
+	struct event		*timer;
+	struct fetch_options	 opts;		/* strings copied */
+	size_t			 nrunning;
+	LIST_HEAD(, fetch_transfer) transfers;
+};
+
+static int	fetch_sock_cb(CURL *, curl_socket_t, int, void *, void *);
+static int	fetch_multi_timer_cb(CURLM *, long, void *);
+static void	fetch_timer_cb(evutil_socket_t, short, void *);
+static void	fetch_event_cb(evutil_socket_t, short, void *);
+static size_t	fetch_write_cb(char *, size_t, size_t, void *);
+static size_t	fetch_header_cb(char *, size_t, size_t, void *);
+static void	fetch_check_info(struct fetcher *);
+static void	fetch_finish(struct fetch_transfer *, CURLcode);
+static void	fetch_transfer_free(struct fetch_transfer *);
+static void	fetch_failed_cb(evutil_socket_t, short, void *);
+
+/* Create a fetcher on base; opts are copied. */
+struct fetcher *
+fetch_new(struct event_base *base, const struct fetch_options *opts,
+    char **cause)
+{
+	struct fetcher	*fx;
+	CURLMcode	 mc = CURLM_OK;
+
+	fx = xcalloc(1, sizeof *fx);
+	fx->base = base;
+	fx->opts = *opts;
+	fx->opts.user_agent = xstrdup(opts->user_agent);
+	LIST_INIT(&fx->transfers);
+	if ((fx->multi = curl_multi_init()) == NULL) {
+		xasprintf(cause, "fetch: curl_multi_init failed");
+		goto fail;
+	}
+	fx->timer = evtimer_new(base, fetch_timer_cb, fx);
+	if ((mc = curl_multi_setopt(fx->multi, CURLMOPT_SOCKETFUNCTION,
+	    fetch_sock_cb)) != CURLM_OK ||
+	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_SOCKETDATA, fx)) !=
+	    CURLM_OK ||
+	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_TIMERFUNCTION,
+	    fetch_multi_timer_cb)) != CURLM_OK ||
+	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_TIMERDATA, fx)) !=
+	    CURLM_OK ||
+	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+	    (long)opts->max_parallel)) != CURLM_OK) {
+		xasprintf(cause, "fetch: %s", curl_multi_strerror(mc));
+		goto fail;
+	}
+	return (fx);
+
+fail:
+	fetch_free(fx);
+	return (NULL);
+}
+
+/* Cancel what is running and release everything; NULL is fine. */
+void
+fetch_free(struct fetcher *fx)
+{
+	struct fetch_transfer	*t;
+
+	if (fx == NULL)
+		return;
+	while ((t = LIST_FIRST(&fx->transfers)) != NULL) {
+		LIST_REMOVE(t, entry);
+		if (t->easy != NULL)
+			curl_multi_remove_handle(fx->multi, t->easy);
+		fetch_transfer_free(t);
+	}
+	/* The socket callback may still fire here, so the base must live. */
+	if (fx->multi != NULL)
+		curl_multi_cleanup(fx->multi);
+	if (fx->timer != NULL)
+		event_free(fx->timer);
+	free((char *)fx->opts.user_agent);
+	free(fx);
+}
+
+/* Transfers in flight. */
+size_t
+fetch_running(const struct fetcher *fx)
+{
+	return (fx->nrunning);
+}
+
+/* Name of a status for logs. */
+const char *
+fetch_status_name(enum fetch_status status)
+{
+	switch (status) {
+	case FETCH_OK:
+		return ("ok");
+	case FETCH_NOT_MODIFIED:
+		return ("not modified");
+	case FETCH_GONE:
+		return ("gone");
+	case FETCH_TRANSIENT:
+		return ("transient error");
+	case FETCH_PERMANENT:
+		return ("permanent error");
+	}
+	return ("unknown");
+}
+
+/* Set the options that make a transfer safe and polite. */
+static CURLcode
+fetch_setopts(struct fetch_transfer *t, const struct fetch_request *req)
+{
+	const struct fetch_options *o = &t->fx->opts;
+	CURL		*c = t->easy;
+	CURLcode	 rc;
+
+#define SET(opt, val) do {						\
+	if ((rc = curl_easy_setopt(c, opt, val)) != CURLE_OK)		\
+		return (rc);						\
+} while (0)
+	SET(CURLOPT_URL, t->url);
+	SET(CURLOPT_PRIVATE, t);
+	SET(CURLOPT_ERRORBUFFER, t->errbuf);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_PROTOCOLS_STR, req->is_file_allowed ? "http,https,file" :
+	    "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, 1L);
+	SET(CURLOPT_MAXREDIRS, o->max_redirects);
+	SET(CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
+	SET(CURLOPT_TIMEOUT, o->timeout);
+	/* A server that trickles a byte a minute is a stalled transfer. */
+	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SET(CURLOPT_LOW_SPEED_TIME, o->connect_timeout > 0 ?
+	    o->connect_timeout : 30L);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+	SET(CURLOPT_ACCEPT_ENCODING, "");
+	SET(CURLOPT_USERAGENT, o->user_agent);
+	SET(CURLOPT_HTTPHEADER, t->headers);
+	SET(CURLOPT_WRITEFUNCTION, fetch_write_cb);
+	SET(CURLOPT_WRITEDATA, t);
+	SET(CURLOPT_HEADERFUNCTION, fetch_header_cb);
+	SET(CURLOPT_HEADERDATA, t);
+#undef SET
+	return (CURLE_OK);
+}
+
+/* Start a transfer; cb always runs once, later, from the loop. */
+int
+fetch_start(struct fetcher *fx, const struct fetch_request *req,
+    fetch_done_cb cb, void *arg)
+{
+	struct fetch_transfer	*t;
+	struct timeval		 zero = { 0, 0 };
+	CURLcode		 rc = CURLE_OK;
+	CURLMcode		 mc;
+
+	t = xcalloc(1, sizeof *t);
+	t->fx = fx;
+	t->name = xstrdup(req->name);
+	t->url = xstrdup(req->url);
+	t->cb = cb;
+	t->arg = arg;
+	t->headers = curl_slist_append(NULL, FETCH_ACCEPT);
+	LIST_INSERT_HEAD(&fx->transfers, t, entry);
+	fx->nrunning++;
+	if ((t->easy = curl_easy_init()) == NULL || t->headers == NULL) {
+		snprintf(t->errbuf, sizeof t->errbuf, "curl_easy_init failed");
+		goto fail;
+	}
+	if ((rc = fetch_setopts(t, req)) != CURLE_OK) {
+		snprintf(t->errbuf, sizeof t->errbuf, "%s",
+		    curl_easy_strerror(rc));
+		goto fail;
+	}
+	if ((mc = curl_multi_add_handle(fx->multi, t->easy)) != CURLM_OK) {
+		snprintf(t->errbuf, sizeof t->errbuf, "%s",
+		    curl_multi_strerror(mc));
+		goto fail;
+	}
+	return (0);
+
+fail:
+	/* Report from the loop, never from inside the caller's call. */
+	t->failed = evtimer_new(fx->base, fetch_failed_cb, t);
+	if (t->failed == NULL || evtimer_add(t->failed, &zero) != 0) {
+		LIST_REMOVE(t, entry);
+		fx->nrunning--;
+		fetch_transfer_free(t);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A transfer that could not start ends here. */
+static void
+fetch_failed_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetch_transfer	*t = arg;
+
+	(void)fd;
+	(void)what;
+	fetch_finish(t, CURLE_FAILED_INIT);
+}
+
+/* curl wants a socket watched differently (hiperfifo's sock_cb). */
+static int
+fetch_sock_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
+    void *sockp)
+{
+	struct fetcher		*fx = userp;
+	struct fetch_sock	*s = sockp;
+	short			 kind;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			event_free(s->ev);
+			free(s);
+		}
+		return (0);
+	}
+	kind = EV_PERSIST;
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (s == NULL) {
+		s = xcalloc(1, sizeof *s);
+		s->fx = fx;
+		s->fd = fd;
+		curl_multi_assign(fx->multi, fd, s);
+	} else {
+		event_free(s->ev);
+	}
+	s->ev = event_new(fx->base, fd, kind, fetch_event_cb, s);
+	event_add(s->ev, NULL);
+	return (0);
+}
+
+/*
+ * curl wants its timeout changed.  Never call curl from here: a zero
+ * timeout just arms an immediate timer.
+ */
+static int
+fetch_multi_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct fetcher	*fx = userp;
+	struct timeval	 tv;
+
+	(void)multi;
+	if (timeout_ms < 0) {
+		evtimer_del(fx->timer);
+		return (0);
+	}
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	evtimer_add(fx->timer, &tv);
+	return (0);
+}
+
+/* curl's timeout expired. */
+static void
+fetch_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetcher	*fx = arg;
+	int		 running;
+	CURLMcode	 mc;
+
+	(void)fd;
+	(void)what;
+	mc = curl_multi_socket_action(fx->multi, CURL_SOCKET_TIMEOUT, 0,
+	    &running);
+	(void)mc;	/* a failed transfer surfaces in fetch_check_info */
+	fetch_check_info(fx);
+}
+
+/* A socket is ready. */
+static void
+fetch_event_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetch_sock	*s = arg;
+	struct fetcher		*fx = s->fx;
+	int			 action = 0, running;
+
+	if (what & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(fx->multi, fd, action, &running);
+	fetch_check_info(fx);
+}
+
+/* Remember a header of the response; a new status line starts afresh. */
+static size_t
+fetch_header_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct fetch_transfer	*t = arg;
+	size_t			 len = size * n;
+	char			*line, *value, **slot = NULL;
+
+	line = xstrndup(data, len);
+	if (strncmp(line, "HTTP/", 5) == 0) {
+		free(t->content_type);
+		free(t->content_location);
+		free(t->content_language);
+		t->content_type = t->content_location = NULL;
+		t->content_language = NULL;
+	} else if ((value = strchr(line, ':')) != NULL) {
+		*value++ = '\0';
+		if (strcasecmp(line, "content-type") == 0)
+			slot = &t->content_type;
+		else if (strcasecmp(line, "content-location") == 0)
+			slot = &t->content_location;
+		else if (strcasecmp(line, "content-language") == 0)
+			slot = &t->content_language;
+		if (slot != NULL) {
+			free(*slot);
+			*slot = xstrdup(util_trim(value));
+		}
+	}
+	free(line);
+	return (len);
+}
+
+/*
+ * A chunk of decoded body.  The first chunk of a 2xx (or file:) body
+ * creates the parser with what the headers said; any other body is
+ * counted and dropped.
+ */
+static size_t
+fetch_write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct fetch_transfer	*t = arg;
+	struct parse_options	 po;
+	size_t			 len = size * n;
+	long			 code = 0;
+
+	if (len > t->fx->opts.max_bytes - t->nbytes) {
+		t->is_too_large = 1;
+		return (0);
+	}
+	t->nbytes += len;
+	if (t->parse == NULL && !t->is_discarding) {
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+		if (code != 0 && (code < 200 || code > 299)) {
+			t->is_discarding = 1;
+			return (len);
+		}
+		memset(&po, 0, sizeof po);
+		po.url = t->url;
+		po.content_type = t->content_type;
+		po.content_location = t->content_location;
+		po.content_language = t->content_language;
+		po.max_entries = t->fx->opts.max_entries;
+		t->parse = parse_new(&po);
+	}
+	if (t->parse != NULL)
+		parse_push(t->parse, data, len);
+	return (len);
+}
+
+/* Report every transfer curl says has ended. */
+static void
+fetch_check_info(struct fetcher *fx)
+{
+	CURLMsg			*msg;
+	int			 left;
+	struct fetch_transfer	*t;
+	CURLcode		 rc;
+
+	while ((msg = curl_multi_info_read(fx->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		/* msg dies with the handle: copy what we need first. */
+		rc = msg->data.result;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		    (char **)&t);
+		curl_multi_remove_handle(fx->multi, t->easy);
+		fetch_finish(t, rc);
+	}
+}
+
+/* Map an HTTP status of a finished transfer to an outcome. */
+static enum fetch_status
+fetch_http_status(long code)
+{
+	if (code == 0 || (code >= 200 && code <= 299))
+		return (FETCH_OK);
+	if (code == 304)
+		return (FETCH_NOT_MODIFIED);
+	if (code == 410)
+		return (FETCH_GONE);
+	/* Not found, timeouts, rate limits and server faults may pass. */
+	if (code == 404 || code == 408 || code == 429 || code >= 500)
+		return (FETCH_TRANSIENT);
+	return (FETCH_PERMANENT);
+}
+
+/* Build the result of a finished transfer, report it, free it. */
+static void
+fetch_finish(struct fetch_transfer *t, CURLcode rc)
+{
+	struct fetcher		*fx = t->fx;
+	struct fetch_result	 r;
+	curl_off_t		 us = 0;
+
+	memset(&r, 0, sizeof r);
+	r.name = t->name;
+	r.url = t->url;
+	r.nbytes = t->nbytes;
+	if (t->easy != NULL) {
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE,
+		    &r.http_code);
+		curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &us);
+	}
+	r.seconds = (double)us / 1e6;
+	if (t->is_too_large) {
+		r.status = FETCH_PERMANENT;
+		xasprintf(&r.error, "body larger than %zu bytes",
+		    fx->opts.max_bytes);
+	} else if (rc != CURLE_OK) {
+		r.status = rc == CURLE_UNSUPPORTED_PROTOCOL ||
+		    rc == CURLE_URL_MALFORMAT || rc == CURLE_FILESIZE_EXCEEDED ?
+		    FETCH_PERMANENT : FETCH_TRANSIENT;
+		xasprintf(&r.error, "%s", t->errbuf[0] != '\0' ? t->errbuf :
+		    curl_easy_strerror(rc));
+	} else if ((r.status = fetch_http_status(r.http_code)) != FETCH_OK) {
+		if (r.status != FETCH_NOT_MODIFIED)
+			xasprintf(&r.error, "HTTP status %ld", r.http_code);
+	} else {
+		if (t->parse == NULL)
+			t->parse = parse_new(NULL);
+		r.doc = parse_finish(t->parse);
+		if (r.doc->format == FEED_FORMAT_NONE) {
+			r.status = FETCH_PERMANENT;
+			xasprintf(&r.error, "not a feed%s%s",
+			    r.doc->bozo_message != NULL ? ": " : "",
+			    r.doc->bozo_message != NULL ?
+			    r.doc->bozo_message : "");
+			feed_doc_free(r.doc);
+			r.doc = NULL;
+		}
+	}
+	LIST_REMOVE(t, entry);
+	fx->nrunning--;
+	t->cb(&r, t->arg);
+	feed_doc_free(r.doc);
+	free(r.error);
+	fetch_transfer_free(t);
+}
+
+/* Free a transfer that is no longer in the multi handle. */
+static void
+fetch_transfer_free(struct fetch_transfer *t)
+{
+	if (t->failed != NULL)
+		event_free(t->failed);
+	if (t->easy != NULL)
+		curl_easy_cleanup(t->easy);
+	curl_slist_free_all(t->headers);
+	parse_free(t->parse);
+	free(t->content_type);
+	free(t->content_location);
+	free(t->content_language);
+	free(t->name);
+	free(t->url);
+	free(t);
+}

@@ -1,1 +1,441 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: ISC */
+/*
+ * feedd: the command line and the wiring.  main is the only place that
+ * knows every module: it reads the config, opens the store, and connects
+ * schedule -> store -> emit -> http through their callbacks.  Signals
+ * arrive as libevent events and are handled in one switch.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <libxml/parser.h>
+#include <systemd/sd-daemon.h>
+
+#include "feedd/config.h"
+#include "feedd/emit.h"
+#include "feedd/fetch.h"
+#include "feedd/http.h"
+#include "feedd/log.h"
+#include "feedd/parse.h"
+#include "feedd/schedule.h"
+#include "feedd/store.h"
+#include "feedd/util.h"
+
+#define MAIN_DEFAULT_CONFIG "/etc/feedd.conf"
+
+/* Everything a running daemon holds, for the callbacks. */
+struct main_ctx {
+	struct config		*cfg;
+	struct event_base	*base;
+	struct store		*st;
+	struct fetcher		*fx;
+	struct emit		*em;
+	struct http		*http;
+	struct schedule		*sch;
+	struct event		*signals[5];
+	struct event		*watchdog;
+	int			 is_once;
+};
+
+static void	main_usage(FILE *);
+static int	main_check(const char *);
+static int	main_parse(int, char **);
+static int	main_daemon(const char *, int);
+
+/* Print usage to f. */
+static void
+main_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: feedd [run] [-d] [-c FILE]   run the daemon in the foreground\n"
+	    "       feedd once [-d] [-c FILE]    poll every feed once, write the outputs, exit\n"
+	    "       feedd check [-c FILE]        check the config file\n"
+	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
+	    "                                    parse one feed and print it as JSON\n"
+	    "       feedd --version | --help\n"
+	    "The default config file is " MAIN_DEFAULT_CONFIG ".\n");
+}
+
+/* Route libevent's own messages through our log. */
+static void
+main_event_log_cb(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_ERR)
+		log_err("libevent: %s", msg);
+	else if (severity == EVENT_LOG_WARN)
+		log_warn("libevent: %s", msg);
+	else
+		log_debug("libevent: %s", msg);
+}
+
+/* libxml2's global error output is silenced: parse reports per context. */
+static void
+main_xml_error_cb(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char	*verb = "run", *path = MAIN_DEFAULT_CONFIG;
+	int		 ch, is_debug = 0;
+
+	log_open(LOG_LEVEL_INFO, !isatty(STDERR_FILENO));
+	xmlSetGenericErrorFunc(NULL, main_xml_error_cb);
+	if (argc > 1 && argv[1][0] != '-') {
+		verb = argv[1];
+		argc--;
+		argv++;
+	}
+	if (strcmp(verb, "parse") == 0)
+		return (main_parse(argc, argv));
+	while ((ch = getopt_long(argc, argv, "c:dhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'd':
+			is_debug = 1;
+			break;
+		case 'h':
+			main_usage(stdout);
+			return (0);
+		case 'V':
+			printf("feedd %s\n", FEEDD_VERSION);
+			return (0);
+		default:
+			main_usage(stderr);
+			return (2);
+		}
+	}
+	if (optind != argc) {
+		main_usage(stderr);
+		return (2);
+	}
+	if (is_debug)
+		log_set_level(LOG_LEVEL_DEBUG);
+	if (strcmp(verb, "check") == 0)
+		return (main_check(path));
+	if (strcmp(verb, "run") == 0)
+		return (main_daemon(path, 0));
+	if (strcmp(verb, "once") == 0)
+		return (main_daemon(path, 1));
+	fprintf(stderr, "feedd: unknown command: %s\n", verb);
+	main_usage(stderr);
+	return (2);
+}
+
+/* feedd check: load the config and say what is wrong with it. */
+static int
+main_check(const char *path)
+{
+	struct config	*cfg;
+	char		*cause = NULL;
+
+	if ((cfg = config_load(path, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return (1);
+	}
+	printf("%s: ok, %zu feeds\n", path, cfg->nfeeds);
+	config_free(cfg);
+	return (0);
+}
+
+/* Read a "Name: value" header into the parse options it matters to. */
+static int
+main_parse_header(char *h, struct parse_options *po)
+{
+	char	*value;
+
+	if ((value = strchr(h, ':')) == NULL)
+		return (-1);
+	*value++ = '\0';
+	value = util_trim(value);
+	h = util_trim(h);
+	if (strcasecmp(h, "Content-Type") == 0)
+		po->content_type = value;
+	else if (strcasecmp(h, "Content-Location") == 0)
+		po->content_location = value;
+	else if (strcasecmp(h, "Content-Language") == 0)
+		po->content_language = value;
+	return (0);
+}
+
+/* feedd parse: one document from a file or stdin, printed as JSON. */
+static int
+main_parse(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "header", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct parse_options	 po;
+	struct parse_ctx	*ctx;
+	struct feed_doc		*doc;
+	FILE			*f;
+	char			 chunk[65536], *json;
+	size_t			 n;
+	int			 ch;
+
+	memset(&po, 0, sizeof po);
+	while ((ch = getopt_long(argc, argv, "u:H:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			po.url = optarg;
+			break;
+		case 'H':
+			if (main_parse_header(optarg, &po) != 0) {
+				fprintf(stderr, "feedd: bad header: %s\n",
+				    optarg);
+				return (2);
+			}
+			break;
+		default:
+			main_usage(stderr);
+			return (2);
+		}
+	}
+	if (optind + 1 != argc) {
+		main_usage(stderr);
+		return (2);
+	}
+	if (strcmp(argv[optind], "-") == 0)
+		f = stdin;
+	else if ((f = fopen(argv[optind], "rb")) == NULL) {
+		fprintf(stderr, "feedd: %s: %s\n", argv[optind],
+		    strerror(errno));
+		return (1);
+	}
+	ctx = parse_new(&po);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		parse_push(ctx, chunk, n);
+	if (ferror(f)) {
+		fprintf(stderr, "feedd: %s: read error\n", argv[optind]);
+		parse_free(ctx);
+		return (1);
+	}
+	if (f != stdin)
+		fclose(f);
+	doc = parse_finish(ctx);
+	parse_free(ctx);
+	json = parse_doc_json(doc);
+	printf("%s\n", json);
+	free(json);
+	feed_doc_free(doc);
+	return (0);
+}
+
+/* Polls stored something: rebuild the outputs soon. */
+static void
+main_changed_cb(void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	emit_mark_dirty(m->em);
+}
+
+/* emit built a document: serve it. */
+static void
+main_published_cb(const struct emit_doc *doc, void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	if (m->http != NULL)
+		http_publish(m->http, doc->path, doc->content_type, doc->data,
+		    doc->len);
+}
+
+/* feedd once: every feed has been polled; stop the loop. */
+static void
+main_idle_cb(void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	event_base_loopbreak(m->base);
+}
+
+/* The one switch for signals. */
+static void
+main_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_notice("received %s, stopping", strsignal((int)sig));
+		sd_notify(0, "STOPPING=1");
+		event_base_loopbreak(m->base);
+		break;
+	case SIGHUP:
+		log_notice("reload is not supported yet; restart feedd to "
+		    "apply config changes");
+		break;
+	case SIGUSR2:
+		log_set_level(log_get_level() == LOG_LEVEL_DEBUG ?
+		    LOG_LEVEL_INFO : LOG_LEVEL_DEBUG);
+		log_notice("log level now %s", log_get_level() ==
+		    LOG_LEVEL_DEBUG ? "debug" : "info");
+		break;
+	}
+}
+
+/* Tell systemd we are alive. */
+static void
+main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	sd_notify(0, "WATCHDOG=1");
+}
+
+/* Install the signal events and the systemd watchdog. */
+static void
+main_events(struct main_ctx *m)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR2 };
+	struct timeval	 tv;
+	uint64_t	 usec;
+	size_t		 i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		m->signals[i] = evsignal_new(m->base, sigs[i], main_signal_cb,
+		    m);
+		evsignal_add(m->signals[i], NULL);
+	}
+	if (sd_watchdog_enabled(0, &usec) > 0) {
+		tv.tv_sec = (time_t)(usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(usec / 2 % 1000000);
+		m->watchdog = event_new(m->base, -1, EV_PERSIST,
+		    main_watchdog_cb, m);
+		evtimer_add(m->watchdog, &tv);
+	}
+}
+
+/* Release everything in reverse order of acquisition. */
+static void
+main_teardown(struct main_ctx *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof m->signals / sizeof m->signals[0]; i++) {
+		if (m->signals[i] != NULL)
+			event_free(m->signals[i]);
+	}
+	if (m->watchdog != NULL)
+		event_free(m->watchdog);
+	/* Transfers first: their callbacks point into the schedule. */
+	fetch_free(m->fx);
+	schedule_free(m->sch);
+	http_free(m->http);
+	emit_free(m->em);
+	store_close(m->st);
+	if (m->base != NULL)
+		event_base_free(m->base);
+	config_free(m->cfg);
+}
+
+/* feedd run and feedd once. */
+static int
+main_daemon(const char *path, int is_once)
+{
+	struct main_ctx		 m;
+	struct fetch_options	 fo;
+	char			*cause = NULL;
+	int			 ret = 1;
+
+	memset(&m, 0, sizeof m);
+	m.is_once = is_once;
+	if ((m.cfg = config_load(path, &cause)) == NULL) {
+		log_err("%s", cause);
+		goto out;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_err("curl_global_init failed");
+		goto out;
+	}
+	event_set_log_callback(main_event_log_cb);
+	if ((m.base = event_base_new()) == NULL) {
+		log_err("event_base_new failed");
+		goto out;
+	}
+	if ((m.st = store_open(m.cfg->database, &cause)) == NULL) {
+		log_err("%s", cause);
+		goto out;
+	}
+	memset(&fo, 0, sizeof fo);
+	fo.user_agent = m.cfg->user_agent;
+	fo.connect_timeout = 30;
+	fo.timeout = 300;
+	fo.max_redirects = 5;
+	fo.max_bytes = 16 * 1024 * 1024;
+	fo.max_entries = 10000;
+	fo.max_parallel = m.cfg->max_parallel;
+	if ((m.fx = fetch_new(m.base, &fo, &cause)) == NULL) {
+		log_err("%s", cause);
+		goto out;
+	}
+	m.em = emit_new(m.base, m.st, m.cfg, main_published_cb, &m);
+	if (!is_once && m.cfg->listen != NULL &&
+	    (m.http = http_new(m.base, m.cfg->listen, &cause)) == NULL) {
+		log_err("%s", cause);
+		goto out;
+	}
+	m.sch = schedule_new(m.base, m.fx, m.st, m.cfg, main_changed_cb, &m);
+	main_events(&m);
+
+	if (is_once)
+		schedule_poll_all(m.sch, main_idle_cb, &m);
+	else {
+		/* Serve what is stored at once, before any poll ends. */
+		if (emit_now(m.em, &cause) != 0) {
+			log_err("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		schedule_start(m.sch);
+		log_notice("feedd %s started: %zu feeds, database %s",
+		    FEEDD_VERSION, m.cfg->nfeeds, m.cfg->database);
+		sd_notifyf(0, "READY=1\nSTATUS=polling %zu feeds",
+		    m.cfg->nfeeds);
+	}
+	if (event_base_dispatch(m.base) == -1) {
+		log_err("event loop failed");
+		goto out;
+	}
+	if (emit_now(m.em, &cause) != 0) {
+		log_err("%s", cause);
+		goto out;
+	}
+	if (is_once && schedule_failures(m.sch) > 0)
+		log_notice("%zu of %zu feeds failed", schedule_failures(m.sch),
+		    m.cfg->nfeeds);
+	ret = 0;
+out:
+	free(cause);
+	main_teardown(&m);
+	curl_global_cleanup();
+	return (ret);
+}

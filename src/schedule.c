@@ -1,1 +1,310 @@
-/* placeholder, being written */
+/* SPDX-License-Identifier: ISC */
+/*
+ * Who is due when.  Each configured feed has a timer; when it fires the
+ * feed joins a queue, and the queue drains into fetch while fewer than
+ * max_parallel transfers run.  A finished poll is stored in one
+ * transaction, its outcome logged on one line, and the next due time
+ * recorded in the store so a restart never polls early.
+ */
+#include <sys/queue.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "feedd/config.h"
+#include "feedd/fetch.h"
+#include "feedd/log.h"
+#include "feedd/schedule.h"
+#include "feedd/store.h"
+#include "feedd/util.h"
+
+/* First polls after start-up are spread over this many milliseconds. */
+#define SCHEDULE_START_SPREAD_MS 1000
+
+struct schedule_feed {
+	struct schedule			*sch;
+	const struct config_feed	*cf;	/* borrowed from sch->cfg */
+	struct event			*timer;
+	int				 is_queued;
+	int				 is_running;
+	int				 is_gone;	/* 410: polled no more */
+	TAILQ_ENTRY(schedule_feed)	 entry;
+};
+
+struct schedule {
+	struct event_base	*base;
+	struct fetcher		*fx;
+	struct store		*st;
+	const struct config	*cfg;
+	struct schedule_feed	*feeds;
+	size_t			 nfeeds;
+	size_t			 nrunning;
+	size_t			 npending;	/* poll_all: polls not ended */
+	size_t			 nfailures;
+	int			 is_daemon;	/* re-arm timers after polls */
+	schedule_changed_cb	 changed_cb;
+	void			*changed_arg;
+	schedule_idle_cb	 idle_cb;
+	void			*idle_arg;
+	TAILQ_HEAD(, schedule_feed) queue;
+};
+
+static void	schedule_timer_cb(evutil_socket_t, short, void *);
+static void	schedule_done_cb(struct fetch_result *, void *);
+static void	schedule_enqueue(struct schedule_feed *);
+static void	schedule_drain(struct schedule *);
+static void	schedule_arm(struct schedule_feed *, time_t, long);
+
+/* Create a schedule for cfg's feeds; nothing runs until started. */
+struct schedule *
+schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
+    const struct config *cfg, schedule_changed_cb cb, void *arg)
+{
+	struct schedule		*sch;
+	struct schedule_feed	*sf;
+	size_t			 i;
+
+	sch = xcalloc(1, sizeof *sch);
+	sch->base = base;
+	sch->fx = fx;
+	sch->st = st;
+	sch->cfg = cfg;
+	sch->changed_cb = cb;
+	sch->changed_arg = arg;
+	TAILQ_INIT(&sch->queue);
+	sch->nfeeds = cfg->nfeeds;
+	sch->feeds = xcalloc(cfg->nfeeds, sizeof *sch->feeds);
+	for (i = 0; i < cfg->nfeeds; i++) {
+		sf = &sch->feeds[i];
+		sf->sch = sch;
+		sf->cf = &cfg->feeds[i];
+		sf->timer = evtimer_new(base, schedule_timer_cb, sf);
+	}
+	return (sch);
+}
+
+/* Free the schedule; transfers in flight must already be cancelled. */
+void
+schedule_free(struct schedule *sch)
+{
+	size_t	 i;
+
+	if (sch == NULL)
+		return;
+	for (i = 0; i < sch->nfeeds; i++)
+		event_free(sch->feeds[i].timer);
+	free(sch->feeds);
+	free(sch);
+}
+
+/* Feeds whose poll failed. */
+size_t
+schedule_failures(const struct schedule *sch)
+{
+	return (sch->nfailures);
+}
+
+/* A random number in [0, n). */
+static long
+schedule_random(long n)
+{
+	return (n > 0 ? (long)(arc4random_uniform((uint32_t)n)) : 0);
+}
+
+/* Arm sf's timer to fire at due plus extra_ms. */
+static void
+schedule_arm(struct schedule_feed *sf, time_t due, long extra_ms)
+{
+	struct timeval	 tv;
+	time_t		 now = time(NULL);
+	long		 ms;
+
+	ms = (due > now ? (long)(due - now) * 1000 : 0) + extra_ms;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(sf->timer, &tv);
+}
+
+/*
+ * Daemon mode: every feed is due at the time the store recorded, or now
+ * (spread over a second) if it was never polled or is overdue.
+ */
+int
+schedule_start(struct schedule *sch)
+{
+	struct schedule_feed	*sf;
+	struct store_feed_state	 state;
+	char			*cause = NULL;
+	size_t			 i;
+
+	sch->is_daemon = 1;
+	for (i = 0; i < sch->nfeeds; i++) {
+		sf = &sch->feeds[i];
+		if (store_get_poll_state(sch->st, sf->cf->name, &state,
+		    &cause) != 0) {
+			log_err("feed %s: %s", sf->cf->name, cause);
+			free(cause);
+			cause = NULL;
+			state.next_poll = 0;
+		}
+		schedule_arm(sf, state.next_poll,
+		    schedule_random(SCHEDULE_START_SPREAD_MS));
+		if (state.next_poll > time(NULL))
+			log_debug("feed %s: next poll in %lds", sf->cf->name,
+			    (long)(state.next_poll - time(NULL)));
+	}
+	return (0);
+}
+
+/* Poll every feed once now; cb when the last one ends. */
+int
+schedule_poll_all(struct schedule *sch, schedule_idle_cb cb, void *arg)
+{
+	size_t	 i;
+
+	sch->idle_cb = cb;
+	sch->idle_arg = arg;
+	sch->npending = sch->nfeeds;
+	if (sch->nfeeds == 0) {
+		cb(arg);
+		return (0);
+	}
+	for (i = 0; i < sch->nfeeds; i++)
+		schedule_enqueue(&sch->feeds[i]);
+	schedule_drain(sch);
+	return (0);
+}
+
+/* A feed's timer fired: it is due. */
+static void
+schedule_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct schedule_feed	*sf = arg;
+
+	(void)fd;
+	(void)what;
+	schedule_enqueue(sf);
+	schedule_drain(sf->sch);
+}
+
+/* Queue a due feed unless it is queued, running or gone. */
+static void
+schedule_enqueue(struct schedule_feed *sf)
+{
+	if (sf->is_queued || sf->is_running || sf->is_gone)
+		return;
+	sf->is_queued = 1;
+	TAILQ_INSERT_TAIL(&sf->sch->queue, sf, entry);
+}
+
+/* Start queued polls while there is room under max_parallel. */
+static void
+schedule_drain(struct schedule *sch)
+{
+	struct schedule_feed	*sf;
+	struct fetch_request	 req;
+
+	while ((int)sch->nrunning < sch->cfg->max_parallel &&
+	    (sf = TAILQ_FIRST(&sch->queue)) != NULL) {
+		TAILQ_REMOVE(&sch->queue, sf, entry);
+		sf->is_queued = 0;
+		sf->is_running = 1;
+		sch->nrunning++;
+		memset(&req, 0, sizeof req);
+		req.name = sf->cf->name;
+		req.url = sf->cf->url;
+		req.is_file_allowed = strncmp(sf->cf->url, "file:", 5) == 0;
+		log_debug("feed %s: polling %s", sf->cf->name, sf->cf->url);
+		if (fetch_start(sch->fx, &req, schedule_done_cb, sf) != 0) {
+			log_err("feed %s: cannot start transfer", sf->cf->name);
+			sf->is_running = 0;
+			sch->nrunning--;
+			sch->nfailures++;
+			if (sch->is_daemon)
+				schedule_arm(sf, time(NULL) +
+				    sf->cf->interval, 0);
+		}
+	}
+}
+
+/* Store a successful poll and log its counts. */
+static void
+schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
+{
+	struct schedule		*sch = sf->sch;
+	struct store_counts	 counts;
+	char			*cause = NULL;
+
+	if (r->doc->is_bozo)
+		log_warn("feed %s: %s at line %d: %s; kept %zu entries",
+		    sf->cf->name, r->doc->bozo_kind != NULL ?
+		    r->doc->bozo_kind : "malformed", r->doc->bozo_line,
+		    r->doc->bozo_message != NULL ? r->doc->bozo_message : "",
+		    r->doc->nentries);
+	if (store_commit_poll(sch->st, sf->cf->name, sf->cf->url,
+	    sf->cf->title, r->doc, now, &counts, &cause) != 0) {
+		log_err("feed %s: %s", sf->cf->name, cause);
+		free(cause);
+		sch->nfailures++;
+		return;
+	}
+	log_info("feed %s: ok, %zu new, %zu updated, %zu unchanged, "
+	    "%zu bytes, %.3fs", sf->cf->name, counts.nnew, counts.nupdated,
+	    counts.nunchanged, r->nbytes, r->seconds);
+	if (counts.nnew + counts.nupdated > 0 && sch->changed_cb != NULL)
+		sch->changed_cb(sch->changed_arg);
+}
+
+/* A poll ended: store it, record when it is due next, start the next. */
+static void
+schedule_done_cb(struct fetch_result *r, void *arg)
+{
+	struct schedule_feed	*sf = arg;
+	struct schedule		*sch = sf->sch;
+	struct store_feed_state	 state;
+	char			*cause = NULL;
+	time_t			 now = time(NULL);
+	int64_t			 interval = sf->cf->interval;
+
+	sf->is_running = 0;
+	sch->nrunning--;
+	switch (r->status) {
+	case FETCH_OK:
+		schedule_store(sf, r, now);
+		break;
+	case FETCH_NOT_MODIFIED:
+		log_info("feed %s: not modified", sf->cf->name);
+		break;
+	case FETCH_GONE:
+		log_warn("feed %s: gone (HTTP 410); polling stops, its "
+		    "entries are kept", sf->cf->name);
+		sf->is_gone = 1;
+		sch->nfailures++;
+		break;
+	case FETCH_TRANSIENT:
+	case FETCH_PERMANENT:
+		log_warn("feed %s: %s: %s", sf->cf->name,
+		    fetch_status_name(r->status), r->error);
+		sch->nfailures++;
+		break;
+	}
+
+	/* Up to 10% later, never earlier, so the interval stays a floor. */
+	state.last_attempt = now;
+	state.next_poll = now + interval + schedule_random((long)(interval /
+	    10) + 1);
+	if (store_set_poll_state(sch->st, sf->cf->name, sf->cf->url, &state,
+	    &cause) != 0) {
+		log_err("feed %s: %s", sf->cf->name, cause);
+		free(cause);
+	}
+	if (sch->is_daemon && !sf->is_gone)
+		schedule_arm(sf, state.next_poll, 0);
+
+	schedule_drain(sch);
+	if (sch->idle_cb != NULL && --sch->npending == 0)
+		sch->idle_cb(sch->idle_arg);
+}

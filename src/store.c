@@ -1,1 +1,619 @@
-/* placeholder, being written */
+/* SPDX-License-Identifier: ISC */
+/*
+ * The SQLite store: feeds with their poll state, and entries keyed per
+ * feed.  The database runs in WAL mode with synchronous=NORMAL so a crash
+ * loses at most the transaction being written; each polled feed is one
+ * transaction.  Statements are prepared once and reused.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "feedd/store.h"
+#include "feedd/util.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+/* Prepared statements, indexed by enum store_stmt_id. */
+enum store_stmt_id {
+	STORE_BEGIN,
+	STORE_COMMIT,
+	STORE_ROLLBACK,
+	STORE_UPSERT_FEED,
+	STORE_SET_STATE,
+	STORE_GET_STATE,
+	STORE_FIND_ENTRY,
+	STORE_INSERT_ENTRY,
+	STORE_UPDATE_ENTRY,
+	STORE_NEWEST,
+	STORE_COUNT,
+	STORE_NSTMTS
+};
+
+/* Indexed by enum store_stmt_id; column order matters to the binders. */
+static const char *store_sql[STORE_NSTMTS] = {
+	"BEGIN IMMEDIATE",
+	"COMMIT",
+	"ROLLBACK",
+	"INSERT INTO feeds (name, url, title, title_override, link, feed_id,"
+	" updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	" ON CONFLICT(name) DO UPDATE SET url = ?2, title = ?3,"
+	" title_override = ?4, link = ?5, feed_id = ?6, updated = ?7",
+	"INSERT INTO feeds (name, url, last_attempt, next_poll)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE SET"
+	" last_attempt = ?3, next_poll = ?4",
+	"SELECT last_attempt, next_poll FROM feeds WHERE name = ?1",
+	"SELECT digest FROM entries WHERE feed = ?1 AND key = ?2",
+	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
+	" link, summary, summary_type, content, content_type, author_name,"
+	" author_email, author_uri, published_raw, published, updated_raw,"
+	" updated, first_seen, changed, sort_time) VALUES (?1, ?2, ?3, ?4,"
+	" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	" ?19, ?19, ?20)",
+	"UPDATE entries SET digest = ?3, entry_id = ?4, title = ?5,"
+	" title_type = ?6, link = ?7, summary = ?8, summary_type = ?9,"
+	" content = ?10, content_type = ?11, author_name = ?12,"
+	" author_email = ?13, author_uri = ?14, published_raw = ?15,"
+	" published = ?16, updated_raw = ?17, updated = ?18, changed = ?19,"
+	" sort_time = ?20 WHERE feed = ?1 AND key = ?2",
+	"SELECT e.feed, COALESCE(f.title_override, f.title), f.url,"
+	" f.feed_id, f.link, f.updated, e.key, e.first_seen, e.sort_time,"
+	" e.entry_id, e.title, e.title_type, e.link, e.summary,"
+	" e.summary_type, e.content, e.content_type, e.author_name,"
+	" e.author_email, e.author_uri, e.published_raw, e.published,"
+	" e.updated_raw, e.updated, e.changed"
+	" FROM entries e JOIN feeds f ON f.name = e.feed"
+	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
+	"SELECT count(*) FROM entries"
+};
+
+static const char store_schema[] =
+	"CREATE TABLE feeds ("
+	" name TEXT PRIMARY KEY,"	/* the config's feed name */
+	" url TEXT NOT NULL,"
+	" title TEXT, title_override TEXT, link TEXT, feed_id TEXT,"
+	" updated INTEGER,"
+	" last_attempt INTEGER NOT NULL DEFAULT 0,"
+	" next_poll INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE entries ("
+	" feed TEXT NOT NULL REFERENCES feeds(name),"
+	" key TEXT NOT NULL,"		/* dedup key within the feed */
+	" digest TEXT NOT NULL,"	/* SHA-256 of what is stored */
+	" entry_id TEXT, title TEXT, title_type TEXT, link TEXT,"
+	" summary TEXT, summary_type TEXT, content TEXT, content_type TEXT,"
+	" author_name TEXT, author_email TEXT, author_uri TEXT,"
+	" published_raw TEXT, published INTEGER,"
+	" updated_raw TEXT, updated INTEGER,"
+	" first_seen INTEGER NOT NULL,"
+	" changed INTEGER NOT NULL,"	/* last time its content changed */
+	" sort_time INTEGER NOT NULL,"
+	" PRIMARY KEY (feed, key));"
+	"CREATE INDEX entries_sort ON entries (sort_time DESC);";
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	sqlite3_stmt	*stmts[STORE_NSTMTS];
+};
+
+static int	store_exec(struct store *, const char *, char **);
+static int	store_migrate(struct store *, char **);
+static int	store_step_done(struct store *, enum store_stmt_id, char **);
+static void	store_bind_text(sqlite3_stmt *, int, const char *);
+static void	store_bind_date(sqlite3_stmt *, int, const struct feed_date *);
+static int	store_put_entry(struct store *, const char *,
+		    const struct feed_entry *, time_t, struct store_counts *,
+		    char **);
+static char	*store_col_text(sqlite3_stmt *, int);
+static void	store_read_item(sqlite3_stmt *, struct store_item *);
+
+/* Set *cause from the database's last error, prefixed by what failed. */
+static void
+store_set_cause(struct store *st, const char *what, char **cause)
+{
+	if (cause != NULL)
+		xasprintf(cause, "store: %s: %s: %s", st->path, what,
+		    sqlite3_errmsg(st->db));
+}
+
+/* Open (creating if need be) the database at path and migrate it. */
+struct store *
+store_open(const char *path, char **cause)
+{
+	struct store	*st;
+	int		 i;
+
+	st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		store_set_cause(st, "cannot open", cause);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if (sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK)
+		goto fail_msg;
+	if (store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0 ||
+	    store_exec(st, "PRAGMA synchronous = NORMAL", cause) != 0 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
+		goto fail;
+	if (store_migrate(st, cause) != 0)
+		goto fail;
+	for (i = 0; i < STORE_NSTMTS; i++) {
+		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmts[i], NULL) !=
+		    SQLITE_OK)
+			goto fail_msg;
+	}
+	return (st);
+
+fail_msg:
+	store_set_cause(st, "cannot prepare", cause);
+fail:
+	store_close(st);
+	return (NULL);
+}
+
+/* Finalize statements and close the database; NULL is fine. */
+void
+store_close(struct store *st)
+{
+	int	 i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < STORE_NSTMTS; i++)
+		sqlite3_finalize(st->stmts[i]);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+/* Run SQL that returns no rows we need. */
+static int
+store_exec(struct store *st, const char *sql, char **cause)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		if (cause != NULL)
+			xasprintf(cause, "store: %s: %s", st->path,
+			    msg != NULL ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Bring the schema to STORE_SCHEMA_VERSION.  A database from a newer
+ * feedd is refused rather than touched.
+ */
+static int
+store_migrate(struct store *st, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 version;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
+		store_set_cause(st, "cannot read schema version", cause);
+		sqlite3_finalize(stmt);
+		return (-1);
+	}
+	version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version > STORE_SCHEMA_VERSION) {
+		xasprintf(cause, "store: %s: schema version %d is newer than "
+		    "this feedd understands (%d); refusing to touch it",
+		    st->path, version, STORE_SCHEMA_VERSION);
+		return (-1);
+	}
+	if (version == STORE_SCHEMA_VERSION)
+		return (0);
+	if (store_exec(st, "BEGIN IMMEDIATE", cause) != 0)
+		return (-1);
+	if (store_exec(st, store_schema, cause) != 0 ||
+	    store_exec(st, "PRAGMA user_version = 1", cause) != 0) {
+		store_exec(st, "ROLLBACK", NULL);
+		return (-1);
+	}
+	return (store_exec(st, "COMMIT", cause));
+}
+
+/* Step a statement that returns no row, then reset it. */
+static int
+store_step_done(struct store *st, enum store_stmt_id id, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[id];
+	int		 rc;
+
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE) {
+		store_set_cause(st, "write failed", cause);
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		return (-1);
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return (0);
+}
+
+/* Bind a string, or NULL when absent. */
+static void
+store_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Bind a date's raw string at i and its instant at i + 1. */
+static void
+store_bind_date(sqlite3_stmt *stmt, int i, const struct feed_date *d)
+{
+	store_bind_text(stmt, i, d->raw);
+	if (d->is_valid)
+		sqlite3_bind_int64(stmt, i + 1, (sqlite3_int64)d->utc);
+	else
+		sqlite3_bind_null(stmt, i + 1);
+}
+
+/* Feed a string and a separator into a digest buffer. */
+static void
+store_digest_add(struct buf *b, const char *s)
+{
+	if (s != NULL)
+		buf_adds(b, s);
+	buf_addc(b, '\x1f');
+}
+
+/* The key of e within its feed: id, else link, else a content hash. */
+char *
+store_entry_key(const struct feed_entry *e)
+{
+	struct buf	 b;
+	char		 hex[65], *key;
+
+	if (e->id != NULL && *e->id != '\0') {
+		xasprintf(&key, "id:%s", e->id);
+		return (key);
+	}
+	if (e->link != NULL && *e->link != '\0') {
+		xasprintf(&key, "link:%s", e->link);
+		return (key);
+	}
+	buf_init(&b);
+	store_digest_add(&b, e->title.value);
+	store_digest_add(&b, e->published.raw);
+	store_digest_add(&b, e->ncontent > 0 ? e->content[0].value :
+	    e->summary.value);
+	util_sha256_hex(b.data, b.len, hex);
+	buf_clear(&b);
+	xasprintf(&key, "hash:%s", hex);
+	return (key);
+}
+
+/* The digest of everything stored for e: a change means an update. */
+static void
+store_entry_digest(const struct feed_entry *e, char hex[65])
+{
+	const struct feed_text	 *c = e->ncontent > 0 ? &e->content[0] : NULL;
+	const struct feed_person *a = e->nauthors > 0 ? &e->authors[0] : NULL;
+	struct buf		  b;
+
+	buf_init(&b);
+	store_digest_add(&b, e->id);
+	store_digest_add(&b, e->title.value);
+	store_digest_add(&b, e->title.type);
+	store_digest_add(&b, e->link);
+	store_digest_add(&b, e->summary.value);
+	store_digest_add(&b, e->summary.type);
+	store_digest_add(&b, c != NULL ? c->value : NULL);
+	store_digest_add(&b, c != NULL ? c->type : NULL);
+	store_digest_add(&b, a != NULL ? a->name : NULL);
+	store_digest_add(&b, a != NULL ? a->email : NULL);
+	store_digest_add(&b, a != NULL ? a->uri : NULL);
+	store_digest_add(&b, e->published.raw);
+	store_digest_add(&b, e->updated.raw);
+	util_sha256_hex(b.data, b.len, hex);
+	buf_clear(&b);
+}
+
+/*
+ * The time an entry sorts by: its published date, else its updated
+ * date, else when we first saw it; a date in the future sorts as now so
+ * a misdated entry cannot pin itself to the top.
+ */
+static time_t
+store_sort_time(const struct feed_entry *e, time_t now)
+{
+	time_t	 t = now;
+
+	if (e->published.is_valid)
+		t = e->published.utc;
+	else if (e->updated.is_valid)
+		t = e->updated.utc;
+	return (t > now ? now : t);
+}
+
+/* Bind the columns INSERT and UPDATE share (?3 to ?18, ?20). */
+static void
+store_bind_entry(sqlite3_stmt *stmt, const struct feed_entry *e,
+    const char *digest, time_t now)
+{
+	const struct feed_text	 *c = e->ncontent > 0 ? &e->content[0] : NULL;
+	const struct feed_person *a = e->nauthors > 0 ? &e->authors[0] : NULL;
+
+	store_bind_text(stmt, 3, digest);
+	store_bind_text(stmt, 4, e->id);
+	store_bind_text(stmt, 5, e->title.value);
+	store_bind_text(stmt, 6, e->title.type);
+	store_bind_text(stmt, 7, e->link);
+	store_bind_text(stmt, 8, e->summary.value);
+	store_bind_text(stmt, 9, e->summary.type);
+	store_bind_text(stmt, 10, c != NULL ? c->value : NULL);
+	store_bind_text(stmt, 11, c != NULL ? c->type : NULL);
+	store_bind_text(stmt, 12, a != NULL ? a->name : NULL);
+	store_bind_text(stmt, 13, a != NULL ? a->email : NULL);
+	store_bind_text(stmt, 14, a != NULL ? a->uri : NULL);
+	store_bind_date(stmt, 15, &e->published);
+	store_bind_date(stmt, 17, &e->updated);
+	sqlite3_bind_int64(stmt, 19, (sqlite3_int64)now);
+	sqlite3_bind_int64(stmt, 20, (sqlite3_int64)store_sort_time(e, now));
+}
+
+/* Insert e, or update it when its stored digest differs. */
+static int
+store_put_entry(struct store *st, const char *name,
+    const struct feed_entry *e, time_t now, struct store_counts *counts,
+    char **cause)
+{
+	sqlite3_stmt	*find = st->stmts[STORE_FIND_ENTRY], *stmt;
+	char		*key, digest[65];
+	int		 rc, is_same = 0, is_known = 0, ret = -1;
+	enum store_stmt_id id;
+
+	key = store_entry_key(e);
+	store_entry_digest(e, digest);
+	store_bind_text(find, 1, name);
+	store_bind_text(find, 2, key);
+	rc = sqlite3_step(find);
+	if (rc == SQLITE_ROW) {
+		is_known = 1;
+		is_same = strcmp((const char *)sqlite3_column_text(find, 0),
+		    digest) == 0;
+	}
+	sqlite3_reset(find);
+	sqlite3_clear_bindings(find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_set_cause(st, "read failed", cause);
+		goto out;
+	}
+	if (is_same) {
+		counts->nunchanged++;
+		ret = 0;
+		goto out;
+	}
+	id = is_known ? STORE_UPDATE_ENTRY : STORE_INSERT_ENTRY;
+	stmt = st->stmts[id];
+	store_bind_text(stmt, 1, name);
+	store_bind_text(stmt, 2, key);
+	store_bind_entry(stmt, e, digest, now);
+	if (store_step_done(st, id, cause) != 0)
+		goto out;
+	if (is_known)
+		counts->nupdated++;
+	else
+		counts->nnew++;
+	ret = 0;
+out:
+	free(key);
+	return (ret);
+}
+
+/* Store one successful poll in one transaction. */
+int
+store_commit_poll(struct store *st, const char *name, const char *url,
+    const char *title_override, const struct feed_doc *doc, time_t now,
+    struct store_counts *counts, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_UPSERT_FEED];
+	size_t		 i;
+
+	memset(counts, 0, sizeof *counts);
+	if (store_step_done(st, STORE_BEGIN, cause) != 0)
+		return (-1);
+	store_bind_text(stmt, 1, name);
+	store_bind_text(stmt, 2, url);
+	store_bind_text(stmt, 3, doc->title.value);
+	store_bind_text(stmt, 4, title_override);
+	store_bind_text(stmt, 5, doc->link);
+	store_bind_text(stmt, 6, doc->id);
+	if (doc->updated.is_valid)
+		sqlite3_bind_int64(stmt, 7, (sqlite3_int64)doc->updated.utc);
+	if (store_step_done(st, STORE_UPSERT_FEED, cause) != 0)
+		goto fail;
+	/*
+	 * Entries go in reverse document order: feeds list newest first, so
+	 * among entries with equal dates the first listed gets the larger
+	 * rowid and sorts first.
+	 */
+	for (i = doc->nentries; i > 0; i--) {
+		if (store_put_entry(st, name, &doc->entries[i - 1], now,
+		    counts, cause) != 0)
+			goto fail;
+	}
+	if (store_step_done(st, STORE_COMMIT, cause) != 0)
+		goto fail;
+	return (0);
+
+fail:
+	store_step_done(st, STORE_ROLLBACK, NULL);
+	return (-1);
+}
+
+/* Record when a feed was last tried and when it is due next. */
+int
+store_set_poll_state(struct store *st, const char *name, const char *url,
+    const struct store_feed_state *state, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_SET_STATE];
+
+	store_bind_text(stmt, 1, name);
+	store_bind_text(stmt, 2, url);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)state->last_attempt);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)state->next_poll);
+	return (store_step_done(st, STORE_SET_STATE, cause));
+}
+
+/* Read a feed's poll state; an unknown feed has all zeroes. */
+int
+store_get_poll_state(struct store *st, const char *name,
+    struct store_feed_state *state, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_GET_STATE];
+	int		 rc;
+
+	memset(state, 0, sizeof *state);
+	store_bind_text(stmt, 1, name);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		state->last_attempt = (time_t)sqlite3_column_int64(stmt, 0);
+		state->next_poll = (time_t)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_set_cause(st, "read failed", cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Copy a text column, NULL when SQL NULL. */
+static char *
+store_col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char	*s = sqlite3_column_text(stmt, i);
+
+	return (s != NULL ? xstrdup((const char *)s) : NULL);
+}
+
+/* Read a date from its raw column i and instant column i + 1. */
+static void
+store_col_date(sqlite3_stmt *stmt, int i, struct feed_date *d)
+{
+	d->raw = store_col_text(stmt, i);
+	d->is_valid = sqlite3_column_type(stmt, i + 1) != SQLITE_NULL;
+	if (d->is_valid)
+		d->utc = (time_t)sqlite3_column_int64(stmt, i + 1);
+}
+
+/* Fill one item from a row of STORE_NEWEST. */
+static void
+store_read_item(sqlite3_stmt *stmt, struct store_item *it)
+{
+	struct feed_entry	*e = &it->e;
+	struct feed_text	*c;
+	struct feed_person	*a;
+
+	it->feed_name = store_col_text(stmt, 0);
+	it->feed_title = store_col_text(stmt, 1);
+	it->feed_url = store_col_text(stmt, 2);
+	it->feed_id = store_col_text(stmt, 3);
+	it->feed_link = store_col_text(stmt, 4);
+	it->feed_updated = (time_t)sqlite3_column_int64(stmt, 5);
+	it->key = store_col_text(stmt, 6);
+	it->first_seen = (time_t)sqlite3_column_int64(stmt, 7);
+	it->sort_time = (time_t)sqlite3_column_int64(stmt, 8);
+	e->id = store_col_text(stmt, 9);
+	e->title.value = store_col_text(stmt, 10);
+	e->title.type = store_col_text(stmt, 11);
+	e->link = store_col_text(stmt, 12);
+	e->summary.value = store_col_text(stmt, 13);
+	e->summary.type = store_col_text(stmt, 14);
+	if (sqlite3_column_type(stmt, 15) != SQLITE_NULL) {
+		c = feed_texts_add(&e->content, &e->ncontent);
+		c->value = store_col_text(stmt, 15);
+		c->type = store_col_text(stmt, 16);
+	}
+	if (sqlite3_column_type(stmt, 17) != SQLITE_NULL ||
+	    sqlite3_column_type(stmt, 18) != SQLITE_NULL) {
+		a = feed_persons_add(&e->authors, &e->nauthors);
+		a->name = store_col_text(stmt, 17);
+		a->email = store_col_text(stmt, 18);
+		a->uri = store_col_text(stmt, 19);
+	}
+	store_col_date(stmt, 20, &e->published);
+	store_col_date(stmt, 22, &e->updated);
+	it->changed = (time_t)sqlite3_column_int64(stmt, 24);
+}
+
+/* The newest max entries across all feeds, newest first. */
+int
+store_newest(struct store *st, size_t max, struct store_item **items,
+    size_t *nitems, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_NEWEST];
+	struct store_item *it;
+	size_t		 n = 0;
+	int		 rc;
+
+	*items = NULL;
+	*nitems = 0;
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(max > INT64_MAX ?
+	    INT64_MAX : max));
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*items = xreallocarray(*items, n + 1, sizeof **items);
+		it = &(*items)[n++];
+		memset(it, 0, sizeof *it);
+		store_read_item(stmt, it);
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (rc != SQLITE_DONE) {
+		store_set_cause(st, "read failed", cause);
+		store_items_free(*items, n);
+		*items = NULL;
+		return (-1);
+	}
+	*nitems = n;
+	return (0);
+}
+
+/* Free items from store_newest. */
+void
+store_items_free(struct store_item *items, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(items[i].feed_name);
+		free(items[i].feed_title);
+		free(items[i].feed_url);
+		free(items[i].feed_id);
+		free(items[i].feed_link);
+		free(items[i].key);
+		feed_entry_clear(&items[i].e);
+	}
+	free(items);
+}
+
+/* How many entries are stored, or -1. */
+long
+store_count_entries(struct store *st)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_COUNT];
+	long		 n = -1;
+
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return (n);
+}

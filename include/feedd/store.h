@@ -38,6 +38,7 @@ struct store_item {
 	time_t			 feed_updated;	/* 0: unknown */
 	char			*key;		/* dedup key within its feed */
 	time_t			 first_seen;
+	time_t			 changed;	/* last content change */
 	time_t			 sort_time;	/* updated/published/first seen */
 	struct feed_entry	 e;
 };
@@ -64,7 +65,7 @@ int		 store_get_poll_state(struct store *, const char *name,
 		     struct store_feed_state *state, char **cause);
 
 /*
- * The newest max entries across all feeds in names (NULL: all), newest
+ * The newest max entries across all feeds, newest
  * first.  *items is allocated; free with store_items_free.
  */
 int		 store_newest(struct store *, size_t max,
