@@ -1,1 +1,354 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for store: dedup keys, one transaction per poll, updates
+ * seen as updates, newest-first reads, poll state, and a database from
+ * a newer feedd refused.  Each test uses a real SQLite file in a fresh
+ * temporary directory.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "feedd/model.h"
+#include "feedd/store.h"
+#include "feedd/util.h"
+
+struct fixture {
+	char		 dir[64];
+	char		*path;
+	struct store	*st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*fx = xcalloc(1, sizeof *fx);
+	char		*cause = NULL;
+
+	strcpy(fx->dir, "/tmp/feedd-test-store.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	xasprintf(&fx->path, "%s/feedd.db", fx->dir);
+	fx->st = store_open(fx->path, &cause);
+	assert_null(cause);
+	assert_non_null(fx->st);
+	*state = fx;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*fx = *state;
+	char		*cmd;
+
+	store_close(fx->st);
+	xasprintf(&cmd, "rm -rf '%s'", fx->dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(fx->path);
+	free(fx);
+	return (0);
+}
+
+/* Add an entry with the given fields (NULL: absent) to doc. */
+static struct feed_entry *
+add_entry(struct feed_doc *doc, const char *id, const char *link,
+    const char *title, time_t published)
+{
+	struct feed_entry	*e = feed_doc_add_entry(doc);
+
+	if (id != NULL)
+		e->id = xstrdup(id);
+	if (link != NULL)
+		e->link = xstrdup(link);
+	if (title != NULL) {
+		e->title.value = xstrdup(title);
+		e->title.type = xstrdup("text/plain");
+	}
+	if (published != 0) {
+		xasprintf(&e->published.raw, "%lld", (long long)published);
+		e->published.utc = published;
+		e->published.is_valid = true;
+	}
+	return (e);
+}
+
+/* A document of three entries, as a feed lists them: newest first. */
+static struct feed_doc *
+three_entries(void)
+{
+	struct feed_doc	*doc = feed_doc_new();
+
+	doc->format = FEED_FORMAT_RSS20;
+	doc->title.value = xstrdup("Example");
+	add_entry(doc, "urn:a", "http://example.org/a", "A", 3000);
+	add_entry(doc, NULL, "http://example.org/b", "B", 2000);
+	add_entry(doc, NULL, NULL, "C", 1000);
+	return (doc);
+}
+
+static void
+key_prefers_id_then_link_then_hash(void **state)
+{
+	struct feed_doc	*doc = three_entries();
+	char		*k0, *k1, *k2;
+
+	(void)state;
+	k0 = store_entry_key(&doc->entries[0]);
+	k1 = store_entry_key(&doc->entries[1]);
+	k2 = store_entry_key(&doc->entries[2]);
+	assert_string_equal(k0, "id:urn:a");
+	assert_string_equal(k1, "link:http://example.org/b");
+	assert_int_equal(strncmp(k2, "hash:", 5), 0);
+	assert_int_equal(strlen(k2), 5 + 64);
+	free(k0);
+	free(k1);
+	free(k2);
+	feed_doc_free(doc);
+}
+
+static void
+key_hash_depends_on_title_date_and_content(void **state)
+{
+	struct feed_doc	*doc = feed_doc_new();
+	struct feed_text *c;
+	char		*k0, *k1, *k2, *k3;
+
+	(void)state;
+	add_entry(doc, NULL, NULL, "Same", 1000);
+	add_entry(doc, NULL, NULL, "Same", 1000);
+	add_entry(doc, NULL, NULL, "Same", 1001);
+	add_entry(doc, NULL, NULL, "Same", 1000);
+	c = feed_texts_add(&doc->entries[3].content,
+	    &doc->entries[3].ncontent);
+	c->value = xstrdup("other body");
+	k0 = store_entry_key(&doc->entries[0]);
+	k1 = store_entry_key(&doc->entries[1]);
+	k2 = store_entry_key(&doc->entries[2]);
+	k3 = store_entry_key(&doc->entries[3]);
+	assert_string_equal(k0, k1);
+	assert_string_not_equal(k0, k2);
+	assert_string_not_equal(k0, k3);
+	free(k0);
+	free(k1);
+	free(k2);
+	free(k3);
+	feed_doc_free(doc);
+}
+
+static void
+second_poll_of_same_feed_adds_nothing(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	char			*cause = NULL;
+
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    doc, 5000, &c, &cause), 0);
+	assert_int_equal(c.nnew, 3);
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    doc, 6000, &c, &cause), 0);
+	assert_int_equal(c.nnew, 0);
+	assert_int_equal(c.nupdated, 0);
+	assert_int_equal(c.nunchanged, 3);
+	assert_int_equal(store_count_entries(fx->st), 3);
+	feed_doc_free(doc);
+}
+
+static void
+same_entry_in_two_feeds_is_stored_per_feed(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	char			*cause = NULL;
+
+	assert_int_equal(store_commit_poll(fx->st, "one", "http://e/1", NULL,
+	    doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_commit_poll(fx->st, "two", "http://e/2", NULL,
+	    doc, 5000, &c, &cause), 0);
+	assert_int_equal(c.nnew, 3);
+	assert_int_equal(store_count_entries(fx->st), 6);
+	feed_doc_free(doc);
+}
+
+static void
+changed_title_is_an_update_keeping_first_seen(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	struct store_item	*items;
+	size_t			 n;
+	char			*cause = NULL;
+
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    doc, 5000, &c, &cause), 0);
+	free(doc->entries[0].title.value);
+	doc->entries[0].title.value = xstrdup("A, edited");
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    doc, 7000, &c, &cause), 0);
+	assert_int_equal(c.nnew, 0);
+	assert_int_equal(c.nupdated, 1);
+	assert_int_equal(c.nunchanged, 2);
+	assert_int_equal(store_newest(fx->st, 10, &items, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(items[0].e.title.value, "A, edited");
+	assert_int_equal(items[0].first_seen, 5000);
+	assert_int_equal(items[0].changed, 7000);
+	store_items_free(items, n);
+	feed_doc_free(doc);
+}
+
+static void
+newest_lists_by_date_newest_first_with_feed(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	struct store_item	*items;
+	size_t			 n;
+	char			*cause = NULL;
+
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f",
+	    "My title", doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_newest(fx->st, 2, &items, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].e.title.value, "A");
+	assert_string_equal(items[1].e.title.value, "B");
+	assert_string_equal(items[0].feed_name, "ex");
+	assert_string_equal(items[0].feed_title, "My title");
+	assert_string_equal(items[0].feed_url, "http://e/f");
+	assert_int_equal(items[0].e.published.utc, 3000);
+	store_items_free(items, n);
+	feed_doc_free(doc);
+}
+
+static void
+future_dates_sort_as_first_seen(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	struct store_item	*items;
+	size_t			 n;
+	char			*cause = NULL;
+
+	add_entry(doc, "urn:future", NULL, "Future", 999999);
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_newest(fx->st, 10, &items, &n, &cause), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(items[0].e.title.value, "Future");
+	assert_int_equal(items[0].sort_time, 5000);
+	store_items_free(items, n);
+	feed_doc_free(doc);
+}
+
+static void
+poll_state_round_trips_and_survives_reopen(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_feed_state	 in = { 1234, 5678 }, out;
+	char			*cause = NULL;
+
+	assert_int_equal(store_get_poll_state(fx->st, "new", &out, &cause), 0);
+	assert_int_equal(out.last_attempt, 0);
+	assert_int_equal(out.next_poll, 0);
+	assert_int_equal(store_set_poll_state(fx->st, "ex", "http://e/f", &in,
+	    &cause), 0);
+	store_close(fx->st);
+	fx->st = store_open(fx->path, &cause);
+	assert_non_null(fx->st);
+	assert_int_equal(store_get_poll_state(fx->st, "ex", &out, &cause), 0);
+	assert_int_equal(out.last_attempt, 1234);
+	assert_int_equal(out.next_poll, 5678);
+}
+
+static void
+database_in_wal_mode(void **state)
+{
+	struct fixture	*fx = *state;
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
+	    &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
+static void
+newer_schema_is_refused_untouched(void **state)
+{
+	struct fixture	*fx = *state;
+	sqlite3		*db;
+	char		*cause = NULL;
+
+	store_close(fx->st);
+	fx->st = NULL;
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_null(store_open(fx->path, &cause));
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "newer"));
+	free(cause);
+}
+
+static void
+unwritable_path_gives_a_cause(void **state)
+{
+	char	*cause = NULL;
+
+	(void)state;
+	assert_null(store_open("/nonexistent-dir/x/feedd.db", &cause));
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "/nonexistent-dir/x/feedd.db"));
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(key_prefers_id_then_link_then_hash),
+		cmocka_unit_test(key_hash_depends_on_title_date_and_content),
+		cmocka_unit_test_setup_teardown(
+		    second_poll_of_same_feed_adds_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    same_entry_in_two_feeds_is_stored_per_feed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    changed_title_is_an_update_keeping_first_seen, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    newest_lists_by_date_newest_first_with_feed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    future_dates_sort_as_first_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    poll_state_round_trips_and_survives_reopen, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    newer_schema_is_refused_untouched, setup, teardown),
+		cmocka_unit_test(unwritable_path_gives_a_cause),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
