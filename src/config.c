@@ -1,1 +1,893 @@
-/* placeholder, being written */
+/* SPDX-License-Identifier: ISC */
+/*
+ * Read and check the configuration file into a struct config.
+ *
+ * inih does the INI syntax; this file checks sections, keys and values and
+ * reports the first problem as "FILE:LINE: message".  The Debian build of
+ * inih does not pass line numbers to the handler and only calls it for
+ * keys, so the file is fed to ini_parse_stream through config_read_cb,
+ * which counts lines and notices section headers itself (a [feed NAME]
+ * without keys must still be seen, and inih truncates long section names).
+ * The reader also removes leading white space, so an indented line is an
+ * ordinary line and never an inih multi-line continuation.
+ *
+ * Relative paths and file: URLs are made absolute against the directory of
+ * the configuration file, so the daemon may change directory later.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "feedd/config.h"
+#include "feedd/util.h"
+
+#define CONFIG_DEFAULT_DATABASE		"feedd.db"
+#define CONFIG_DEFAULT_INTERVAL		3600
+#define CONFIG_DEFAULT_MAX_PARALLEL	32
+#define CONFIG_DEFAULT_USER_AGENT \
+	"feedd/" FEEDD_VERSION " (+" FEEDD_URL ")"
+#define CONFIG_DEFAULT_OUTPUT_DIR	"out"
+#define CONFIG_DEFAULT_OUTPUT_TITLE	"feedd"
+#define CONFIG_DEFAULT_MAX_ENTRIES	200
+#define CONFIG_DEFAULT_LISTEN		"127.0.0.1:8080"
+
+/* The longest interval: a year keeps due-time arithmetic far from overflow. */
+#define CONFIG_MAX_INTERVAL		(365 * 86400)
+
+/* Characters allowed in feed names and tags. */
+#define CONFIG_NAME_CHARS \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+
+enum config_section {
+	CONFIG_SECTION_NONE,		/* before the first header */
+	CONFIG_SECTION_FEEDD,
+	CONFIG_SECTION_OUTPUT,
+	CONFIG_SECTION_HTTP,
+	CONFIG_SECTION_FEED
+};
+
+enum config_type {
+	CONFIG_TYPE_STRING,		/* any non-empty text */
+	CONFIG_TYPE_PATH,		/* non-empty; made absolute later */
+	CONFIG_TYPE_DURATION,		/* int64_t seconds, 1s to a year */
+	CONFIG_TYPE_INT,		/* int between min and max */
+	CONFIG_TYPE_LISTEN,		/* host:port, or empty for none */
+	CONFIG_TYPE_URL,		/* http, https or file */
+	CONFIG_TYPE_TAGS		/* comma-separated names */
+};
+
+/* One known key: where it lives, what it holds and where it is stored. */
+struct config_key {
+	enum config_section	 section;
+	const char		*name;
+	enum config_type	 type;
+	size_t			 off;	/* into struct config, or into
+					   struct config_feed for feeds */
+	int			 min;	/* CONFIG_TYPE_INT only */
+	int			 max;
+};
+
+/*
+ * Every key, grouped by section.  Searched linearly; the index of a key is
+ * also its slot in config_state's key_line.
+ */
+static const struct config_key config_keys[] = {
+	{ CONFIG_SECTION_FEEDD, "database", CONFIG_TYPE_PATH,
+	  offsetof(struct config, database), 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "default_interval", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, default_interval), 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "max_parallel", CONFIG_TYPE_INT,
+	  offsetof(struct config, max_parallel), 1, 10000 },
+	{ CONFIG_SECTION_FEEDD, "user_agent", CONFIG_TYPE_STRING,
+	  offsetof(struct config, user_agent), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "directory", CONFIG_TYPE_PATH,
+	  offsetof(struct config, output_dir), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "max_entries", CONFIG_TYPE_INT,
+	  offsetof(struct config, max_entries), 1, 100000 },
+	{ CONFIG_SECTION_OUTPUT, "title", CONFIG_TYPE_STRING,
+	  offsetof(struct config, output_title), 0, 0 },
+	{ CONFIG_SECTION_HTTP, "listen", CONFIG_TYPE_LISTEN,
+	  offsetof(struct config, listen), 0, 0 },
+	{ CONFIG_SECTION_FEED, "interval", CONFIG_TYPE_DURATION,
+	  offsetof(struct config_feed, interval), 0, 0 },
+	{ CONFIG_SECTION_FEED, "tags", CONFIG_TYPE_TAGS,
+	  offsetof(struct config_feed, tags), 0, 0 },
+	{ CONFIG_SECTION_FEED, "title", CONFIG_TYPE_STRING,
+	  offsetof(struct config_feed, title), 0, 0 },
+	{ CONFIG_SECTION_FEED, "url", CONFIG_TYPE_URL,
+	  offsetof(struct config_feed, url), 0, 0 },
+};
+#define CONFIG_NKEYS (sizeof config_keys / sizeof config_keys[0])
+
+/* Section names in headers, other than "feed NAME". */
+static const struct {
+	const char		*name;
+	enum config_section	 section;
+} config_sections[] = {
+	{ "feedd", CONFIG_SECTION_FEEDD },
+	{ "http", CONFIG_SECTION_HTTP },
+	{ "output", CONFIG_SECTION_OUTPUT },
+};
+
+/* What config_load keeps while inih reads the file. */
+struct config_state {
+	struct config		*cfg;
+	const char		*path;		/* as given, for messages */
+	char			*dir;		/* absolute directory of path */
+	FILE			*f;
+	char			*line;		/* getline buffer */
+	size_t			 linesize;
+	int			 lineno;	/* lines handed to inih */
+	int			 read_errno;	/* set when reading failed */
+	int			 unclosed_line;	/* first "[" without "]" */
+
+	enum config_section	 section;
+	const char		*section_name;	/* for messages; not feeds */
+	struct config_feed	*feed;		/* the current [feed NAME] */
+	int			 key_line[CONFIG_NKEYS]; /* 0: not set yet */
+
+	char			*error;		/* first error, or NULL */
+	int			 error_line;
+};
+
+static void	 config_error(struct config_state *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+static char	*config_read_cb(char *, int, void *);
+static int	 config_ini_cb(void *, const char *, const char *,
+		    const char *);
+static int	 config_header(struct config_state *, char *);
+static int	 config_begin_section(struct config_state *, const char *);
+static int	 config_begin_feed(struct config_state *, const char *);
+static int	 config_set(struct config_state *, const struct config_key *,
+		    const char *);
+static int	 config_set_duration(struct config_state *,
+		    const struct config_key *, const char *, int64_t *);
+static int	 config_set_int(struct config_state *,
+		    const struct config_key *, const char *, int *);
+static int	 config_set_listen(struct config_state *, const char *);
+static int	 config_set_url(struct config_state *, const char *);
+static int	 config_set_tags(struct config_state *, const char *);
+static int	 config_finish(struct config_state *);
+static bool	 config_is_name(const char *);
+static char	*config_dir(const char *, char **);
+static char	*config_path(const char *, const char *);
+static void	 config_add_encoded(struct buf *, const char *);
+static void	 config_feed_clear(struct config_feed *);
+
+/* Record the first error, at line, as "FILE:LINE: message". */
+static void
+config_error(struct config_state *st, int line, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (st->error != NULL)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	xasprintf(&st->error, "%s:%d: %s", st->path, line, msg);
+	st->error_line = line;
+	free(msg);
+}
+
+/*
+ * Hand inih the next line, fgets style, into str of num bytes.  Counts
+ * lines, strips leading white space (so there are no continuation lines),
+ * handles section headers, and stops the parse at the first error by
+ * returning NULL.  A line that does not fit is an error rather than being
+ * split in two the way fgets would.
+ */
+static char *
+config_read_cb(char *str, int num, void *arg)
+{
+	struct config_state	*st = arg;
+	ssize_t			 n;
+	size_t			 len;
+	char			*s;
+
+	if (st->error != NULL)
+		return (NULL);
+	errno = 0;
+	if ((n = getline(&st->line, &st->linesize, st->f)) == -1) {
+		if (ferror(st->f))
+			st->read_errno = errno != 0 ? errno : EIO;
+		return (NULL);
+	}
+	st->lineno++;
+
+	s = st->line;
+	len = (size_t)n;
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	s[len] = '\0';
+	if (st->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	if (num < 2 || len > (size_t)num - 2) {
+		config_error(st, st->lineno, "line too long (more than %d "
+		    "bytes)", num - 2);
+		return (NULL);
+	}
+
+	if (*s == '[' && config_header(st, s) != 0)
+		return (NULL);
+
+	memcpy(str, s, len);
+	str[len] = '\n';
+	str[len + 1] = '\0';
+	return (str);
+}
+
+/*
+ * Called by inih for each "key = value" line.  The section argument is
+ * ignored: st->section, kept by the reader, is the same but untruncated.
+ * Returns 0 to make inih note the line as failed.
+ */
+static int
+config_ini_cb(void *arg, const char *section, const char *name,
+    const char *value)
+{
+	struct config_state	*st = arg;
+	const struct config_key	*k;
+	size_t			 i;
+
+	(void)section;
+	if (st->error != NULL)
+		return (0);
+	if (*name == '\0') {
+		config_error(st, st->lineno, "missing key before '='");
+		return (0);
+	}
+	if (st->section == CONFIG_SECTION_NONE) {
+		config_error(st, st->lineno, "key \"%s\" outside any section",
+		    name);
+		return (0);
+	}
+
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		k = &config_keys[i];
+		if (k->section == st->section && strcmp(k->name, name) == 0)
+			break;
+	}
+	if (i == CONFIG_NKEYS) {
+		if (st->section == CONFIG_SECTION_FEED) {
+			config_error(st, st->lineno, "unknown key \"%s\" in "
+			    "[feed %s]", name, st->feed->name);
+		} else {
+			config_error(st, st->lineno, "unknown key \"%s\" in "
+			    "[%s]", name, st->section_name);
+		}
+		return (0);
+	}
+	if (st->key_line[i] != 0) {
+		config_error(st, st->lineno, "duplicate key \"%s\" (first set "
+		    "on line %d)", name, st->key_line[i]);
+		return (0);
+	}
+	st->key_line[i] = st->lineno;
+
+	return (config_set(st, k, value) == 0);
+}
+
+/*
+ * Look at a section header line s, which starts with "[".  The name ends
+ * where inih ends it: at "]" or at an inline ";" comment after white
+ * space.  A header without "]" is left to inih, which reports the line;
+ * only its number is noted, to word the message.  Returns -1 on error.
+ */
+static int
+config_header(struct config_state *st, char *s)
+{
+	char	*p, *name;
+	bool	 was_space = false;
+	int	 error;
+
+	for (p = s + 1; *p != '\0' && *p != ']'; p++) {
+		if (was_space && *p == ';')
+			break;
+		was_space = isspace((unsigned char)*p);
+	}
+	if (*p != ']') {
+		if (st->unclosed_line == 0)
+			st->unclosed_line = st->lineno;
+		return (0);
+	}
+
+	name = xstrndup(s + 1, (size_t)(p - s - 1));
+	for (p++; isspace((unsigned char)*p); p++)
+		/* nothing */;
+	if (*p != '\0' && *p != ';') {
+		config_error(st, st->lineno, "unexpected text after ']'");
+		error = -1;
+	} else
+		error = config_begin_section(st, util_trim(name));
+	free(name);
+	return (error);
+}
+
+/* Start the section called name: [feedd], [output], [http] or [feed N]. */
+static int
+config_begin_section(struct config_state *st, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof config_sections / sizeof config_sections[0];
+	    i++) {
+		if (strcmp(name, config_sections[i].name) == 0) {
+			st->section = config_sections[i].section;
+			st->section_name = config_sections[i].name;
+			st->feed = NULL;
+			return (0);
+		}
+	}
+	if (strncmp(name, "feed", 4) == 0 &&
+	    (name[4] == '\0' || isspace((unsigned char)name[4])))
+		return (config_begin_feed(st, name + 4));
+
+	config_error(st, st->lineno, "unknown section [%s]", name);
+	return (-1);
+}
+
+/*
+ * Add the feed named in a [feed NAME] header and make it current.  Its
+ * keys may appear again, so their lines are forgotten.
+ */
+static int
+config_begin_feed(struct config_state *st, const char *name)
+{
+	struct config		*cfg = st->cfg;
+	struct config_feed	*f;
+	size_t			 i;
+
+	while (isspace((unsigned char)*name))
+		name++;
+	if (*name == '\0') {
+		config_error(st, st->lineno, "bad feed name: empty, use "
+		    "[feed NAME]");
+		return (-1);
+	}
+	if (!config_is_name(name)) {
+		config_error(st, st->lineno, "bad feed name \"%s\": use only "
+		    "letters, digits, '.', '_' and '-'", name);
+		return (-1);
+	}
+	for (i = 0; i < cfg->nfeeds; i++) {
+		if (strcmp(cfg->feeds[i].name, name) == 0) {
+			config_error(st, st->lineno, "duplicate feed \"%s\" "
+			    "(first defined on line %d)", name,
+			    cfg->feeds[i].line);
+			return (-1);
+		}
+	}
+
+	cfg->feeds = xreallocarray(cfg->feeds, cfg->nfeeds + 1,
+	    sizeof *cfg->feeds);
+	f = &cfg->feeds[cfg->nfeeds++];
+	memset(f, 0, sizeof *f);
+	f->name = xstrdup(name);
+	f->line = st->lineno;
+
+	st->section = CONFIG_SECTION_FEED;
+	st->feed = f;
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		if (config_keys[i].section == CONFIG_SECTION_FEED)
+			st->key_line[i] = 0;
+	}
+	return (0);
+}
+
+/* Check value for key k and store it.  Returns -1 on error. */
+static int
+config_set(struct config_state *st, const struct config_key *k,
+    const char *value)
+{
+	char	*base, **sp;
+
+	if (k->section == CONFIG_SECTION_FEED)
+		base = (char *)st->feed;
+	else
+		base = (char *)st->cfg;
+
+	switch (k->type) {
+	case CONFIG_TYPE_STRING:
+	case CONFIG_TYPE_PATH:
+		if (*value == '\0') {
+			config_error(st, st->lineno, "empty value for %s",
+			    k->name);
+			return (-1);
+		}
+		sp = (char **)(base + k->off);
+		free(*sp);
+		*sp = xstrdup(value);
+		return (0);
+	case CONFIG_TYPE_DURATION:
+		return (config_set_duration(st, k, value,
+		    (int64_t *)(base + k->off)));
+	case CONFIG_TYPE_INT:
+		return (config_set_int(st, k, value, (int *)(base + k->off)));
+	case CONFIG_TYPE_LISTEN:
+		return (config_set_listen(st, value));
+	case CONFIG_TYPE_URL:
+		return (config_set_url(st, value));
+	case CONFIG_TYPE_TAGS:
+		return (config_set_tags(st, value));
+	}
+	return (-1);
+}
+
+/* Parse a duration such as 30m into *out; one second to a year. */
+static int
+config_set_duration(struct config_state *st, const struct config_key *k,
+    const char *value, int64_t *out)
+{
+	int64_t	 secs;
+
+	if (util_parse_duration(value, &secs) != 0) {
+		config_error(st, st->lineno, "bad duration \"%s\" for %s: use "
+		    "a positive number with s, m, h or d, e.g. 30m", value,
+		    k->name);
+		return (-1);
+	}
+	if (secs > CONFIG_MAX_INTERVAL) {
+		config_error(st, st->lineno, "%s \"%s\" is out of range: at "
+		    "most 365d", k->name, value);
+		return (-1);
+	}
+	*out = secs;
+	return (0);
+}
+
+/* Parse a decimal number between k->min and k->max into *out. */
+static int
+config_set_int(struct config_state *st, const struct config_key *k,
+    const char *value, int *out)
+{
+	const char	*p;
+	long long	 n;
+
+	for (p = value; isdigit((unsigned char)*p); p++)
+		/* nothing */;
+	if (p == value || *p != '\0') {
+		config_error(st, st->lineno, "bad number \"%s\" for %s", value,
+		    k->name);
+		return (-1);
+	}
+	errno = 0;
+	n = strtoll(value, NULL, 10);
+	if (errno == ERANGE || n < k->min || n > k->max) {
+		config_error(st, st->lineno, "%s %s is out of range %d..%d",
+		    k->name, value, k->min, k->max);
+		return (-1);
+	}
+	*out = (int)n;
+	return (0);
+}
+
+/*
+ * Check a listen address: host:port or [v6-address]:port, port 0 to
+ * 65535.  Empty means no HTTP server.
+ */
+static int
+config_set_listen(struct config_state *st, const char *value)
+{
+	const char	*p, *host_end, *port;
+	size_t		 hostlen;
+	long		 n;
+
+	if (*value == '\0') {
+		free(st->cfg->listen);
+		st->cfg->listen = NULL;
+		return (0);
+	}
+
+	if (*value == '[') {
+		host_end = strchr(value, ']');
+		if (host_end == NULL || host_end == value + 1 ||
+		    host_end[1] != ':')
+			goto bad;
+		for (p = value + 1; p < host_end; p++) {
+			if (!isxdigit((unsigned char)*p) && *p != ':' &&
+			    *p != '.')
+				goto bad;
+		}
+		port = host_end + 2;
+	} else {
+		if ((host_end = strrchr(value, ':')) == NULL)
+			goto bad;
+		hostlen = (size_t)(host_end - value);
+		if (hostlen == 0 || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789.-") != hostlen)
+			goto bad;
+		port = host_end + 1;
+	}
+	if (*port == '\0' || strlen(port) > 5 ||
+	    strspn(port, "0123456789") != strlen(port))
+		goto bad;
+	n = strtol(port, NULL, 10);
+	if (n > 65535)
+		goto bad;
+
+	free(st->cfg->listen);
+	st->cfg->listen = xstrdup(value);
+	return (0);
+
+bad:
+	config_error(st, st->lineno, "bad listen address \"%s\": use "
+	    "host:port, e.g. 127.0.0.1:8080, or nothing for no HTTP server",
+	    value);
+	return (-1);
+}
+
+/*
+ * Check a feed URL and store it in the current feed.  Only http, https
+ * and file are fetched.  A file: URL with a relative path ("file:a.xml")
+ * is made absolute against the configuration's directory, and
+ * "file:/abs" becomes "file:///abs", the form every library accepts.
+ */
+static int
+config_set_url(struct config_state *st, const char *value)
+{
+	struct config_feed	*f = st->feed;
+	const char		*p, *rest;
+	struct buf		 b;
+	size_t			 slen;
+
+	if (*value == '\0') {
+		config_error(st, st->lineno, "empty url");
+		return (-1);
+	}
+	for (p = value; *p != '\0'; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f) {
+			config_error(st, st->lineno, "url \"%s\" contains "
+			    "white space or control characters", value);
+			return (-1);
+		}
+	}
+	slen = strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+.-");
+	if (slen == 0 || !isalpha((unsigned char)value[0]) ||
+	    value[slen] != ':') {
+		config_error(st, st->lineno, "url \"%s\" has no scheme: use "
+		    "http://, https:// or file:", value);
+		return (-1);
+	}
+	rest = value + slen + 1;
+
+	if ((slen == 4 && strncasecmp(value, "http", 4) == 0) ||
+	    (slen == 5 && strncasecmp(value, "https", 5) == 0)) {
+		if (strncmp(rest, "//", 2) != 0 || rest[2] == '\0' ||
+		    rest[2] == '/') {
+			config_error(st, st->lineno, "url \"%s\" has no host",
+			    value);
+			return (-1);
+		}
+		free(f->url);
+		f->url = xstrdup(value);
+		return (0);
+	}
+	if (slen != 4 || strncasecmp(value, "file", 4) != 0) {
+		config_error(st, st->lineno, "unsupported url scheme \"%.*s\": "
+		    "use http, https or file", (int)slen, value);
+		return (-1);
+	}
+
+	buf_init(&b);
+	if (*rest == '\0') {
+		config_error(st, st->lineno, "url \"%s\" has an empty path",
+		    value);
+		return (-1);
+	} else if (strncmp(rest, "///", 3) == 0 ||
+	    strncasecmp(rest, "//localhost/", 12) == 0)
+		buf_adds(&b, value);
+	else if (strncmp(rest, "//", 2) == 0) {
+		config_error(st, st->lineno, "url \"%s\" names a host: use "
+		    "file:///path or file:relative/path", value);
+		return (-1);
+	} else if (*rest == '/') {
+		buf_adds(&b, "file://");
+		buf_adds(&b, rest);
+	} else {
+		buf_adds(&b, "file://");
+		config_add_encoded(&b, st->dir);
+		if (b.data[b.len - 1] != '/')
+			buf_addc(&b, '/');
+		buf_adds(&b, rest);
+	}
+	free(f->url);
+	f->url = buf_steal(&b);
+	return (0);
+}
+
+/*
+ * Split a comma-separated tag list into the current feed's tags.  Items
+ * are trimmed; empty ones and repeats are dropped.
+ */
+static int
+config_set_tags(struct config_state *st, const char *value)
+{
+	struct config_feed	*f = st->feed;
+	char			*copy, *next, *item, *tag;
+	size_t			 i;
+	int			 error = 0;
+
+	next = copy = xstrdup(value);
+	while ((item = strsep(&next, ",")) != NULL) {
+		tag = util_trim(item);
+		if (*tag == '\0')
+			continue;
+		if (!config_is_name(tag)) {
+			config_error(st, st->lineno, "bad tag \"%s\": use only "
+			    "letters, digits, '.', '_' and '-'", tag);
+			error = -1;
+			break;
+		}
+		for (i = 0; i < f->ntags; i++) {
+			if (strcmp(f->tags[i], tag) == 0)
+				break;
+		}
+		if (i < f->ntags)
+			continue;
+		f->tags = xreallocarray(f->tags, f->ntags + 1,
+		    sizeof *f->tags);
+		f->tags[f->ntags++] = xstrdup(tag);
+	}
+	free(copy);
+	return (error);
+}
+
+/*
+ * Checks and defaults that need the whole file: every feed has a url
+ * (reported at its header), intervals not set take default_interval
+ * wherever that was set, and paths become absolute.
+ */
+static int
+config_finish(struct config_state *st)
+{
+	struct config		*cfg = st->cfg;
+	struct config_feed	*f;
+	size_t			 i;
+	char			*p;
+
+	for (i = 0; i < cfg->nfeeds; i++) {
+		f = &cfg->feeds[i];
+		if (f->url == NULL) {
+			config_error(st, f->line, "feed \"%s\" has no url",
+			    f->name);
+			return (-1);
+		}
+		if (f->interval == 0)
+			f->interval = cfg->default_interval;
+	}
+
+	p = config_path(st->dir, cfg->database);
+	free(cfg->database);
+	cfg->database = p;
+	p = config_path(st->dir, cfg->output_dir);
+	free(cfg->output_dir);
+	cfg->output_dir = p;
+	return (0);
+}
+
+/* Whether s is a non-empty run of [A-Za-z0-9._-]. */
+static bool
+config_is_name(const char *s)
+{
+	return (*s != '\0' && strspn(s, CONFIG_NAME_CHARS) == strlen(s));
+}
+
+/*
+ * Return the absolute directory holding path, symbolic links resolved, or
+ * NULL with *cause set.
+ */
+static char *
+config_dir(const char *path, char **cause)
+{
+	char	*copy, *slash, *dir;
+
+	copy = xstrdup(path);
+	if ((slash = strrchr(copy, '/')) == NULL) {
+		free(copy);
+		copy = xstrdup(".");
+	} else if (slash == copy)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if ((dir = realpath(copy, NULL)) == NULL)
+		xasprintf(cause, "%s: cannot resolve directory: %s", path,
+		    strerror(errno));
+	free(copy);
+	return (dir);
+}
+
+/*
+ * Return path made absolute against dir, a new string.  Leading "./"
+ * components are dropped; nothing else is rewritten.
+ */
+static char *
+config_path(const char *dir, const char *path)
+{
+	char	*out;
+
+	if (*path == '/')
+		return (xstrdup(path));
+	while (strncmp(path, "./", 2) == 0) {
+		path += 2;
+		while (*path == '/')
+			path++;
+	}
+	if (*path == '\0' || strcmp(path, ".") == 0)
+		return (xstrdup(dir));
+	if (dir[strlen(dir) - 1] == '/')
+		xasprintf(&out, "%s%s", dir, path);
+	else
+		xasprintf(&out, "%s/%s", dir, path);
+	return (out);
+}
+
+/*
+ * Append an absolute file system path to a URL, percent-encoding bytes
+ * that may not appear in a URL path (RFC 3986 section 3.3).
+ */
+static void
+config_add_encoded(struct buf *b, const char *path)
+{
+	static const char	 safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/";
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (strchr(safe, *p) != NULL)
+			buf_addc(b, (char)*p);
+		else
+			buf_addf(b, "%%%02X", *p);
+	}
+}
+
+/* Free what one feed owns. */
+static void
+config_feed_clear(struct config_feed *f)
+{
+	size_t	 i;
+
+	free(f->name);
+	free(f->url);
+	free(f->title);
+	for (i = 0; i < f->ntags; i++)
+		free(f->tags[i]);
+	free(f->tags);
+	memset(f, 0, sizeof *f);
+}
+
+/*
+ * Read and check the file at path.  Returns the configuration, or NULL
+ * with *cause set to the first problem, which the caller frees.
+ */
+struct config *
+config_load(const char *path, char **cause)
+{
+	struct config_state	 st;
+	struct config		*cfg;
+	struct stat		 sb;
+	int			 r;
+
+	memset(&st, 0, sizeof st);
+	st.path = path;
+	*cause = NULL;
+
+	cfg = xcalloc(1, sizeof *cfg);
+	cfg->path = xstrdup(path);
+	cfg->database = xstrdup(CONFIG_DEFAULT_DATABASE);
+	cfg->default_interval = CONFIG_DEFAULT_INTERVAL;
+	cfg->max_parallel = CONFIG_DEFAULT_MAX_PARALLEL;
+	cfg->user_agent = xstrdup(CONFIG_DEFAULT_USER_AGENT);
+	cfg->output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT_DIR);
+	cfg->output_title = xstrdup(CONFIG_DEFAULT_OUTPUT_TITLE);
+	cfg->max_entries = CONFIG_DEFAULT_MAX_ENTRIES;
+	cfg->listen = xstrdup(CONFIG_DEFAULT_LISTEN);
+	st.cfg = cfg;
+
+	if ((st.f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: cannot open: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(fileno(st.f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s: cannot open: %s", path, strerror(EISDIR));
+		goto fail;
+	}
+	if ((st.dir = config_dir(path, cause)) == NULL)
+		goto fail;
+
+	r = ini_parse_stream(config_read_cb, &st, config_ini_cb, &st);
+	if (r == -2) {
+		xasprintf(cause, "%s: out of memory", path);
+		goto fail;
+	}
+	if (r > 0 && (st.error == NULL || r < st.error_line)) {
+		/* inih found a syntax error before any of ours. */
+		free(st.error);
+		st.error = NULL;
+		if (r == st.unclosed_line)
+			config_error(&st, r, "missing ']' in section header");
+		else {
+			config_error(&st, r, "expected \"key = value\" or "
+			    "\"[section]\"");
+		}
+	}
+	if (st.error == NULL && st.read_errno != 0) {
+		xasprintf(cause, "%s: cannot read: %s", path,
+		    strerror(st.read_errno));
+		goto fail;
+	}
+	if (st.error == NULL)
+		config_finish(&st);
+	if (st.error != NULL) {
+		*cause = st.error;
+		st.error = NULL;
+		goto fail;
+	}
+
+	free(st.line);
+	free(st.dir);
+	fclose(st.f);
+	return (cfg);
+
+fail:
+	free(st.error);
+	free(st.line);
+	free(st.dir);
+	if (st.f != NULL)
+		fclose(st.f);
+	config_free(cfg);
+	return (NULL);
+}
+
+/* Free a configuration and everything it owns; NULL is allowed. */
+void
+config_free(struct config *cfg)
+{
+	size_t	 i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < cfg->nfeeds; i++)
+		config_feed_clear(&cfg->feeds[i]);
+	free(cfg->feeds);
+	free(cfg->path);
+	free(cfg->database);
+	free(cfg->user_agent);
+	free(cfg->output_dir);
+	free(cfg->output_title);
+	free(cfg->listen);
+	free(cfg);
+}
+
+/* Return the feed called name, or NULL; borrowed from cfg. */
+const struct config_feed *
+config_find_feed(const struct config *cfg, const char *name)
+{
+	size_t	 i;
+
+	if (cfg == NULL || name == NULL)
+		return (NULL);
+	for (i = 0; i < cfg->nfeeds; i++) {
+		if (strcmp(cfg->feeds[i].name, name) == 0)
+			return (&cfg->feeds[i]);
+	}
+	return (NULL);
+}

@@ -1,1 +1,515 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for config: each fixture in tests/data/config is one case.
+ * Good files check every parsed value; each bad-*.conf file is one kind of
+ * error and checks the exact "FILE:LINE: " prefix and a part of the
+ * message.  Fixtures are found through FEEDD_TEST_DATA, set by ctest.
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "feedd/config.h"
+#include "feedd/util.h"
+
+/* A file that must fail: where and why. */
+struct test_error {
+	const char	*name;		/* the test's name */
+	const char	*file;		/* fixture under config/ */
+	int		 line;		/* 0: a "FILE: " message */
+	const char	*message;	/* expected part of the message */
+};
+
+/* A file that must load, and the function checking what it holds. */
+struct test_good {
+	const char	*name;
+	const char	*file;
+	void		(*check)(const struct config *, const char *);
+};
+
+static const char	*test_data(void);
+static char		*test_fixture(const char *);
+static char		*test_config_dir(void);
+static char		*test_in_dir(const char *);
+static struct config	*test_load(const char *);
+static void		 test_good_case(void **);
+static void		 test_error_case(void **);
+static void		 test_missing_file(void **);
+static void		 test_directory(void **);
+static void		 test_find_feed(void **);
+static void		 test_free_null(void **);
+static void		 check_good(const struct config *, const char *);
+static void		 check_defaults(const struct config *);
+static void		 check_minimal(const struct config *, const char *);
+static void		 check_empty(const struct config *, const char *);
+static void		 check_late_default(const struct config *,
+			    const char *);
+static void		 check_no_http(const struct config *, const char *);
+static void		 check_listen_v6(const struct config *, const char *);
+static void		 check_file_urls(const struct config *, const char *);
+static void		 check_tags(const struct config *, const char *);
+static void		 check_layout(const struct config *, const char *);
+
+static const struct test_good test_goods[] = {
+	{ "good_every_key", "good.conf", check_good },
+	{ "good_defaults_when_keys_absent", "minimal.conf", check_minimal },
+	{ "good_empty_file_has_defaults_no_feeds", "empty.conf",
+	  check_empty },
+	{ "good_default_interval_after_feeds", "late-default.conf",
+	  check_late_default },
+	{ "good_empty_listen_disables_http", "no-http.conf", check_no_http },
+	{ "good_listen_ipv6", "listen-v6.conf", check_listen_v6 },
+	{ "good_file_urls_and_absolute_paths", "file-urls.conf",
+	  check_file_urls },
+	{ "good_tags_trimmed_empty_and_repeats_dropped", "tags.conf",
+	  check_tags },
+	{ "good_bom_crlf_indent_comments_colon", "layout.conf",
+	  check_layout },
+};
+
+static const struct test_error test_errors[] = {
+	{ "error_syntax_no_equals", "bad-syntax.conf", 3,
+	  "expected \"key = value\"" },
+	{ "error_syntax_reported_before_later_error", "bad-syntax-first.conf",
+	  3, "expected \"key = value\"" },
+	{ "error_unclosed_section", "bad-unclosed-section.conf", 3,
+	  "missing ']'" },
+	{ "error_text_after_section", "bad-text-after-section.conf", 1,
+	  "unexpected text after ']'" },
+	{ "error_unknown_section", "bad-unknown-section.conf", 4,
+	  "unknown section [server]" },
+	{ "error_unknown_key", "bad-unknown-key.conf", 3,
+	  "unknown key \"colour\" in [feedd]" },
+	{ "error_unknown_feed_key", "bad-unknown-feed-key.conf", 3,
+	  "unknown key \"link\" in [feed news]" },
+	{ "error_key_outside_section", "bad-key-outside-section.conf", 2,
+	  "key \"database\" outside any section" },
+	{ "error_missing_key_name", "bad-missing-key.conf", 2,
+	  "missing key" },
+	{ "error_bad_duration", "bad-duration.conf", 2,
+	  "bad duration \"1x\" for default_interval" },
+	{ "error_zero_feed_interval", "bad-feed-interval.conf", 3,
+	  "bad duration \"0\" for interval" },
+	{ "error_interval_out_of_range", "bad-interval-range.conf", 3,
+	  "interval \"400d\" is out of range" },
+	{ "error_not_a_number", "bad-number.conf", 2,
+	  "bad number \"lots\" for max_parallel" },
+	{ "error_max_parallel_too_big", "bad-max-parallel.conf", 2,
+	  "max_parallel 10001 is out of range 1..10000" },
+	{ "error_max_parallel_zero", "bad-max-parallel-zero.conf", 2,
+	  "max_parallel 0 is out of range 1..10000" },
+	{ "error_max_entries_too_big", "bad-max-entries.conf", 3,
+	  "max_entries 100001 is out of range 1..100000" },
+	{ "error_empty_url", "bad-empty-url.conf", 2, "empty url" },
+	{ "error_url_scheme", "bad-url-scheme.conf", 2,
+	  "unsupported url scheme \"ftp\"" },
+	{ "error_url_without_scheme", "bad-url-no-scheme.conf", 2,
+	  "has no scheme" },
+	{ "error_url_without_host", "bad-url-no-host.conf", 2,
+	  "has no host" },
+	{ "error_file_url_with_host", "bad-url-file-host.conf", 2,
+	  "names a host" },
+	{ "error_listen_without_port", "bad-listen.conf", 2,
+	  "bad listen address \"localhost\"" },
+	{ "error_listen_port_too_big", "bad-listen-port.conf", 2,
+	  "bad listen address \"127.0.0.1:70000\"" },
+	{ "error_duplicate_feed_at_second", "bad-duplicate-feed.conf", 7,
+	  "duplicate feed \"news\" (first defined on line 1)" },
+	{ "error_duplicate_key", "bad-duplicate-key.conf", 4,
+	  "duplicate key \"url\" (first set on line 2)" },
+	{ "error_duplicate_key_across_sections",
+	  "bad-duplicate-key-sections.conf", 8,
+	  "duplicate key \"max_parallel\" (first set on line 2)" },
+	{ "error_feed_without_url_at_header", "bad-feed-no-url.conf", 4,
+	  "feed \"second\" has no url" },
+	{ "error_empty_feed_section_at_end", "bad-feed-no-url-last.conf", 4,
+	  "feed \"empty\" has no url" },
+	{ "error_feed_name_empty", "bad-feed-name-empty.conf", 1,
+	  "bad feed name: empty" },
+	{ "error_feed_name_characters", "bad-feed-name-chars.conf", 1,
+	  "bad feed name \"news/tech\"" },
+	{ "error_bad_tag", "bad-tag.conf", 3, "bad tag \"not ok\"" },
+	{ "error_empty_value", "bad-empty-value.conf", 2,
+	  "empty value for title" },
+	{ "error_line_too_long", "bad-long-line.conf", 2, "line too long" },
+};
+
+/* The test data directory; fails the test when ctest did not set it. */
+static const char *
+test_data(void)
+{
+	const char	*dir;
+
+	dir = getenv("FEEDD_TEST_DATA");
+	if (dir == NULL || *dir == '\0')
+		fail_msg("FEEDD_TEST_DATA is not set (run through ctest)");
+	return (dir);
+}
+
+/* The path of a fixture, as given to config_load; caller frees. */
+static char *
+test_fixture(const char *file)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/config/%s", test_data(), file);
+	return (path);
+}
+
+/* The absolute, resolved fixture directory; caller frees. */
+static char *
+test_config_dir(void)
+{
+	char	*path, *dir;
+
+	path = test_fixture(".");
+	dir = realpath(path, NULL);
+	assert_non_null(dir);
+	free(path);
+	return (dir);
+}
+
+/* The fixture directory joined with rel; caller frees. */
+static char *
+test_in_dir(const char *rel)
+{
+	char	*dir, *out;
+
+	dir = test_config_dir();
+	xasprintf(&out, "%s/%s", dir, rel);
+	free(dir);
+	return (out);
+}
+
+/* Load a fixture that must load, failing with its cause otherwise. */
+static struct config *
+test_load(const char *file)
+{
+	struct config	*cfg;
+	char		*path, *cause = NULL;
+
+	path = test_fixture(file);
+	cfg = config_load(path, &cause);
+	if (cfg == NULL)
+		fail_msg("%s: %s", file, cause);
+	assert_null(cause);
+	assert_string_equal(cfg->path, path);
+	free(path);
+	return (cfg);
+}
+
+/* Run one row of test_goods. */
+static void
+test_good_case(void **state)
+{
+	const struct test_good	*t = *state;
+	struct config		*cfg;
+
+	cfg = test_load(t->file);
+	t->check(cfg, t->file);
+	config_free(cfg);
+}
+
+/* Run one row of test_errors: exact "FILE:LINE: " prefix, then message. */
+static void
+test_error_case(void **state)
+{
+	const struct test_error	*t = *state;
+	struct config		*cfg;
+	char			*path, *prefix, *cause = NULL;
+
+	path = test_fixture(t->file);
+	cfg = config_load(path, &cause);
+	if (cfg != NULL)
+		fail_msg("%s loaded but should fail", t->file);
+	assert_non_null(cause);
+	xasprintf(&prefix, "%s:%d: ", path, t->line);
+	if (strncmp(cause, prefix, strlen(prefix)) != 0)
+		fail_msg("cause \"%s\" does not start with \"%s\"", cause,
+		    prefix);
+	if (strstr(cause + strlen(prefix), t->message) == NULL)
+		fail_msg("cause \"%s\" does not contain \"%s\"", cause,
+		    t->message);
+	free(prefix);
+	free(path);
+	free(cause);
+}
+
+/* A missing file says "FILE: cannot open: " and strerror. */
+static void
+test_missing_file(void **state)
+{
+	struct config	*cfg;
+	char		*path, *want, *cause = NULL;
+
+	(void)state;
+	path = test_fixture("does-not-exist.conf");
+	cfg = config_load(path, &cause);
+	assert_null(cfg);
+	assert_non_null(cause);
+	xasprintf(&want, "%s: cannot open: No such file or directory", path);
+	assert_string_equal(cause, want);
+	free(want);
+	free(path);
+	free(cause);
+}
+
+/* A directory is not a configuration file. */
+static void
+test_directory(void **state)
+{
+	struct config	*cfg;
+	char		*path, *want, *cause = NULL;
+
+	(void)state;
+	path = test_fixture("");
+	cfg = config_load(path, &cause);
+	assert_null(cfg);
+	xasprintf(&want, "%s: cannot open: Is a directory", path);
+	assert_string_equal(cause, want);
+	free(want);
+	free(path);
+	free(cause);
+}
+
+/* config_find_feed finds feeds by exact name and nothing else. */
+static void
+test_find_feed(void **state)
+{
+	struct config			*cfg;
+	const struct config_feed	*f;
+
+	(void)state;
+	cfg = test_load("good.conf");
+	f = config_find_feed(cfg, "local");
+	assert_non_null(f);
+	assert_ptr_equal(f, &cfg->feeds[1]);
+	f = config_find_feed(cfg, "example");
+	assert_ptr_equal(f, &cfg->feeds[0]);
+	assert_null(config_find_feed(cfg, "Example"));
+	assert_null(config_find_feed(cfg, "exam"));
+	assert_null(config_find_feed(cfg, ""));
+	assert_null(config_find_feed(cfg, NULL));
+	assert_null(config_find_feed(NULL, "local"));
+	config_free(cfg);
+}
+
+/* config_free accepts NULL. */
+static void
+test_free_null(void **state)
+{
+	(void)state;
+	config_free(NULL);
+}
+
+/* good.conf: every key set. */
+static void
+check_good(const struct config *cfg, const char *file)
+{
+	const struct config_feed	*f;
+	char				*want, *dir;
+
+	(void)file;
+	want = test_in_dir("state/feedd.db");
+	assert_string_equal(cfg->database, want);
+	free(want);
+	assert_int_equal(cfg->default_interval, 2 * 3600);
+	assert_int_equal(cfg->max_parallel, 8);
+	assert_string_equal(cfg->user_agent,
+	    "feedd-test/1.0 (+https://example.org/)");
+	want = test_in_dir("public");
+	assert_string_equal(cfg->output_dir, want);
+	free(want);
+	assert_string_equal(cfg->output_title, "My river");
+	assert_int_equal(cfg->max_entries, 50);
+	assert_string_equal(cfg->listen, "127.0.0.1:9090");
+
+	assert_int_equal(cfg->nfeeds, 2);
+	f = &cfg->feeds[0];
+	assert_string_equal(f->name, "example");
+	assert_string_equal(f->url, "https://example.org/feed.xml");
+	assert_int_equal(f->interval, 30 * 60);
+	assert_string_equal(f->title, "Example, overridden");
+	assert_int_equal(f->ntags, 2);
+	assert_string_equal(f->tags[0], "tech");
+	assert_string_equal(f->tags[1], "news");
+	assert_int_equal(f->line, 16);
+
+	f = &cfg->feeds[1];
+	assert_string_equal(f->name, "local");
+	dir = test_config_dir();
+	xasprintf(&want, "file://%s/feeds/local.xml", dir);
+	assert_string_equal(f->url, want);
+	free(want);
+	free(dir);
+	assert_int_equal(f->interval, 2 * 3600);
+	assert_null(f->title);
+	assert_int_equal(f->ntags, 0);
+	assert_null(f->tags);
+	assert_int_equal(f->line, 22);
+}
+
+/* Checks every default but the feeds. */
+static void
+check_defaults(const struct config *cfg)
+{
+	char	*want;
+
+	want = test_in_dir("feedd.db");
+	assert_string_equal(cfg->database, want);
+	free(want);
+	assert_int_equal(cfg->default_interval, 3600);
+	assert_int_equal(cfg->max_parallel, 32);
+	assert_string_equal(cfg->user_agent,
+	    "feedd/" FEEDD_VERSION " (+" FEEDD_URL ")");
+	want = test_in_dir("out");
+	assert_string_equal(cfg->output_dir, want);
+	free(want);
+	assert_string_equal(cfg->output_title, "feedd");
+	assert_int_equal(cfg->max_entries, 200);
+	assert_string_equal(cfg->listen, "127.0.0.1:8080");
+}
+
+/* minimal.conf: one feed, defaults everywhere else. */
+static void
+check_minimal(const struct config *cfg, const char *file)
+{
+	(void)file;
+	check_defaults(cfg);
+	assert_int_equal(cfg->nfeeds, 1);
+	assert_string_equal(cfg->feeds[0].name, "only");
+	assert_string_equal(cfg->feeds[0].url, "http://example.com/rss");
+	assert_int_equal(cfg->feeds[0].interval, 3600);
+	assert_null(cfg->feeds[0].title);
+	assert_int_equal(cfg->feeds[0].ntags, 0);
+	assert_int_equal(cfg->feeds[0].line, 2);
+}
+
+/* empty.conf: defaults and no feeds. */
+static void
+check_empty(const struct config *cfg, const char *file)
+{
+	(void)file;
+	check_defaults(cfg);
+	assert_int_equal(cfg->nfeeds, 0);
+	assert_null(cfg->feeds);
+}
+
+/* late-default.conf: default_interval applies to feeds read before it. */
+static void
+check_late_default(const struct config *cfg, const char *file)
+{
+	(void)file;
+	assert_int_equal(cfg->default_interval, 45);
+	assert_int_equal(cfg->nfeeds, 2);
+	assert_int_equal(cfg->feeds[0].interval, 45);
+	assert_int_equal(cfg->feeds[1].interval, 600);
+}
+
+/* no-http.conf: "listen =" means no HTTP server. */
+static void
+check_no_http(const struct config *cfg, const char *file)
+{
+	(void)file;
+	assert_null(cfg->listen);
+}
+
+/* listen-v6.conf: a bracketed IPv6 address is kept as written. */
+static void
+check_listen_v6(const struct config *cfg, const char *file)
+{
+	(void)file;
+	assert_string_equal(cfg->listen, "[::1]:8081");
+}
+
+/* file-urls.conf: file: forms and absolute or "./" paths. */
+static void
+check_file_urls(const struct config *cfg, const char *file)
+{
+	char	*dir, *want;
+
+	(void)file;
+	assert_string_equal(cfg->database, "/var/lib/feedd/feedd.db");
+	want = test_in_dir("www");
+	assert_string_equal(cfg->output_dir, want);
+	free(want);
+	assert_int_equal(cfg->nfeeds, 3);
+	assert_string_equal(cfg->feeds[0].url, "file:///srv/feeds/a.xml");
+	assert_string_equal(cfg->feeds[1].url, "file:///srv/feeds/b.xml");
+	dir = test_config_dir();
+	xasprintf(&want, "file://%s/../feeds/c.xml", dir);
+	assert_string_equal(cfg->feeds[2].url, want);
+	free(want);
+	free(dir);
+}
+
+/* tags.conf: items trimmed, empty ones and repeats dropped. */
+static void
+check_tags(const struct config *cfg, const char *file)
+{
+	const struct config_feed	*f = &cfg->feeds[0];
+
+	(void)file;
+	assert_int_equal(f->ntags, 3);
+	assert_string_equal(f->tags[0], "tech");
+	assert_string_equal(f->tags[1], "news");
+	assert_string_equal(f->tags[2], "a.b_c-9");
+}
+
+/* layout.conf: BOM, CRLF, indentation, comments, "key: value". */
+static void
+check_layout(const struct config *cfg, const char *file)
+{
+	(void)file;
+	assert_int_equal(cfg->max_parallel, 4);
+	assert_string_equal(cfg->user_agent, "tabbed agent");
+	assert_int_equal(cfg->nfeeds, 1);
+	assert_string_equal(cfg->feeds[0].name, "spaced");
+	assert_string_equal(cfg->feeds[0].url, "https://example.org/a;b.xml");
+	assert_string_equal(cfg->feeds[0].title, "Semi;colon");
+	assert_int_equal(cfg->feeds[0].line, 6);
+}
+
+/* Build one named test per table row, then the single ones, and run. */
+int
+main(void)
+{
+	static const struct CMUnitTest	 single[] = {
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_directory),
+		cmocka_unit_test(test_find_feed),
+		cmocka_unit_test(test_free_null),
+	};
+	struct CMUnitTest		*tests;
+	size_t				 ngood, nerror, nsingle, n, i;
+	int				 failed;
+
+	ngood = sizeof test_goods / sizeof test_goods[0];
+	nerror = sizeof test_errors / sizeof test_errors[0];
+	nsingle = sizeof single / sizeof single[0];
+	tests = xcalloc(ngood + nerror + nsingle, sizeof *tests);
+	n = 0;
+	for (i = 0; i < ngood; i++) {
+		tests[n].name = test_goods[i].name;
+		tests[n].test_func = test_good_case;
+		tests[n++].initial_state = (void *)&test_goods[i];
+	}
+	for (i = 0; i < nerror; i++) {
+		tests[n].name = test_errors[i].name;
+		tests[n].test_func = test_error_case;
+		tests[n++].initial_state = (void *)&test_errors[i];
+	}
+	for (i = 0; i < nsingle; i++)
+		tests[n++] = single[i];
+
+	failed = _cmocka_run_group_tests("config", tests, n, NULL, NULL);
+	free(tests);
+	return (failed);
+}

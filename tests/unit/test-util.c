@@ -1,1 +1,286 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for util: durations (a table of good and bad strings), the
+ * growable buffer, RFC 3339 formatting, trimming and SHA-256.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "feedd/util.h"
+
+/* A duration string and what util_parse_duration makes of it. */
+struct test_duration {
+	const char	*in;
+	int		 ret;	/* 0 or -1 */
+	int64_t		 secs;	/* when ret is 0 */
+};
+
+/* A string before and after util_trim. */
+struct test_trim {
+	const char	*in;
+	const char	*out;
+};
+
+static void	test_duration_table(void **);
+static void	test_duration_null(void **);
+static void	test_duration_keeps_output_on_error(void **);
+static void	test_buf_add_grows(void **);
+static void	test_buf_addf_grows(void **);
+static void	test_buf_steal_and_reset(void **);
+static void	test_rfc3339(void **);
+static void	test_trim_table(void **);
+static void	test_sha256_abc(void **);
+static void	test_sha256_empty(void **);
+
+static const struct test_duration test_durations[] = {
+	{ "45s", 0, 45 },
+	{ "30m", 0, 30 * 60 },
+	{ "1h", 0, 3600 },
+	{ "2d", 0, 2 * 86400 },
+	{ "3600", 0, 3600 },
+	{ "1", 0, 1 },
+	{ "90m", 0, 5400 },
+	{ "", -1, 0 },
+	{ "h", -1, 0 },
+	{ "1x", -1, 0 },
+	{ "0", -1, 0 },
+	{ "0s", -1, 0 },
+	{ "-5", -1, 0 },
+	{ "+5", -1, 0 },
+	{ "1h2", -1, 0 },
+	{ "1hh", -1, 0 },
+	{ " 1h", -1, 0 },
+	{ "1h ", -1, 0 },
+	{ "1.5h", -1, 0 },
+	{ "1H", -1, 0 },
+	{ "922337203685477580", 0, INT64_C(922337203685477580) },
+	{ "9223372036854775808", -1, 0 },
+	{ "99999999999999999999s", -1, 0 },
+	{ "106751991167300d", 0, INT64_C(106751991167300) * 86400 },
+	{ "106751991167301d", -1, 0 },
+	{ "153722867280912931m", -1, 0 },
+};
+
+static const struct test_trim test_trims[] = {
+	{ "", "" },
+	{ "   ", "" },
+	{ "abc", "abc" },
+	{ "  abc", "abc" },
+	{ "abc  ", "abc" },
+	{ " \t\r\n a b \n\t", "a b" },
+	{ "a\tb", "a\tb" },
+};
+
+/* Every row of test_durations parses, or fails, as the table says. */
+static void
+test_duration_table(void **state)
+{
+	const struct test_duration	*t;
+	size_t				 i;
+	int64_t				 secs;
+	int				 ret;
+
+	(void)state;
+	for (i = 0; i < sizeof test_durations / sizeof test_durations[0];
+	    i++) {
+		t = &test_durations[i];
+		secs = -1;
+		ret = util_parse_duration(t->in, &secs);
+		if (ret != t->ret)
+			fail_msg("\"%s\": returned %d, want %d", t->in, ret,
+			    t->ret);
+		if (ret == 0 && secs != t->secs)
+			fail_msg("\"%s\": %lld seconds, want %lld", t->in,
+			    (long long)secs, (long long)t->secs);
+	}
+}
+
+/* NULL is rejected, not dereferenced. */
+static void
+test_duration_null(void **state)
+{
+	int64_t	 secs;
+
+	(void)state;
+	assert_int_equal(util_parse_duration(NULL, &secs), -1);
+}
+
+/* A failed parse leaves the output alone. */
+static void
+test_duration_keeps_output_on_error(void **state)
+{
+	int64_t	 secs = 77;
+
+	(void)state;
+	assert_int_equal(util_parse_duration("1x", &secs), -1);
+	assert_int_equal(secs, 77);
+}
+
+/* buf_add keeps every byte and the NUL while the buffer doubles. */
+static void
+test_buf_add_grows(void **state)
+{
+	struct buf	 b;
+	size_t		 i, last;
+	char		 c;
+
+	(void)state;
+	buf_init(&b);
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	last = 0;
+	for (i = 0; i < 10000; i++) {
+		c = (char)('a' + i % 26);
+		buf_add(&b, &c, 1);
+		assert_int_equal(b.len, i + 1);
+		assert_true(b.size > b.len);
+		assert_int_equal(b.data[b.len], '\0');
+		assert_true(b.size >= last);
+		last = b.size;
+	}
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(b.data[i], (char)('a' + i % 26));
+	buf_add(&b, "", 0);
+	assert_int_equal(b.len, 10000);
+	buf_clear(&b);
+	assert_null(b.data);
+	assert_int_equal(b.size, 0);
+}
+
+/* buf_addf appends formatted text past the first allocation. */
+static void
+test_buf_addf_grows(void **state)
+{
+	struct buf	 b;
+	char		 want[64];
+	size_t		 i, len = 0;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < 1000; i++) {
+		buf_addf(&b, "<%zu:%s>", i, "x");
+		len += (size_t)snprintf(want, sizeof want, "<%zu:%s>", i, "x");
+		assert_int_equal(b.len, len);
+	}
+	assert_int_equal(strlen(b.data), b.len);
+	assert_memory_equal(b.data, "<0:x><1:x><2:x>", 15);
+	snprintf(want, sizeof want, "<%d:x>", 999);
+	assert_string_equal(b.data + b.len - strlen(want), want);
+	buf_adds(&b, "!");
+	buf_addc(&b, '?');
+	assert_string_equal(b.data + b.len - 2, "!?");
+	buf_clear(&b);
+}
+
+/* buf_steal hands over the string; buf_reset empties but keeps memory. */
+static void
+test_buf_steal_and_reset(void **state)
+{
+	struct buf	 b;
+	char		*s;
+	size_t		 size;
+
+	(void)state;
+	buf_init(&b);
+	s = buf_steal(&b);
+	assert_string_equal(s, "");
+	free(s);
+
+	buf_adds(&b, "hello");
+	size = b.size;
+	buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.size, size);
+	assert_string_equal(b.data, "");
+	buf_adds(&b, "world");
+	s = buf_steal(&b);
+	assert_string_equal(s, "world");
+	assert_null(b.data);
+	assert_int_equal(b.len, 0);
+	free(s);
+}
+
+/* RFC 3339 in UTC with a "Z". */
+static void
+test_rfc3339(void **state)
+{
+	char	 out[21];
+
+	(void)state;
+	util_rfc3339(0, out);
+	assert_string_equal(out, "1970-01-01T00:00:00Z");
+	util_rfc3339(1714564800, out);
+	assert_string_equal(out, "2024-05-01T12:00:00Z");
+	util_rfc3339(951782400, out);
+	assert_string_equal(out, "2000-02-29T00:00:00Z");
+	util_rfc3339(4102444799, out);
+	assert_string_equal(out, "2099-12-31T23:59:59Z");
+}
+
+/* util_trim strips both ends in place and returns the start. */
+static void
+test_trim_table(void **state)
+{
+	char	*copy, *r;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof test_trims / sizeof test_trims[0]; i++) {
+		copy = xstrdup(test_trims[i].in);
+		r = util_trim(copy);
+		assert_true(r >= copy && r <= copy + strlen(test_trims[i].in));
+		assert_string_equal(r, test_trims[i].out);
+		free(copy);
+	}
+}
+
+/* The FIPS 180-2 test vector. */
+static void
+test_sha256_abc(void **state)
+{
+	char	 out[65];
+
+	(void)state;
+	util_sha256_hex("abc", 3, out);
+	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+}
+
+/* The digest of nothing. */
+static void
+test_sha256_empty(void **state)
+{
+	char	 out[65];
+
+	(void)state;
+	util_sha256_hex("", 0, out);
+	assert_string_equal(out, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+}
+
+/* Run every test. */
+int
+main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_duration_table),
+		cmocka_unit_test(test_duration_null),
+		cmocka_unit_test(test_duration_keeps_output_on_error),
+		cmocka_unit_test(test_buf_add_grows),
+		cmocka_unit_test(test_buf_addf_grows),
+		cmocka_unit_test(test_buf_steal_and_reset),
+		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_trim_table),
+		cmocka_unit_test(test_sha256_abc),
+		cmocka_unit_test(test_sha256_empty),
+	};
+
+	return (cmocka_run_group_tests_name("util", tests, NULL, NULL));
+}
