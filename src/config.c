@@ -34,6 +34,7 @@
 #include "feedd/config.h"
 #include "feedd/util.h"
 
+#define CONFIG_MAX_LINE			8192
 #define CONFIG_DEFAULT_DATABASE		"feedd.db"
 #define CONFIG_DEFAULT_INTERVAL		3600
 #define CONFIG_DEFAULT_MAX_PARALLEL	32
@@ -813,6 +814,13 @@ config_load(const char *path, char **cause)
 	if ((st.dir = config_dir(path, cause)) == NULL)
 		goto fail;
 
+	/*
+	 * Feed URLs with long query strings are common: Debian's inih lets
+	 * the line buffer be sized at run time instead of 200 bytes.
+	 */
+	ini_use_stack = false;
+	ini_max_line = CONFIG_MAX_LINE;
+	ini_initial_alloc = CONFIG_MAX_LINE;
 	r = ini_parse_stream(config_read_cb, &st, config_ini_cb, &st);
 	if (r == -2) {
 		xasprintf(cause, "%s: out of memory", path);

@@ -218,7 +218,7 @@ util_parse_duration(const char *s, int64_t *secs)
 	if (s == NULL || !isdigit((unsigned char)*p))
 		return (-1);
 	while (isdigit((unsigned char)*p)) {
-		if (n > (INT64_MAX - 9) / 10)
+		if (n > (INT64_MAX - (*p - '0')) / 10)
 			return (-1);
 		n = n * 10 + (*p++ - '0');
 	}
