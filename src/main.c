@@ -30,6 +30,8 @@
 #include "feedd/util.h"
 
 #define MAIN_DEFAULT_CONFIG "/etc/feedd.conf"
+/* How long SIGTERM waits for transfers in flight. */
+#define MAIN_DRAIN_SECONDS 10
 
 /* Everything a running daemon holds, for the callbacks. */
 struct main_ctx {
@@ -42,13 +44,17 @@ struct main_ctx {
 	struct schedule		*sch;
 	struct event		*signals[5];
 	struct event		*watchdog;
+	struct event		*drain;		/* SIGTERM: drain deadline */
 	int			 is_once;
+	int			 is_stopping;
 };
 
 static void	main_usage(FILE *);
 static int	main_check(const char *);
 static int	main_parse(int, char **);
 static int	main_daemon(const char *, int);
+static void	main_idle_cb(void *);
+static void	main_drain_start(struct main_ctx *);
 
 /* Print usage to f. */
 static void
@@ -264,7 +270,7 @@ main_published_cb(const struct emit_doc *doc, void *arg)
 		    doc->len);
 }
 
-/* feedd once: every feed has been polled; stop the loop. */
+/* Every poll asked for has ended (once, or draining): stop the loop. */
 static void
 main_idle_cb(void *arg)
 {
@@ -283,9 +289,17 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 	switch (sig) {
 	case SIGTERM:
 	case SIGINT:
-		log_notice("received %s, stopping", strsignal((int)sig));
+		if (m->is_stopping) {
+			log_notice("received %s again, stopping now",
+			    strsignal((int)sig));
+			event_base_loopbreak(m->base);
+			break;
+		}
+		m->is_stopping = 1;
+		log_notice("received %s, stopping after %zu transfers in "
+		    "flight", strsignal((int)sig), fetch_running(m->fx));
 		sd_notify(0, "STOPPING=1");
-		event_base_loopbreak(m->base);
+		main_drain_start(m);
 		break;
 	case SIGHUP:
 		log_notice("reload is not supported yet; restart feedd to "
@@ -298,6 +312,33 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 		    LOG_LEVEL_DEBUG ? "debug" : "info");
 		break;
 	}
+}
+
+/* Draining took too long: stop anyway, cancelling what still runs. */
+static void
+main_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	(void)fd;
+	(void)what;
+	log_warn("transfers still running after %ds, cancelling them",
+	    MAIN_DRAIN_SECONDS);
+	event_base_loopbreak(m->base);
+}
+
+/*
+ * Let transfers in flight finish and be stored, so a restart does not
+ * poll them again, but never wait longer than MAIN_DRAIN_SECONDS.
+ */
+static void
+main_drain_start(struct main_ctx *m)
+{
+	struct timeval	 tv = { MAIN_DRAIN_SECONDS, 0 };
+
+	m->drain = evtimer_new(m->base, main_drain_timeout_cb, m);
+	evtimer_add(m->drain, &tv);
+	schedule_stop(m->sch, main_idle_cb, m);
 }
 
 /* Tell systemd we are alive. */
@@ -346,6 +387,8 @@ main_teardown(struct main_ctx *m)
 	}
 	if (m->watchdog != NULL)
 		event_free(m->watchdog);
+	if (m->drain != NULL)
+		event_free(m->drain);
 	/* Transfers first: their callbacks point into the schedule. */
 	fetch_free(m->fx);
 	schedule_free(m->sch);

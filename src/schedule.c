@@ -45,6 +45,7 @@ struct schedule {
 	size_t			 npending;	/* poll_all: polls not ended */
 	size_t			 nfailures;
 	int			 is_daemon;	/* re-arm timers after polls */
+	int			 is_stopping;	/* start nothing new */
 	schedule_changed_cb	 changed_cb;
 	void			*changed_arg;
 	schedule_idle_cb	 idle_cb;
@@ -178,6 +179,30 @@ schedule_poll_all(struct schedule *sch, schedule_idle_cb cb, void *arg)
 	return (0);
 }
 
+/*
+ * Start nothing new and call cb once the polls in flight have ended (at
+ * once if none is running).
+ */
+void
+schedule_stop(struct schedule *sch, schedule_idle_cb cb, void *arg)
+{
+	struct schedule_feed	*sf;
+	size_t			 i;
+
+	sch->is_stopping = 1;
+	while ((sf = TAILQ_FIRST(&sch->queue)) != NULL) {
+		TAILQ_REMOVE(&sch->queue, sf, entry);
+		sf->is_queued = 0;
+	}
+	for (i = 0; i < sch->nfeeds; i++)
+		evtimer_del(sch->feeds[i].timer);
+	sch->idle_cb = cb;
+	sch->idle_arg = arg;
+	sch->npending = sch->nrunning;
+	if (sch->npending == 0)
+		cb(arg);
+}
+
 /* A feed's timer fired: it is due. */
 static void
 schedule_timer_cb(evutil_socket_t fd, short what, void *arg)
@@ -194,7 +219,8 @@ schedule_timer_cb(evutil_socket_t fd, short what, void *arg)
 static void
 schedule_enqueue(struct schedule_feed *sf)
 {
-	if (sf->is_queued || sf->is_running || sf->is_gone)
+	if (sf->is_queued || sf->is_running || sf->is_gone ||
+	    sf->sch->is_stopping)
 		return;
 	sf->is_queued = 1;
 	TAILQ_INSERT_TAIL(&sf->sch->queue, sf, entry);
@@ -301,7 +327,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);
 	}
-	if (sch->is_daemon && !sf->is_gone)
+	if (sch->is_daemon && !sf->is_gone && !sch->is_stopping)
 		schedule_arm(sf, state.next_poll, 0);
 
 	schedule_drain(sch);

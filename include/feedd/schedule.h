@@ -29,6 +29,9 @@ int		 schedule_start(struct schedule *);
 /* Poll every feed once now; cb when the last poll has ended. */
 int		 schedule_poll_all(struct schedule *, schedule_idle_cb cb,
 		     void *arg);
+/* Start no new poll; cb once those in flight have ended (maybe at once). */
+void		 schedule_stop(struct schedule *, schedule_idle_cb cb,
+		     void *arg);
 /* Feeds whose last poll failed, since schedule_new. */
 size_t		 schedule_failures(const struct schedule *);
 
