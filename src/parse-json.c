@@ -1,1 +1,327 @@
-/* placeholder, being written */
+/* SPDX-License-Identifier: ISC */
+/*
+ * The PARSE_JSON rendering of a parsed document (shared/corpus/
+ * PARSE_JSON.md): what `feedd parse` prints and the conformance grader
+ * reads.  Absent values are left out, never written as empty strings.
+ * Strings are UTF-8 from libxml2, but a base64-decoded text may hold
+ * anything, so invalid sequences are replaced with U+FFFD rather than
+ * dropping the value.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "feedd/model.h"
+#include "feedd/parse.h"
+#include "feedd/util.h"
+#include "parse-int.h"
+
+static size_t	 parse_json_utf8_len(const unsigned char *, size_t);
+static json_t	*parse_json_str(const char *);
+static void	 parse_json_set(json_t *, const char *, const char *);
+static json_t	*parse_json_text(const struct feed_text *);
+static void	 parse_json_set_text(json_t *, const char *,
+		     const struct feed_text *);
+static void	 parse_json_set_date(json_t *, const char *,
+		     const struct feed_date *);
+static void	 parse_json_set_links(json_t *, const struct feed_link *,
+		     size_t);
+static void	 parse_json_set_persons(json_t *, const char *,
+		     const struct feed_person *, size_t);
+static void	 parse_json_set_categories(json_t *,
+		     const struct feed_category *, size_t);
+static json_t	*parse_json_entry(const struct feed_entry *);
+static json_t	*parse_json_feed(const struct feed_doc *);
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most len bytes), or 0 if
+ * there is none (RFC 3629: no overlongs, surrogates or values above
+ * U+10FFFF).
+ */
+static size_t
+parse_json_utf8_len(const unsigned char *s, size_t len)
+{
+	size_t		 n, i;
+	unsigned int	 cp;
+
+	if (s[0] < 0x80)
+		return (1);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else
+		return (0);
+	if (n > len)
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return (0);
+	return (n);
+}
+
+/* A JSON string for s, with invalid UTF-8 replaced by U+FFFD. */
+static json_t *
+parse_json_str(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	struct buf		 b;
+	json_t			*j;
+	size_t			 len = strlen(s), n;
+
+	j = json_stringn(s, len);
+	if (j != NULL)
+		return (j);
+	buf_init(&b);
+	while (len > 0) {
+		n = parse_json_utf8_len(p, len);
+		if (n == 0) {
+			buf_adds(&b, "\xef\xbf\xbd");
+			n = 1;
+		} else
+			buf_add(&b, p, n);
+		p += n;
+		len -= n;
+	}
+	j = json_stringn(b.data != NULL ? b.data : "", b.len);
+	buf_clear(&b);
+	return (j);
+}
+
+/* Set key to string s, unless s is absent. */
+static void
+parse_json_set(json_t *obj, const char *key, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		json_object_set_new(obj, key, parse_json_str(s));
+}
+
+/* A Text object; NULL if the construct is absent. */
+static json_t *
+parse_json_text(const struct feed_text *t)
+{
+	json_t	*obj;
+
+	if (t->value == NULL && t->src == NULL)
+		return (NULL);
+	obj = json_object();
+	json_object_set_new(obj, "value", parse_json_str(t->value != NULL ?
+	    t->value : ""));
+	parse_json_set(obj, "type", t->type);
+	parse_json_set(obj, "lang", t->lang);
+	parse_json_set(obj, "base", t->base);
+	parse_json_set(obj, "src", t->src);
+	return (obj);
+}
+
+/* Set key to a Text object, unless the construct is absent. */
+static void
+parse_json_set_text(json_t *obj, const char *key, const struct feed_text *t)
+{
+	json_t	*j;
+
+	if ((j = parse_json_text(t)) != NULL)
+		json_object_set_new(obj, key, j);
+}
+
+/* Set key to a Date object {"raw", "utc"}, unless the date is absent. */
+static void
+parse_json_set_date(json_t *obj, const char *key, const struct feed_date *d)
+{
+	json_t	*j;
+	char	 utc[PARSE_DATE_LEN];
+
+	if (d->raw == NULL)
+		return;
+	j = json_object();
+	json_object_set_new(j, "raw", parse_json_str(d->raw));
+	if (d->is_valid && parse_date_format(d->utc, utc) == 0)
+		json_object_set_new(j, "utc", json_string(utc));
+	else
+		json_object_set_new(j, "utc", json_null());
+	json_object_set_new(obj, key, j);
+}
+
+/* Set "links" to an array of Link objects, unless there are none. */
+static void
+parse_json_set_links(json_t *obj, const struct feed_link *links, size_t n)
+{
+	json_t	*arr, *j;
+	size_t	 i;
+
+	if (n == 0)
+		return;
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		j = json_object();
+		parse_json_set(j, "href", links[i].href);
+		parse_json_set(j, "rel", links[i].rel);
+		parse_json_set(j, "type", links[i].type);
+		parse_json_set(j, "title", links[i].title);
+		parse_json_set(j, "hreflang", links[i].hreflang);
+		parse_json_set(j, "length", links[i].length);
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(obj, "links", arr);
+}
+
+/* Set key to an array of Person objects, unless there are none. */
+static void
+parse_json_set_persons(json_t *obj, const char *key,
+    const struct feed_person *p, size_t n)
+{
+	json_t	*arr, *j;
+	size_t	 i;
+
+	if (n == 0)
+		return;
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		j = json_object();
+		parse_json_set(j, "name", p[i].name);
+		parse_json_set(j, "email", p[i].email);
+		parse_json_set(j, "uri", p[i].uri);
+		parse_json_set(j, "raw", p[i].raw);
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(obj, key, arr);
+}
+
+/* Set "categories" to an array of Category objects, unless none. */
+static void
+parse_json_set_categories(json_t *obj, const struct feed_category *c,
+    size_t n)
+{
+	json_t	*arr, *j;
+	size_t	 i;
+
+	if (n == 0)
+		return;
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		j = json_object();
+		parse_json_set(j, "term", c[i].term);
+		parse_json_set(j, "scheme", c[i].scheme);
+		parse_json_set(j, "label", c[i].label);
+		json_array_append_new(arr, j);
+	}
+	json_object_set_new(obj, "categories", arr);
+}
+
+/* An Entry object. */
+static json_t *
+parse_json_entry(const struct feed_entry *e)
+{
+	json_t	*obj, *arr, *j;
+	size_t	 i;
+
+	obj = json_object();
+	parse_json_set(obj, "id", e->id);
+	if (e->has_guid)
+		json_object_set_new(obj, "guid_is_link",
+		    json_boolean(e->guid_is_link));
+	parse_json_set_text(obj, "title", &e->title);
+	parse_json_set_text(obj, "summary", &e->summary);
+	if (e->ncontent > 0) {
+		arr = json_array();
+		for (i = 0; i < e->ncontent; i++) {
+			if ((j = parse_json_text(&e->content[i])) != NULL)
+				json_array_append_new(arr, j);
+		}
+		json_object_set_new(obj, "content", arr);
+	}
+	parse_json_set(obj, "link", e->link);
+	parse_json_set_links(obj, e->links, e->nlinks);
+	parse_json_set_date(obj, "published", &e->published);
+	parse_json_set_date(obj, "updated", &e->updated);
+	parse_json_set_persons(obj, "authors", e->authors, e->nauthors);
+	parse_json_set_categories(obj, e->categories, e->ncategories);
+	parse_json_set(obj, "comments", e->comments);
+	return (obj);
+}
+
+/* The Feed object. */
+static json_t *
+parse_json_feed(const struct feed_doc *doc)
+{
+	json_t	*obj, *j;
+
+	obj = json_object();
+	parse_json_set_text(obj, "title", &doc->title);
+	parse_json_set_text(obj, "subtitle", &doc->subtitle);
+	parse_json_set_text(obj, "rights", &doc->rights);
+	parse_json_set(obj, "link", doc->link);
+	parse_json_set_links(obj, doc->links, doc->nlinks);
+	parse_json_set(obj, "id", doc->id);
+	parse_json_set_date(obj, "updated", &doc->updated);
+	parse_json_set_date(obj, "published", &doc->published);
+	parse_json_set_persons(obj, "authors", doc->authors, doc->nauthors);
+	if (doc->generator != NULL) {
+		j = json_object();
+		parse_json_set(j, "name", doc->generator);
+		json_object_set_new(obj, "generator", j);
+	}
+	parse_json_set(obj, "icon", doc->icon);
+	parse_json_set(obj, "logo", doc->logo);
+	parse_json_set(obj, "language", doc->language);
+	parse_json_set(obj, "ttl", doc->ttl);
+	return (obj);
+}
+
+/* Render doc as PARSE_JSON; see parse.h.  The caller frees the string. */
+char *
+parse_doc_json(const struct feed_doc *doc)
+{
+	json_t		*root, *errors, *err, *entries;
+	json_malloc_t	 jmalloc;
+	json_free_t	 jfree;
+	char		*s, *out;
+	size_t		 i;
+
+	root = json_object();
+	json_object_set_new(root, "format",
+	    json_string(feed_format_name(doc->format)));
+	json_object_set_new(root, "encoding", parse_json_str(
+	    doc->encoding != NULL ? doc->encoding : "utf-8"));
+	json_object_set_new(root, "bozo", json_boolean(doc->is_bozo));
+	errors = json_array();
+	if (doc->is_bozo) {
+		err = json_object();
+		parse_json_set(err, "kind", doc->bozo_kind != NULL ?
+		    doc->bozo_kind : "unknown");
+		parse_json_set(err, "message", doc->bozo_message);
+		json_object_set_new(err, "line", json_integer(doc->bozo_line));
+		json_object_set_new(err, "column",
+		    json_integer(doc->bozo_column));
+		json_array_append_new(errors, err);
+	}
+	json_object_set_new(root, "errors", errors);
+	json_object_set_new(root, "feed", parse_json_feed(doc));
+	entries = json_array();
+	for (i = 0; i < doc->nentries; i++)
+		json_array_append_new(entries,
+		    parse_json_entry(&doc->entries[i]));
+	json_object_set_new(root, "entries", entries);
+
+	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (s == NULL)
+		return (xstrdup("{}"));
+	/* jansson's memory goes back through jansson's allocator. */
+	out = xstrdup(s);
+	json_get_alloc_funcs(&jmalloc, &jfree);
+	jfree(s);
+	return (out);
+}

@@ -1,1 +1,2180 @@
-/* placeholder, being written */
+/* SPDX-License-Identifier: ISC */
+/*
+ * The feed parser: a libxml2 SAX2 push parser fed chunk by chunk, with a
+ * stack of element frames and a table of known elements mapping each to
+ * a field of the feed, an entry or a person.  RSS 0.9x/1.0/2.0 and Atom
+ * 0.3/1.0 share one vocabulary, as in the Universal Feed Parser: an
+ * element is known by its namespace URI (never its prefix) and its local
+ * name, and what it fills depends on the frame it appears in, so that an
+ * entry's own <title> is never confused with the <title> of a nested
+ * <source> or <image>.
+ *
+ * The first bytes are held back until the encoding can be decided (BOM,
+ * XML declaration, HTTP charset, RFC 3023); then the push parser is
+ * created with that encoding forced, and everything else is streamed.
+ * The parser never loads a DTD, an external entity or anything from the
+ * network; errors go to a per-context handler and make the document
+ * bozo, never to stderr.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/SAX2.h>
+#include <libxml/encoding.h>
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "feedd/model.h"
+#include "feedd/parse.h"
+#include "feedd/util.h"
+#include "parse-int.h"
+
+/*
+ * Bytes held back at most before the encoding is decided: enough for any
+ * sane XML declaration, even in UTF-32.
+ */
+#define PARSE_HEAD_MAX 1024
+
+/* Namespaces we know, by URI. */
+enum parse_ns {
+	PARSE_NS_OTHER = 0,	/* some namespace we do not know */
+	PARSE_NS_CORE,		/* no namespace, RSS or Atom: one vocabulary */
+	PARSE_NS_CONTENT,
+	PARSE_NS_DC,
+	PARSE_NS_DCTERMS,
+	PARSE_NS_ITUNES,
+	PARSE_NS_RDF,
+	PARSE_NS_XHTML,
+	PARSE_NS_XML
+};
+
+/* Which core namespace an element came from (format detection). */
+enum parse_core {
+	PARSE_CORE_NONE = 0,	/* no namespace, or not core */
+	PARSE_CORE_RSS090,
+	PARSE_CORE_RSS10,
+	PARSE_CORE_RSS,		/* Userland's RSS namespaces */
+	PARSE_CORE_ATOM03,	/* Atom 0.3 and its draft names */
+	PARSE_CORE_ATOM10
+};
+
+/* What an element is to the parser. */
+enum parse_kind {
+	PARSE_K_OTHER = 0,	/* unknown or ignored; its subtree too */
+	PARSE_K_ROOT,		/* <rss> or <rdf:RDF>: holds channel, items */
+	PARSE_K_FEED,		/* <channel> or Atom <feed> */
+	PARSE_K_ENTRY,		/* <item> or <entry> */
+	PARSE_K_PERSON,		/* Atom <author>; also captures bare text */
+	PARSE_K_FIELD,		/* a field read as plain text */
+	PARSE_K_TEXT,		/* a text construct, children kept as markup */
+	PARSE_K_MARKUP,		/* an element inside a text construct */
+	PARSE_K_SKIP		/* markup whose tags are dropped (xhtml div) */
+};
+
+/* What an element fills. */
+enum parse_field {
+	PARSE_F_NONE = 0,
+	PARSE_F_AUTHOR,		/* person: Atom container or RSS free text */
+	PARSE_F_CATEGORY,	/* RSS category text or Atom term= */
+	PARSE_F_COMMENTS,
+	PARSE_F_CONTENT,	/* Atom content */
+	PARSE_F_CONTENT_HTML,	/* content:encoded */
+	PARSE_F_CONTENT_XHTML,	/* xhtml:body */
+	PARSE_F_DESCRIPTION,	/* RSS description: html by default */
+	PARSE_F_EMAIL,
+	PARSE_F_ENCLOSURE,
+	PARSE_F_GENERATOR,
+	PARSE_F_GUID,
+	PARSE_F_ICON,
+	PARSE_F_ID,
+	PARSE_F_LANGUAGE,
+	PARSE_F_LINK,		/* Atom link with href=, or RSS link text */
+	PARSE_F_LOGO,
+	PARSE_F_NAME,
+	PARSE_F_PUBLISHED,
+	PARSE_F_RIGHTS,
+	PARSE_F_SUBJECT,	/* dc:subject: a category term */
+	PARSE_F_SUBTITLE,
+	PARSE_F_SUMMARY,
+	PARSE_F_TITLE,
+	PARSE_F_TTL,
+	PARSE_F_UPDATED,
+	PARSE_F_URI
+};
+
+/* A namespace URI and what we call it. */
+struct parse_nsmap {
+	const char	*uri;
+	enum parse_ns	 ns;
+	enum parse_core	 core;
+};
+
+/* A known element: what it fills below a feed, an entry, a person. */
+struct parse_elem {
+	enum parse_ns		 ns;
+	const char		*name;
+	enum parse_field	 feed;
+	enum parse_field	 entry;
+	enum parse_field	 person;
+};
+
+/* One open element. */
+struct parse_frame {
+	enum parse_kind	 kind;
+	enum parse_field field;
+	const char	*lang;		/* in-scope xml:lang, or NULL */
+	const char	*base;		/* in-scope base URI, or NULL */
+	char		*own_lang;	/* set by this element; freed on pop */
+	char		*own_base;
+	size_t		 text_off;	/* start of this element's text */
+	bool		 has_end_tag;	/* markup: write the end tag */
+};
+
+/* The text construct being read; there is at most one at a time. */
+struct parse_tc {
+	char		*type;		/* MIME type */
+	char		*src;		/* Atom content src=, resolved */
+	bool		 is_xml;	/* children are XML: escape text */
+	bool		 is_base64;
+	bool		 is_guess;	/* RSS plain text: may turn out HTML */
+	bool		 has_div;	/* the xhtml wrapper div was dropped */
+	size_t		 depth;		/* frame index of the construct */
+};
+
+struct parse_ctx {
+	struct parse_options	 opt;		/* strings owned */
+	char			*doc_base;	/* Content-Location or URL */
+	xmlParserCtxtPtr	 xc;		/* NULL until the head is in */
+	xmlDocPtr		 entdoc;	/* HTML entities handed out */
+	struct buf		 head;		/* bytes held back */
+	struct feed_doc		*doc;
+
+	struct parse_frame	*frames;
+	size_t			 nframes;
+	size_t			 framesize;
+	struct buf		 text;		/* text of open elements */
+	struct parse_tc		 tc;
+	struct feed_entry	*entry;		/* open entry, or NULL */
+	struct feed_person	*person;	/* open Atom person, or NULL */
+
+	enum feed_format	 atom_version;	/* from <feed version=> */
+	bool			 is_netscape;	/* Netscape RSS 0.91 DOCTYPE */
+	bool			 is_atom;	/* Atom rules for texts */
+	bool			 check_ascii;	/* us-ascii declared: verify */
+	char			*ascii_fallback; /* encoding if it is not */
+	char			*feed_lang;	/* xml:lang on the feed */
+	bool			 is_over_cap;
+	bool			 is_finished;
+};
+
+static void	 parse_set_bozo(struct parse_ctx *, const char *,
+		     const char *, int, int);
+static void	 parse_start(struct parse_ctx *);
+static bool	 parse_head_ready(const struct buf *);
+static size_t	 parse_head_ascii(const unsigned char *, size_t, char *,
+		     size_t, const char **, size_t *);
+static char	*parse_decl_encoding(const char *);
+static char	*parse_norm_encoding(const char *, const char *);
+static char	*parse_http_charset(const char *, int *);
+static void	 parse_feed_bytes(struct parse_ctx *, const char *, size_t,
+		     bool);
+static char	*parse_resolve(const char *, const char *);
+static bool	 parse_is_safe_scheme(const char *);
+static bool	 parse_has_scheme(const char *);
+static const struct parse_nsmap *parse_ns_lookup(const xmlChar *);
+static const struct parse_elem *parse_elem_lookup(enum parse_ns,
+		     const char *);
+static char	*parse_attr(xmlParserCtxtPtr, const xmlChar **, int,
+		     enum parse_ns, const char *);
+static struct parse_frame *parse_push_frame(struct parse_ctx *);
+static void	 parse_pop_frame(struct parse_ctx *);
+static char	*parse_take_text(struct parse_ctx *, struct parse_frame *);
+static void	 parse_root(struct parse_ctx *, struct parse_frame *,
+		     const xmlChar *, const struct parse_nsmap *, xmlParserCtxtPtr,
+		     const xmlChar **, int);
+static void	 parse_start_field(struct parse_ctx *, struct parse_frame *,
+		     xmlParserCtxtPtr, const xmlChar **, int);
+static void	 parse_end_field(struct parse_ctx *, struct parse_frame *);
+static void	 parse_start_text(struct parse_ctx *, struct parse_frame *,
+		     xmlParserCtxtPtr, const xmlChar **, int);
+static void	 parse_end_text(struct parse_ctx *, struct parse_frame *);
+static void	 parse_start_markup(struct parse_ctx *, struct parse_frame *,
+		     const xmlChar *, const xmlChar *, const struct parse_nsmap *,
+		     xmlParserCtxtPtr, const xmlChar **, int);
+static void	 parse_end_entry(struct parse_ctx *);
+static void	 parse_set_date(struct feed_date *, char *);
+static void	 parse_set_str(char **, char *);
+static void	 parse_person_raw(struct feed_person *, const char *);
+static void	 parse_add_link(struct parse_ctx *, struct parse_frame *,
+		     xmlParserCtxtPtr, const xmlChar **, int);
+static void	 parse_escape(struct buf *, const char *, size_t, bool);
+static char	*parse_strip(char *);
+static bool	 parse_looks_like_html(const char *);
+static bool	 parse_is_html_element(const char *, size_t);
+static bool	 parse_is_void_element(const char *);
+static char	*parse_base64(const char *);
+
+static void	 parse_sax_start(void *, const xmlChar *, const xmlChar *,
+		     const xmlChar *, int, const xmlChar **, int, int,
+		     const xmlChar **);
+static void	 parse_sax_end(void *, const xmlChar *, const xmlChar *,
+		     const xmlChar *);
+static void	 parse_sax_chars(void *, const xmlChar *, int);
+static xmlEntityPtr parse_sax_entity(void *, const xmlChar *);
+static void	 parse_sax_subset(void *, const xmlChar *, const xmlChar *,
+		     const xmlChar *);
+static void	 parse_sax_error(void *, xmlErrorPtr);
+
+/*
+ * Namespace URIs, sorted by strcasecmp for bsearch.  The core ones are
+ * those feedparser maps to no prefix: Userland's and Harvard's RSS, RSS
+ * 0.90 and 1.0, Atom 1.0, and Atom 0.3 with its pre-release names.
+ */
+static const struct parse_nsmap parse_nsmaps[] = {
+	{ "http://backend.userland.com/rss", PARSE_NS_CORE, PARSE_CORE_RSS },
+	{ "http://backend.userland.com/rss2", PARSE_NS_CORE, PARSE_CORE_RSS },
+	{ "http://blogs.law.harvard.edu/tech/rss", PARSE_NS_CORE,
+	    PARSE_CORE_RSS },
+	{ "http://example.com/necho", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+	{ "http://example.com/newformat#", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+	{ "http://my.netscape.com/rdf/simple/0.9/", PARSE_NS_CORE,
+	    PARSE_CORE_RSS090 },
+	{ "http://purl.org/atom/ns#", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+	{ "http://purl.org/dc/elements/1.1/", PARSE_NS_DC, PARSE_CORE_NONE },
+	{ "http://purl.org/dc/terms/", PARSE_NS_DCTERMS, PARSE_CORE_NONE },
+	{ "http://purl.org/echo/", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+	{ "http://purl.org/pie/", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+	{ "http://purl.org/rss/1.0/", PARSE_NS_CORE, PARSE_CORE_RSS10 },
+	{ "http://purl.org/rss/1.0/modules/content/", PARSE_NS_CONTENT,
+	    PARSE_CORE_NONE },
+	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", PARSE_NS_ITUNES,
+	    PARSE_CORE_NONE },
+	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", PARSE_NS_RDF,
+	    PARSE_CORE_NONE },
+	{ "http://www.w3.org/1999/xhtml", PARSE_NS_XHTML, PARSE_CORE_NONE },
+	{ "http://www.w3.org/2005/atom", PARSE_NS_CORE, PARSE_CORE_ATOM10 },
+	{ "http://www.w3.org/xml/1998/namespace", PARSE_NS_XML,
+	    PARSE_CORE_NONE },
+	{ "uri/of/echo/namespace#", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+};
+
+/* What stands for an element in no namespace. */
+static const struct parse_nsmap parse_ns_none = {
+	"", PARSE_NS_CORE, PARSE_CORE_NONE
+};
+
+/* What stands for an unknown namespace. */
+static const struct parse_nsmap parse_ns_other = {
+	"", PARSE_NS_OTHER, PARSE_CORE_NONE
+};
+
+/*
+ * Known elements, sorted by namespace and then by strcmp of the local
+ * name, for bsearch.  Columns: what the element fills as a child of the
+ * feed (channel), of an entry (item), of an Atom person.
+ */
+static const struct parse_elem parse_elems[] = {
+	{ PARSE_NS_CORE, "author", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "category", PARSE_F_NONE, PARSE_F_CATEGORY,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "comments", PARSE_F_NONE, PARSE_F_COMMENTS,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "content", PARSE_F_NONE, PARSE_F_CONTENT,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "copyright", PARSE_F_RIGHTS, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "description", PARSE_F_DESCRIPTION,
+	    PARSE_F_DESCRIPTION, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "email", PARSE_F_NONE, PARSE_F_NONE,
+	    PARSE_F_EMAIL },
+	{ PARSE_NS_CORE, "enclosure", PARSE_F_NONE, PARSE_F_ENCLOSURE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "generator", PARSE_F_GENERATOR, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "guid", PARSE_F_NONE, PARSE_F_GUID, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "icon", PARSE_F_ICON, PARSE_F_NONE, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "id", PARSE_F_ID, PARSE_F_ID, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "issued", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "language", PARSE_F_LANGUAGE, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "lastBuildDate", PARSE_F_UPDATED, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "link", PARSE_F_LINK, PARSE_F_LINK, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "logo", PARSE_F_LOGO, PARSE_F_NONE, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "managingEditor", PARSE_F_AUTHOR, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "modified", PARSE_F_UPDATED, PARSE_F_UPDATED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "name", PARSE_F_NONE, PARSE_F_NONE, PARSE_F_NAME },
+	{ PARSE_NS_CORE, "pubDate", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "published", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "rights", PARSE_F_RIGHTS, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "subtitle", PARSE_F_SUBTITLE, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "summary", PARSE_F_NONE, PARSE_F_SUMMARY,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "tagline", PARSE_F_SUBTITLE, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "title", PARSE_F_TITLE, PARSE_F_TITLE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "ttl", PARSE_F_TTL, PARSE_F_NONE, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "updated", PARSE_F_UPDATED, PARSE_F_UPDATED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "uri", PARSE_F_NONE, PARSE_F_NONE, PARSE_F_URI },
+	{ PARSE_NS_CORE, "url", PARSE_F_NONE, PARSE_F_NONE, PARSE_F_URI },
+	{ PARSE_NS_CONTENT, "encoded", PARSE_F_NONE, PARSE_F_CONTENT_HTML,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "author", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "creator", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "date", PARSE_F_UPDATED, PARSE_F_UPDATED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "description", PARSE_F_DESCRIPTION, PARSE_F_DESCRIPTION,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "language", PARSE_F_LANGUAGE, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "rights", PARSE_F_RIGHTS, PARSE_F_NONE,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "subject", PARSE_F_NONE, PARSE_F_SUBJECT,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DC, "title", PARSE_F_TITLE, PARSE_F_TITLE, PARSE_F_NONE },
+	{ PARSE_NS_DCTERMS, "issued", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_DCTERMS, "modified", PARSE_F_UPDATED, PARSE_F_UPDATED,
+	    PARSE_F_NONE },
+	{ PARSE_NS_ITUNES, "author", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
+	    PARSE_F_NONE },
+	{ PARSE_NS_XHTML, "body", PARSE_F_NONE, PARSE_F_CONTENT_XHTML,
+	    PARSE_F_NONE },
+};
+
+/*
+ * HTML elements that make RSS plain text count as HTML; feedparser's
+ * sanitizer allow-list.  Sorted by strcmp for bsearch.
+ */
+static const char *parse_html_elements[] = {
+	"a", "abbr", "acronym", "address", "area", "article", "aside",
+	"audio", "b", "big", "blockquote", "br", "button", "canvas",
+	"caption", "center", "cite", "code", "col", "colgroup", "command",
+	"datagrid", "datalist", "dd", "del", "details", "dfn", "dialog",
+	"dir", "div", "dl", "dt", "em", "event-source", "fieldset",
+	"figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3",
+	"h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd",
+	"keygen", "label", "legend", "li", "m", "map", "menu", "meter",
+	"multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option",
+	"output", "p", "pre", "progress", "q", "s", "samp", "section",
+	"select", "small", "sound", "source", "spacer", "span", "strike",
+	"strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot",
+	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video"
+};
+
+/* HTML void elements, written <br /> with no end tag; sorted. */
+static const char *parse_void_elements[] = {
+	"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+	"meta", "param", "source", "track", "wbr"
+};
+
+/*
+ * URI schemes a resolved URL may have (feedparser's list): anything else,
+ * javascript: above all, is dropped.  Sorted by strcmp for bsearch.
+ */
+static const char *parse_safe_schemes[] = {
+	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
+	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
+	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
+	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip",
+	"sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh", "telnet",
+	"wais", "ymsg"
+};
+
+/* bsearch comparator for arrays of strings. */
+static int
+parse_strcmp(const void *key, const void *elem)
+{
+	return (strcmp(key, *(const char *const *)elem));
+}
+
+/* Create a parse context; see parse.h. */
+struct parse_ctx *
+parse_new(const struct parse_options *opt)
+{
+	struct parse_ctx	*ctx;
+	char			*loc;
+
+	ctx = xcalloc(1, sizeof *ctx);
+	if (opt != NULL) {
+		if (opt->url != NULL)
+			ctx->opt.url = xstrdup(opt->url);
+		if (opt->content_type != NULL)
+			ctx->opt.content_type = xstrdup(opt->content_type);
+		if (opt->content_location != NULL)
+			ctx->opt.content_location =
+			    xstrdup(opt->content_location);
+		if (opt->content_language != NULL)
+			ctx->opt.content_language =
+			    xstrdup(opt->content_language);
+		ctx->opt.max_entries = opt->max_entries;
+	}
+	buf_init(&ctx->head);
+	buf_init(&ctx->text);
+	ctx->doc = feed_doc_new();
+
+	/*
+	 * The document base: Content-Location resolved against the URL
+	 * (RFC 2616 14.14), if its scheme is safe; else the URL itself.
+	 */
+	if (ctx->opt.url != NULL && parse_has_scheme(ctx->opt.url) &&
+	    parse_is_safe_scheme(ctx->opt.url))
+		ctx->doc_base = xstrdup(ctx->opt.url);
+	if (ctx->opt.content_location != NULL) {
+		loc = parse_resolve(ctx->doc_base,
+		    ctx->opt.content_location);
+		if (loc != NULL && parse_has_scheme(loc)) {
+			free(ctx->doc_base);
+			ctx->doc_base = loc;
+		} else
+			free(loc);
+	}
+	return (ctx);
+}
+
+/* Free a parse context and whatever it still holds. */
+void
+parse_free(struct parse_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	while (ctx->nframes > 0)
+		parse_pop_frame(ctx);
+	free(ctx->frames);
+	if (ctx->xc != NULL) {
+		if (ctx->xc->myDoc != NULL)
+			xmlFreeDoc(ctx->xc->myDoc);
+		xmlFreeParserCtxt(ctx->xc);
+	}
+	if (ctx->entdoc != NULL)
+		xmlFreeDoc(ctx->entdoc);
+	free(ctx->tc.type);
+	free(ctx->tc.src);
+	buf_clear(&ctx->head);
+	buf_clear(&ctx->text);
+	feed_doc_free(ctx->doc);
+	free(ctx->doc_base);
+	free(ctx->ascii_fallback);
+	free(ctx->feed_lang);
+	free((char *)ctx->opt.url);
+	free((char *)ctx->opt.content_type);
+	free((char *)ctx->opt.content_location);
+	free((char *)ctx->opt.content_language);
+	free(ctx);
+}
+
+/*
+ * Push the next chunk.  The first bytes are held back until the
+ * encoding is known (parse_head_ready); that decision looks only at a
+ * prefix of the document, so it is the same whatever the chunking.
+ */
+int
+parse_push(struct parse_ctx *ctx, const char *data, size_t len)
+{
+	if (ctx->is_finished || ctx->is_over_cap)
+		return (ctx->is_over_cap ? -1 : 0);
+	if (ctx->xc == NULL) {
+		buf_add(&ctx->head, data, len);
+		if (!parse_head_ready(&ctx->head))
+			return (0);
+		parse_start(ctx);
+	} else
+		parse_feed_bytes(ctx, data, len, false);
+	return (ctx->is_over_cap ? -1 : 0);
+}
+
+/* End of input: finish parsing and hand the document over. */
+struct feed_doc *
+parse_finish(struct parse_ctx *ctx)
+{
+	struct feed_doc		*doc;
+
+	if (ctx->is_finished)
+		return (feed_doc_new());
+	if (ctx->xc == NULL)
+		parse_start(ctx);
+	if (!ctx->is_over_cap)
+		parse_feed_bytes(ctx, NULL, 0, true);
+	ctx->is_finished = true;
+	doc = ctx->doc;
+
+	/* Language: RSS <language>, else xml:lang, else the header. */
+	if (doc->language == NULL && ctx->feed_lang != NULL)
+		doc->language = xstrdup(ctx->feed_lang);
+	if (doc->language == NULL && ctx->opt.content_language != NULL)
+		doc->language = xstrdup(ctx->opt.content_language);
+	if (doc->encoding == NULL)
+		doc->encoding = xstrdup("utf-8");
+	if (doc->format == FEED_FORMAT_NONE && !doc->is_bozo)
+		parse_set_bozo(ctx, "not-a-feed",
+		    "document is not a feed", 0, 0);
+	ctx->doc = NULL;
+	while (ctx->nframes > 0)
+		parse_pop_frame(ctx);
+	return (doc);
+}
+
+/*
+ * Flag the document bozo, unless it already is: the first problem is
+ * the one reported.
+ */
+static void
+parse_set_bozo(struct parse_ctx *ctx, const char *kind, const char *msg,
+    int line, int column)
+{
+	struct feed_doc	*doc = ctx->doc;
+
+	if (doc == NULL || doc->is_bozo)
+		return;
+	doc->is_bozo = true;
+	doc->bozo_kind = xstrdup(kind);
+	doc->bozo_message = xstrdup(msg);
+	doc->bozo_line = line;
+	doc->bozo_column = column;
+}
+
+/*
+ * Whether enough of the document is held back to decide its encoding:
+ * four bytes for the BOM, then the whole XML declaration if there is one
+ * (up to PARSE_HEAD_MAX bytes).
+ */
+static bool
+parse_head_ready(const struct buf *head)
+{
+	char		 ascii[PARSE_HEAD_MAX + 1];
+	const char	*enc;
+	size_t		 n, bomlen;
+
+	if (head->len < 4)
+		return (false);
+	if (head->len >= PARSE_HEAD_MAX)
+		return (true);
+	n = parse_head_ascii((const unsigned char *)head->data, head->len,
+	    ascii, sizeof ascii, &enc, &bomlen);
+	if (n < 5)
+		return (strncmp(ascii, "<?xml", n) != 0);
+	if (strncmp(ascii, "<?xml", 5) != 0)
+		return (true);
+	return (strstr(ascii, "?>") != NULL);
+}
+
+/*
+ * Project the first bytes of the document onto ASCII, undoing UTF-16 or
+ * UTF-32 byte layout, so the XML declaration can be read; a non-ASCII
+ * code unit becomes '?'.  OUT: *bom names the encoding given by a BOM or
+ * by the layout of "<?" (XML 1.0 appendix F), or NULL, and *bomlen the
+ * length of the BOM (0 if there is none).  Returns the number of
+ * characters written to out (NUL ended).
+ */
+static size_t
+parse_head_ascii(const unsigned char *p, size_t len, char *out,
+    size_t outsize, const char **bom, size_t *bomlen)
+{
+	size_t	 skip = 0, width = 1, i, j, n = 0;
+	bool	 is_be = true, is_ascii;
+
+	*bom = NULL;
+	if (len >= 4 && memcmp(p, "\x00\x00\xfe\xff", 4) == 0) {
+		*bom = "utf-32be"; skip = 4; width = 4;
+	} else if (len >= 4 && memcmp(p, "\xff\xfe\x00\x00", 4) == 0) {
+		*bom = "utf-32le"; skip = 4; width = 4; is_be = false;
+	} else if (len >= 2 && memcmp(p, "\xfe\xff", 2) == 0) {
+		*bom = "utf-16be"; skip = 2; width = 2;
+	} else if (len >= 2 && memcmp(p, "\xff\xfe", 2) == 0) {
+		*bom = "utf-16le"; skip = 2; width = 2; is_be = false;
+	} else if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		*bom = "utf-8"; skip = 3;
+	} else if (len >= 4 && memcmp(p, "\x00\x00\x00\x3c", 4) == 0) {
+		width = 4;
+	} else if (len >= 4 && memcmp(p, "\x3c\x00\x00\x00", 4) == 0) {
+		width = 4; is_be = false;
+	} else if (len >= 4 && memcmp(p, "\x00\x3c\x00\x3f", 4) == 0) {
+		width = 2;
+	} else if (len >= 4 && memcmp(p, "\x3c\x00\x3f\x00", 4) == 0) {
+		width = 2; is_be = false;
+	}
+	*bomlen = skip;
+	for (i = skip; i + width <= len && n + 1 < outsize; i += width) {
+		is_ascii = true;
+		for (j = 0; j < width - 1; j++) {
+			if (p[i + (is_be ? j : j + 1)] != 0)
+				is_ascii = false;
+		}
+		j = p[i + (is_be ? width - 1 : 0)];
+		out[n++] = (is_ascii && j > 0 && j < 0x80) ? (char)j : '?';
+	}
+	out[n] = '\0';
+	return (n);
+}
+
+/*
+ * The encoding= of an XML declaration at the start of head (projected
+ * to ASCII), lower case; NULL if there is none.
+ */
+static char *
+parse_decl_encoding(const char *head)
+{
+	const char	*p, *end;
+	char		 quote;
+	char		*enc;
+	size_t		 i;
+
+	if (strncmp(head, "<?xml", 5) != 0)
+		return (NULL);
+	end = strstr(head, "?>");
+	if (end == NULL)
+		return (NULL);
+	p = strstr(head, "encoding");
+	if (p == NULL || p > end)
+		return (NULL);
+	p += 8;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p++ != '=')
+		return (NULL);
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p != '"' && *p != '\'')
+		return (NULL);
+	quote = *p++;
+	for (i = 0; p[i] != '\0' && p[i] != quote && &p[i] < end; i++)
+		;
+	if (p[i] != quote || i == 0)
+		return (NULL);
+	enc = xstrndup(p, i);
+	for (i = 0; enc[i] != '\0'; i++)
+		enc[i] = tolower((unsigned char)enc[i]);
+	return (enc);
+}
+
+/*
+ * The charset= parameter of a Content-Type, lower case, or NULL.  OUT:
+ * *cls is the media type class for RFC 3023: 0 none, 1 application XML,
+ * 2 text XML, 3 other text, 4 anything else.
+ */
+static char *
+parse_http_charset(const char *ct, int *cls)
+{
+	const char	*p, *semi;
+	char		*type, *cs = NULL;
+	size_t		 len, i;
+
+	*cls = 0;
+	if (ct == NULL)
+		return (NULL);
+	semi = strchr(ct, ';');
+	len = semi != NULL ? (size_t)(semi - ct) : strlen(ct);
+	type = xstrndup(ct, len);
+	parse_strip(type);
+	for (i = 0; type[i] != '\0'; i++)
+		type[i] = tolower((unsigned char)type[i]);
+	len = strlen(type);
+	if (strcmp(type, "application/xml") == 0 ||
+	    strcmp(type, "application/xml-dtd") == 0 ||
+	    strcmp(type, "application/xml-external-parsed-entity") == 0 ||
+	    (strncmp(type, "application/", 12) == 0 && len > 4 &&
+	    strcmp(type + len - 4, "+xml") == 0))
+		*cls = 1;
+	else if (strcmp(type, "text/xml") == 0 ||
+	    strcmp(type, "text/xml-external-parsed-entity") == 0 ||
+	    (strncmp(type, "text/", 5) == 0 && len > 4 &&
+	    strcmp(type + len - 4, "+xml") == 0))
+		*cls = 2;
+	else if (strncmp(type, "text/", 5) == 0)
+		*cls = 3;
+	else
+		*cls = 4;
+	free(type);
+
+	for (p = semi; p != NULL; p = strchr(p + 1, ';')) {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncasecmp(p, "charset=", 8) != 0) {
+			p--;
+			continue;
+		}
+		p += 8;
+		if (*p == '"' || *p == '\'')
+			p++;
+		for (len = 0; p[len] != '\0' && p[len] != ';' &&
+		    p[len] != '"' && p[len] != '\'' && p[len] != ' '; len++)
+			;
+		if (len == 0)
+			break;
+		cs = xstrndup(p, len);
+		for (i = 0; cs[i] != '\0'; i++)
+			cs[i] = tolower((unsigned char)cs[i]);
+		break;
+	}
+	return (cs);
+}
+
+/*
+ * The name to decode with and report for encoding enc, given the BOM or
+ * byte layout found (layout, may be NULL): UTF-16/32 and their UCS
+ * aliases take their byte order from the layout, GB2312 and GBK are read
+ * as their superset GB18030.
+ */
+static char *
+parse_norm_encoding(const char *enc, const char *layout)
+{
+	static const char	*u16[] = {
+		"utf-16", "utf16", "ucs-2", "ucs2", "iso-10646-ucs-2",
+		"csunicode"
+	};
+	static const char	*u32[] = {
+		"utf-32", "utf32", "ucs-4", "ucs4", "iso-10646-ucs-4",
+		"csucs4"
+	};
+	size_t			 i;
+	bool			 is_le;
+
+	is_le = layout != NULL && strstr(layout, "le") != NULL;
+	for (i = 0; i < nitems(u16); i++) {
+		if (strcmp(enc, u16[i]) == 0)
+			return (xstrdup(is_le ? "utf-16le" : "utf-16be"));
+	}
+	for (i = 0; i < nitems(u32); i++) {
+		if (strcmp(enc, u32[i]) == 0)
+			return (xstrdup(is_le ? "utf-32le" : "utf-32be"));
+	}
+	if (strcmp(enc, "utf8") == 0)
+		return (xstrdup("utf-8"));
+	if (strcmp(enc, "gb2312") == 0 || strcmp(enc, "gbk") == 0)
+		return (xstrdup("gb18030"));
+	return (xstrdup(enc));
+}
+
+/*
+ * Decide the encoding (RFC 3023, as PARSE_JSON.md "Encoding" sets out),
+ * create the push parser with it forced, and push the held-back bytes.
+ */
+static void
+parse_start(struct parse_ctx *ctx)
+{
+	xmlSAXHandler			 sax;
+	xmlCharEncodingHandlerPtr	 handler = NULL;
+	char				 ascii[PARSE_HEAD_MAX + 1];
+	const char			*layout, *want;
+	char				*decl, *http, *enc = NULL, *msg;
+	size_t				 skip = 0, len;
+	int				 cls, options;
+
+	len = ctx->head.len < PARSE_HEAD_MAX ? ctx->head.len : PARSE_HEAD_MAX;
+	parse_head_ascii((const unsigned char *)ctx->head.data, len, ascii,
+	    sizeof ascii, &layout, &skip);
+	decl = parse_decl_encoding(ascii);
+	http = parse_http_charset(ctx->opt.content_type, &cls);
+
+	/* A BOM wins; then RFC 3023 by media type class. */
+	if (skip > 0)
+		want = layout;
+	else if ((cls == 2 || cls == 3) && http == NULL)
+		want = "us-ascii";
+	else if (cls != 0 && http != NULL)
+		want = http;
+	else
+		want = decl != NULL ? decl : layout != NULL ? layout : "utf-8";
+	if (cls == 3 || cls == 4) {
+		xasprintf(&msg, "%s is not an XML media type",
+		    ctx->opt.content_type);
+		parse_set_bozo(ctx, "non-xml-content-type", msg, 0, 0);
+		free(msg);
+	}
+	enc = parse_norm_encoding(want, layout);
+
+	/*
+	 * us-ascii is what text/xml without a charset means, but feeds so
+	 * served are rarely ASCII: decode with what the document declares
+	 * and flag it once a byte above 0x7f shows up.
+	 */
+	if (strcmp(enc, "us-ascii") == 0 || strcmp(enc, "ascii") == 0) {
+		ctx->check_ascii = true;
+		ctx->ascii_fallback = parse_norm_encoding(decl != NULL ? decl :
+		    "utf-8", layout);
+		handler = xmlFindCharEncodingHandler(ctx->ascii_fallback);
+		if (handler == NULL) {
+			free(ctx->ascii_fallback);
+			ctx->ascii_fallback = xstrdup("utf-8");
+		}
+	}
+	if (handler == NULL)
+		handler = xmlFindCharEncodingHandler(enc);
+	if (handler == NULL) {
+		/* Unknown name: try the declaration, then UTF-8. */
+		xasprintf(&msg, "document declared as %s, but parsed as %s",
+		    enc, decl != NULL ? decl : "utf-8");
+		free(enc);
+		enc = parse_norm_encoding(decl != NULL ? decl : "utf-8",
+		    layout);
+		handler = xmlFindCharEncodingHandler(enc);
+		if (handler == NULL) {
+			free(enc);
+			enc = xstrdup("utf-8");
+			handler = xmlFindCharEncodingHandler(enc);
+		}
+		parse_set_bozo(ctx, "encoding-override", msg, 0, 0);
+		free(msg);
+	}
+	ctx->doc->encoding = enc;
+	free(decl);
+	free(http);
+
+	/*
+	 * SAX2 with the default handlers for the DTD, so internal entities
+	 * work, but none that load anything, build nodes or print.
+	 */
+	memset(&sax, 0, sizeof sax);
+	xmlSAXVersion(&sax, 2);
+	sax.startElementNs = parse_sax_start;
+	sax.endElementNs = parse_sax_end;
+	sax.characters = parse_sax_chars;
+	sax.ignorableWhitespace = parse_sax_chars;
+	sax.cdataBlock = parse_sax_chars;
+	sax.getEntity = parse_sax_entity;
+	sax.internalSubset = parse_sax_subset;
+	sax.externalSubset = NULL;
+	sax.resolveEntity = NULL;
+	sax.reference = NULL;
+	sax.comment = NULL;
+	sax.processingInstruction = NULL;
+	sax.warning = NULL;
+	sax.error = NULL;
+	sax.fatalError = NULL;
+	sax.serror = parse_sax_error;
+
+	ctx->xc = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
+	if (ctx->xc == NULL) {
+		if (handler != NULL)
+			xmlCharEncCloseFunc(handler);
+		parse_set_bozo(ctx, "internal", "cannot create XML parser",
+		    0, 0);
+		ctx->is_finished = true;
+		return;
+	}
+	ctx->xc->_private = ctx;
+	/* No NOENT, DTDLOAD or HUGE: nothing external, bounded expansion. */
+	options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_IGNORE_ENC;
+	xmlCtxtUseOptions(ctx->xc, options);
+	if (handler != NULL)
+		xmlSwitchToEncoding(ctx->xc, handler);
+
+	parse_feed_bytes(ctx, ctx->head.data + skip,
+	    ctx->head.len > skip ? ctx->head.len - skip : 0, false);
+	buf_clear(&ctx->head);
+}
+
+/* Hand bytes to libxml2, in pieces that fit its int length. */
+static void
+parse_feed_bytes(struct parse_ctx *ctx, const char *data, size_t len,
+    bool is_last)
+{
+	size_t	 n, i;
+	char	*msg;
+
+	if (ctx->xc == NULL)
+		return;
+	if (ctx->check_ascii) {
+		for (i = 0; i < len; i++) {
+			if ((unsigned char)data[i] < 0x80)
+				continue;
+			xasprintf(&msg, "document declared as us-ascii, "
+			    "but parsed as %s", ctx->ascii_fallback);
+			parse_set_bozo(ctx, "encoding-override", msg, 0, 0);
+			free(msg);
+			free(ctx->doc->encoding);
+			ctx->doc->encoding = xstrdup(ctx->ascii_fallback);
+			ctx->check_ascii = false;
+			break;
+		}
+	}
+	do {
+		n = len > INT_MAX / 2 ? INT_MAX / 2 : len;
+		xmlParseChunk(ctx->xc, data, (int)n, is_last && n == len);
+		data += n;
+		len -= n;
+	} while (len > 0 && !ctx->is_over_cap);
+}
+
+/*
+ * The structured error handler: the first error (not warning) makes the
+ * document bozo.  libxml2 never prints anything itself.
+ */
+static void
+parse_sax_error(void *uctx, xmlErrorPtr err)
+{
+	xmlParserCtxtPtr	 xc = uctx;
+	struct parse_ctx	*ctx;
+	const char		*kind = "not-well-formed";
+	char			*msg;
+
+	if (xc == NULL || err == NULL || err->level < XML_ERR_ERROR)
+		return;
+	ctx = xc->_private;
+	if (ctx == NULL)
+		return;
+	if (err->domain == XML_FROM_NAMESPACE &&
+	    err->code == XML_NS_ERR_UNDEFINED_NAMESPACE)
+		kind = "undeclared-namespace";
+	else if (err->domain == XML_FROM_I18N ||
+	    err->code == XML_ERR_UNSUPPORTED_ENCODING)
+		kind = "encoding-unknown";
+	msg = xstrdup(err->message != NULL ? err->message : "XML error");
+	parse_strip(msg);
+	parse_set_bozo(ctx, kind, msg, err->line, err->int2);
+	free(msg);
+}
+
+/*
+ * Look up an entity: those declared in the document first, then, as
+ * feedparser does, the HTML 4 entities (&nbsp;, &hellip;) that feeds use
+ * without declaring.  Those are kept in a private document so that they
+ * are freed with the context.
+ */
+static xmlEntityPtr
+parse_sax_entity(void *uctx, const xmlChar *name)
+{
+	xmlParserCtxtPtr	 xc = uctx;
+	struct parse_ctx	*ctx = xc->_private;
+	const htmlEntityDesc	*hd;
+	xmlEntityPtr		 ent;
+	xmlChar			 utf8[8];
+	int			 n;
+
+	ent = xmlSAX2GetEntity(xc, name);
+	if (ent != NULL)
+		return (ent);
+	hd = htmlEntityLookup(name);
+	if (hd == NULL)
+		return (NULL);
+	if (ctx->entdoc == NULL) {
+		ctx->entdoc = xmlNewDoc(BAD_CAST "1.0");
+		if (ctx->entdoc == NULL)
+			return (NULL);
+		if (xmlCreateIntSubset(ctx->entdoc, BAD_CAST "html", NULL,
+		    NULL) == NULL)
+			return (NULL);
+	}
+	ent = xmlGetDocEntity(ctx->entdoc, name);
+	if (ent != NULL)
+		return (ent);
+	n = xmlCopyCharMultiByte(utf8, (int)hd->value);
+	if (n <= 0)
+		return (NULL);
+	utf8[n] = '\0';
+	return (xmlAddDocEntity(ctx->entdoc, name,
+	    XML_INTERNAL_GENERAL_ENTITY, NULL, NULL, utf8));
+}
+
+/*
+ * The DOCTYPE: keep libxml2's handling (it records internal entity
+ * declarations) and note a Netscape RSS 0.91 DOCTYPE, which is what tells
+ * rss091n from rss091u.
+ */
+static void
+parse_sax_subset(void *uctx, const xmlChar *name, const xmlChar *eid,
+    const xmlChar *sid)
+{
+	xmlParserCtxtPtr	 xc = uctx;
+	struct parse_ctx	*ctx = xc->_private;
+
+	if ((eid != NULL && strcasestr((const char *)eid, "netscape")) ||
+	    (sid != NULL && strcasestr((const char *)sid, "netscape")))
+		ctx->is_netscape = true;
+	xmlSAX2InternalSubset(uctx, name, eid, sid);
+}
+
+/* Find a namespace URI in parse_nsmaps. */
+static int
+parse_nsmap_cmp(const void *key, const void *elem)
+{
+	return (strcasecmp(key, ((const struct parse_nsmap *)elem)->uri));
+}
+
+/* What a namespace URI is to us; never NULL. */
+static const struct parse_nsmap *
+parse_ns_lookup(const xmlChar *uri)
+{
+	const struct parse_nsmap	*m;
+
+	if (uri == NULL || *uri == '\0')
+		return (&parse_ns_none);
+	m = bsearch(uri, parse_nsmaps, nitems(parse_nsmaps),
+	    sizeof parse_nsmaps[0], parse_nsmap_cmp);
+	if (m != NULL)
+		return (m);
+	/* feedparser: any backend.userland.com namespace is RSS. */
+	if (strcasestr((const char *)uri, "backend.userland.com/rss") != NULL)
+		return (&parse_nsmaps[0]);
+	return (&parse_ns_other);
+}
+
+/* Key for parse_elem_lookup. */
+struct parse_elem_key {
+	enum parse_ns	 ns;
+	const char	*name;
+};
+
+/* Compare a key with a row of parse_elems. */
+static int
+parse_elem_cmp(const void *key, const void *elem)
+{
+	const struct parse_elem_key	*k = key;
+	const struct parse_elem		*e = elem;
+
+	if (k->ns != e->ns)
+		return (k->ns < e->ns ? -1 : 1);
+	return (strcmp(k->name, e->name));
+}
+
+/* The row of parse_elems for an element, or NULL. */
+static const struct parse_elem *
+parse_elem_lookup(enum parse_ns ns, const char *name)
+{
+	struct parse_elem_key	 key = { ns, name };
+
+	return (bsearch(&key, parse_elems, nitems(parse_elems),
+	    sizeof parse_elems[0], parse_elem_cmp));
+}
+
+/*
+ * The value of attribute name in namespace ns (PARSE_NS_CORE: no
+ * namespace) as a new string, or NULL.  With entity substitution off,
+ * libxml2 leaves "&#38;" and references to declared entities in
+ * attribute values, so they are decoded here.
+ */
+static char *
+parse_attr(xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs,
+    enum parse_ns ns, const char *name)
+{
+	const xmlChar	*value, *end;
+	xmlChar		*dec;
+	char		*s;
+	int		 i;
+
+	for (i = 0; i < nattrs; i++, attrs += 5) {
+		if (strcmp((const char *)attrs[0], name) != 0)
+			continue;
+		if (parse_ns_lookup(attrs[2])->ns != ns)
+			continue;
+		value = attrs[3];
+		end = attrs[4];
+		if (memchr(value, '&', end - value) == NULL)
+			return (xstrndup((const char *)value, end - value));
+		dec = xmlStringLenDecodeEntities(xc, value, (int)(end - value),
+		    XML_SUBSTITUTE_REF, 0, 0, 0);
+		if (dec == NULL)
+			return (xstrndup((const char *)value, end - value));
+		s = xstrdup((const char *)dec);
+		xmlFree(dec);
+		return (s);
+	}
+	return (NULL);
+}
+
+/*
+ * Whether s starts with a URI scheme (RFC 3986 3.1) followed by ':'.
+ */
+static bool
+parse_has_scheme(const char *s)
+{
+	const char	*p = s;
+
+	if (!isalpha((unsigned char)*p))
+		return (false);
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	return (*p == ':');
+}
+
+/* Whether an absolute URI's scheme is in parse_safe_schemes. */
+static bool
+parse_is_safe_scheme(const char *uri)
+{
+	char	 scheme[16];
+	size_t	 i;
+
+	for (i = 0; uri[i] != ':' && uri[i] != '\0'; i++) {
+		if (i + 1 >= sizeof scheme)
+			return (false);
+		scheme[i] = tolower((unsigned char)uri[i]);
+	}
+	scheme[i] = '\0';
+	return (bsearch(scheme, parse_safe_schemes, nitems(parse_safe_schemes),
+	    sizeof parse_safe_schemes[0], parse_strcmp) != NULL);
+}
+
+/*
+ * Resolve a reference against a base URI with curl's URL API (RFC 3986
+ * section 5).  Without a base the reference is returned as it is; an
+ * absolute reference is kept as written (curl would normalise it); a
+ * result whose scheme is not safe is dropped (NULL), as feedparser does.
+ * If curl cannot parse the pair, the reference is kept unresolved.
+ */
+static char *
+parse_resolve(const char *base, const char *ref)
+{
+	CURLU		*u;
+	char		*out = NULL, *s;
+	unsigned int	 flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
+
+	if (ref == NULL)
+		return (NULL);
+	if (parse_has_scheme(ref)) {
+		if (base != NULL && !parse_is_safe_scheme(ref))
+			return (NULL);
+		return (xstrdup(ref));
+	}
+	if (base == NULL || !parse_has_scheme(base))
+		return (xstrdup(ref));
+	if (*ref == '\0')
+		return (xstrdup(base));
+
+	u = curl_url();
+	if (u == NULL)
+		return (xstrdup(ref));
+	if (curl_url_set(u, CURLUPART_URL, base, flags) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, ref, flags) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return (xstrdup(ref));
+	}
+	s = xstrdup(out);
+	curl_free(out);
+	curl_url_cleanup(u);
+	if (!parse_is_safe_scheme(s)) {
+		free(s);
+		return (NULL);
+	}
+	return (s);
+}
+
+/* Push a frame inheriting lang and base from its parent. */
+static struct parse_frame *
+parse_push_frame(struct parse_ctx *ctx)
+{
+	struct parse_frame	*f;
+
+	if (ctx->nframes == ctx->framesize) {
+		ctx->framesize = ctx->framesize == 0 ? 16 : ctx->framesize * 2;
+		ctx->frames = xreallocarray(ctx->frames, ctx->framesize,
+		    sizeof *ctx->frames);
+	}
+	f = &ctx->frames[ctx->nframes++];
+	memset(f, 0, sizeof *f);
+	if (ctx->nframes > 1) {
+		f->lang = f[-1].lang;
+		f->base = f[-1].base;
+	} else
+		f->base = ctx->doc_base;
+	f->text_off = ctx->text.len;
+	return (f);
+}
+
+/* Pop the innermost frame. */
+static void
+parse_pop_frame(struct parse_ctx *ctx)
+{
+	struct parse_frame	*f;
+
+	if (ctx->nframes == 0)
+		return;
+	f = &ctx->frames[--ctx->nframes];
+	free(f->own_lang);
+	free(f->own_base);
+	f->own_lang = f->own_base = NULL;
+}
+
+/*
+ * Take the text an element collected (from its text_off) as a new
+ * trimmed string, and drop it from the shared buffer so the parent's own
+ * text continues where it was.
+ */
+static char *
+parse_take_text(struct parse_ctx *ctx, struct parse_frame *f)
+{
+	char	*s;
+
+	if (ctx->text.len <= f->text_off) {
+		s = xstrdup("");
+	} else {
+		s = xstrndup(ctx->text.data + f->text_off,
+		    ctx->text.len - f->text_off);
+		ctx->text.len = f->text_off;
+		ctx->text.data[f->text_off] = '\0';
+	}
+	parse_strip(s);
+	return (s);
+}
+
+/* Trim white space from both ends of s, in place, and return s. */
+static char *
+parse_strip(char *s)
+{
+	char	*t;
+
+	t = util_trim(s);
+	if (t != s)
+		memmove(s, t, strlen(t) + 1);
+	return (s);
+}
+
+/* Replace *dst by src (owned), freeing the old value; "" means NULL. */
+static void
+parse_set_str(char **dst, char *src)
+{
+	free(*dst);
+	if (src != NULL && *src == '\0') {
+		free(src);
+		src = NULL;
+	}
+	*dst = src;
+}
+
+/* Set a date from its raw text (owned); the last one seen wins. */
+static void
+parse_set_date(struct feed_date *d, char *raw)
+{
+	feed_date_clear(d);
+	if (*raw == '\0') {
+		free(raw);
+		return;
+	}
+	d->raw = raw;
+	d->is_valid = parse_date(raw, &d->utc) == 0;
+}
+
+/*
+ * Fill a person from free text (RSS author, dc:creator): keep it as raw,
+ * and take an e-mail address out of it the way feedparser does, leaving
+ * the name ("jane@example.org (Jane Doe)", "Jane Doe <jane@...>").
+ */
+static void
+parse_person_raw(struct feed_person *p, const char *raw)
+{
+	const char	*at, *s, *e;
+	char		*name, *q;
+	size_t		 len;
+
+	p->raw = xstrdup(raw);
+	at = strchr(raw, '@');
+	s = e = at;
+	if (at != NULL) {
+		while (s > raw && (isalnum((unsigned char)s[-1]) ||
+		    strchr("_-.+", s[-1]) != NULL))
+			s--;
+		e = at + 1;
+		while (isalnum((unsigned char)*e) || *e == '-' || *e == '.')
+			e++;
+		while (e > at + 1 && e[-1] == '.')
+			e--;
+		if (s == at || memchr(at + 1, '.', e - at - 1) == NULL)
+			at = NULL;
+	}
+	if (at == NULL) {
+		p->name = xstrdup(raw);
+		parse_strip(p->name);
+		return;
+	}
+	if (strncmp(e, "?subject=", 9) == 0) {
+		e += 9;
+		while (*e != '\0' && !isspace((unsigned char)*e))
+			e++;
+	}
+	p->email = xstrndup(s, e - s);
+
+	/* The rest, less the address, its brackets and parentheses. */
+	len = strlen(raw);
+	name = xmalloc(len + 1);
+	memcpy(name, raw, s - raw);
+	strcpy(name + (s - raw), e);
+	while ((q = strstr(name, "()")) != NULL || (q = strstr(name, "<>"))
+	    != NULL)
+		memmove(q, q + 2, strlen(q + 2) + 1);
+	parse_strip(name);
+	len = strlen(name);
+	if (len > 0 && name[len - 1] == ')')
+		name[--len] = '\0';
+	if (name[0] == '(')
+		memmove(name, name + 1, len--);
+	q = xstrdup(parse_strip(name));
+	free(name);
+	if (*q != '\0')
+		p->name = q;
+	else
+		free(q);
+}
+
+/* SAX: start of an element. */
+static void
+parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **nss, int nattrs,
+    int ndefaulted, const xmlChar **attrs)
+{
+	xmlParserCtxtPtr		 xc = uctx;
+	struct parse_ctx		*ctx = xc->_private;
+	const struct parse_nsmap	*m = parse_ns_lookup(uri);
+	const struct parse_elem		*el;
+	struct parse_frame		*f, *parent;
+	struct feed_doc			*doc = ctx->doc;
+	enum parse_kind			 pkind;
+	char				*v, *b;
+	const char			*name = (const char *)local;
+
+	(void)nns;
+	(void)nss;
+	(void)ndefaulted;
+	if (ctx->is_over_cap)
+		return;
+	parent = ctx->nframes > 0 ? &ctx->frames[ctx->nframes - 1] : NULL;
+	f = parse_push_frame(ctx);
+
+	/* xml:lang and xml:base apply to the element itself. */
+	if ((v = parse_attr(xc, attrs, nattrs, PARSE_NS_XML, "lang")) != NULL) {
+		for (b = v; *b != '\0'; b++) {
+			if (*b == '_')
+				*b = '-';
+		}
+		f->own_lang = v;
+		f->lang = *v != '\0' ? v : NULL;
+	}
+	if ((v = parse_attr(xc, attrs, nattrs, PARSE_NS_XML, "base")) != NULL) {
+		b = parse_resolve(f->base, v);
+		free(v);
+		if (b != NULL) {
+			f->own_base = b;
+			f->base = b;
+		}
+	}
+
+	pkind = parent != NULL ? parent->kind : PARSE_K_OTHER;
+	if (pkind == PARSE_K_TEXT || pkind == PARSE_K_MARKUP ||
+	    pkind == PARSE_K_SKIP) {
+		parse_start_markup(ctx, f, local, prefix, m, xc, attrs, nattrs);
+		return;
+	}
+	if (parent == NULL) {
+		parse_root(ctx, f, local, m, xc, attrs, nattrs);
+		if (f->kind == PARSE_K_FEED && f->lang != NULL)
+			ctx->feed_lang = xstrdup(f->lang);
+		return;
+	}
+
+	/* A channel inside the root; entries inside it or the root. */
+	if (m->ns == PARSE_NS_CORE && strcmp(name, "channel") == 0 &&
+	    pkind == PARSE_K_ROOT) {
+		f->kind = PARSE_K_FEED;
+		if (f->lang != NULL && ctx->feed_lang == NULL)
+			ctx->feed_lang = xstrdup(f->lang);
+		if (m->core == PARSE_CORE_RSS090)
+			doc->format = FEED_FORMAT_RSS090;
+		else if (m->core == PARSE_CORE_RSS10)
+			doc->format = FEED_FORMAT_RSS10;
+		return;
+	}
+	if (m->ns == PARSE_NS_CORE && (strcmp(name, "item") == 0 ||
+	    strcmp(name, "entry") == 0) &&
+	    (pkind == PARSE_K_FEED || pkind == PARSE_K_ROOT)) {
+		if (ctx->opt.max_entries != 0 &&
+		    doc->nentries >= ctx->opt.max_entries) {
+			ctx->is_over_cap = true;
+			xmlStopParser(xc);
+			return;
+		}
+		f->kind = PARSE_K_ENTRY;
+		ctx->entry = feed_doc_add_entry(doc);
+		if (m->core == PARSE_CORE_RSS10 &&
+		    doc->format == FEED_FORMAT_NONE)
+			doc->format = FEED_FORMAT_RSS10;
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_RDF, "about");
+		if (v != NULL)
+			parse_set_str(&ctx->entry->id, v);
+		return;
+	}
+
+	el = parse_elem_lookup(m->ns, name);
+	if (el == NULL)
+		return;
+	switch (pkind) {
+	case PARSE_K_FEED:
+		f->field = el->feed;
+		break;
+	case PARSE_K_ENTRY:
+		f->field = el->entry;
+		break;
+	case PARSE_K_PERSON:
+		f->field = el->person;
+		break;
+	default:
+		break;
+	}
+	if (f->field == PARSE_F_NONE)
+		return;
+	parse_start_field(ctx, f, xc, attrs, nattrs);
+}
+
+/*
+ * The root element decides the format: <rss version=>, <rdf:RDF> (the
+ * version comes from the channel's namespace), Atom <feed>.
+ */
+static void
+parse_root(struct parse_ctx *ctx, struct parse_frame *f, const xmlChar *local,
+    const struct parse_nsmap *m, xmlParserCtxtPtr xc, const xmlChar **attrs,
+    int nattrs)
+{
+	struct feed_doc	*doc = ctx->doc;
+	const char	*name = (const char *)local;
+	char		*v;
+
+	if (m->ns == PARSE_NS_CORE && strcmp(name, "rss") == 0) {
+		f->kind = PARSE_K_ROOT;
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "version");
+		if (ctx->is_netscape)
+			doc->format = FEED_FORMAT_RSS091N;
+		else if (v == NULL)
+			doc->format = FEED_FORMAT_RSS;
+		else if (strcmp(v, "0.91") == 0)
+			doc->format = FEED_FORMAT_RSS091U;
+		else if (strcmp(v, "0.92") == 0)
+			doc->format = FEED_FORMAT_RSS092;
+		else if (strcmp(v, "0.93") == 0)
+			doc->format = FEED_FORMAT_RSS093;
+		else if (strcmp(v, "0.94") == 0)
+			doc->format = FEED_FORMAT_RSS094;
+		else if (strncmp(v, "2.", 2) == 0)
+			doc->format = FEED_FORMAT_RSS20;
+		else
+			doc->format = FEED_FORMAT_RSS;
+		free(v);
+	} else if (m->ns == PARSE_NS_RDF && strcmp(name, "RDF") == 0) {
+		f->kind = PARSE_K_ROOT;
+	} else if (m->ns == PARSE_NS_CORE && strcmp(name, "feed") == 0) {
+		f->kind = PARSE_K_FEED;
+		ctx->is_atom = true;
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "version");
+		if (m->core == PARSE_CORE_ATOM10)
+			doc->format = FEED_FORMAT_ATOM10;
+		else if (v != NULL && strcmp(v, "0.1") == 0)
+			doc->format = FEED_FORMAT_ATOM01;
+		else if (v != NULL && strcmp(v, "0.2") == 0)
+			doc->format = FEED_FORMAT_ATOM02;
+		else if (v != NULL && strcmp(v, "0.3") == 0)
+			doc->format = FEED_FORMAT_ATOM03;
+		else
+			doc->format = FEED_FORMAT_ATOM;
+		free(v);
+	} else if (m->ns == PARSE_NS_CORE && strcmp(name, "channel") == 0) {
+		f->kind = PARSE_K_FEED;
+		doc->format = FEED_FORMAT_RSS;
+	}
+}
+
+/*
+ * Start a known field: text constructs, persons and links are set up
+ * here; everything else just collects its text until the end tag.
+ */
+static void
+parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
+    xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs)
+{
+	struct feed_entry	*e = ctx->entry;
+	struct feed_doc		*doc = ctx->doc;
+	struct feed_category	*c;
+	struct feed_link	*l;
+	char			*v;
+	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
+
+	f->kind = PARSE_K_FIELD;
+	switch (f->field) {
+	case PARSE_F_TITLE:
+	case PARSE_F_SUBTITLE:
+	case PARSE_F_SUMMARY:
+	case PARSE_F_DESCRIPTION:
+	case PARSE_F_RIGHTS:
+	case PARSE_F_CONTENT:
+	case PARSE_F_CONTENT_HTML:
+	case PARSE_F_CONTENT_XHTML:
+		parse_start_text(ctx, f, xc, attrs, nattrs);
+		break;
+	case PARSE_F_AUTHOR:
+		f->kind = PARSE_K_PERSON;
+		ctx->person = in_entry ? feed_persons_add(&e->authors,
+		    &e->nauthors) : feed_persons_add(&doc->authors,
+		    &doc->nauthors);
+		break;
+	case PARSE_F_LINK:
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "href");
+		if (v == NULL)
+			break;		/* RSS: the link is the text */
+		free(v);
+		parse_add_link(ctx, f, xc, attrs, nattrs);
+		f->kind = PARSE_K_OTHER;
+		break;
+	case PARSE_F_ENCLOSURE:
+		l = feed_links_add(&e->links, &e->nlinks);
+		l->rel = xstrdup("enclosure");
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "url");
+		if (v != NULL) {
+			l->href = parse_resolve(f->base, v);
+			free(v);
+		}
+		parse_set_str(&l->type, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "type"));
+		parse_set_str(&l->length, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "length"));
+		f->kind = PARSE_K_OTHER;
+		break;
+	case PARSE_F_CATEGORY:
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "term");
+		if (v == NULL) {
+			/* RSS: the text is the term, domain= the scheme. */
+			c = feed_categories_add(&e->categories,
+			    &e->ncategories);
+			parse_set_str(&c->scheme, parse_attr(xc, attrs,
+			    nattrs, PARSE_NS_CORE, "domain"));
+			break;
+		}
+		c = feed_categories_add(&e->categories, &e->ncategories);
+		parse_set_str(&c->term, v);
+		parse_set_str(&c->scheme, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "scheme"));
+		parse_set_str(&c->label, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "label"));
+		f->kind = PARSE_K_OTHER;
+		break;
+	case PARSE_F_GUID:
+		e->has_guid = true;
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE,
+		    "isPermaLink");
+		e->guid_is_link = v == NULL || strcasecmp(v, "true") == 0;
+		free(v);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * An Atom <link>: every attribute as given, rel defaulting to alternate
+ * and type to what feedparser assumes; an alternate HTML link is also
+ * the feed's or entry's main link.
+ */
+static void
+parse_add_link(struct parse_ctx *ctx, struct parse_frame *f,
+    xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs)
+{
+	struct feed_link	*l;
+	char			*href, **main;
+	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
+
+	href = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "href");
+	if (in_entry)
+		l = feed_links_add(&ctx->entry->links, &ctx->entry->nlinks);
+	else
+		l = feed_links_add(&ctx->doc->links, &ctx->doc->nlinks);
+	l->href = parse_resolve(f->base, href);
+	free(href);
+	parse_set_str(&l->rel, parse_attr(xc, attrs, nattrs, PARSE_NS_CORE,
+	    "rel"));
+	if (l->rel == NULL)
+		l->rel = xstrdup("alternate");
+	parse_set_str(&l->type, parse_attr(xc, attrs, nattrs, PARSE_NS_CORE,
+	    "type"));
+	if (l->type == NULL)
+		l->type = xstrdup(strcmp(l->rel, "self") == 0 ?
+		    "application/atom+xml" : "text/html");
+	parse_set_str(&l->title, parse_attr(xc, attrs, nattrs, PARSE_NS_CORE,
+	    "title"));
+	parse_set_str(&l->hreflang, parse_attr(xc, attrs, nattrs,
+	    PARSE_NS_CORE, "hreflang"));
+	parse_set_str(&l->length, parse_attr(xc, attrs, nattrs,
+	    PARSE_NS_CORE, "length"));
+	if (l->href == NULL || strcmp(l->rel, "alternate") != 0)
+		return;
+	if (strcasecmp(l->type, "text/html") != 0 &&
+	    strcasecmp(l->type, "application/xhtml+xml") != 0)
+		return;
+	/* As in feedparser, the last alternate link wins. */
+	main = in_entry ? &ctx->entry->link : &ctx->doc->link;
+	parse_set_str(main, xstrdup(l->href));
+}
+
+/*
+ * Start a text construct: work out its MIME type (Atom type= and 0.3
+ * mode=, or the RSS default for the element) and how its children are
+ * read.
+ */
+static void
+parse_start_text(struct parse_ctx *ctx, struct parse_frame *f,
+    xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs)
+{
+	struct parse_tc	*tc = &ctx->tc;
+	char		*type, *mode, *src;
+	size_t		 i;
+
+	free(tc->type);
+	free(tc->src);
+	memset(tc, 0, sizeof *tc);
+	f->kind = PARSE_K_TEXT;
+	tc->depth = ctx->nframes - 1;
+
+	if (f->field == PARSE_F_CONTENT_XHTML) {
+		tc->type = xstrdup("application/xhtml+xml");
+		tc->is_xml = true;
+		return;
+	}
+	type = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "type");
+	mode = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "mode");
+	src = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "src");
+	if (src != NULL) {
+		tc->src = parse_resolve(f->base, src);
+		free(src);
+	}
+	if (type != NULL) {
+		for (i = 0; type[i] != '\0'; i++)
+			type[i] = tolower((unsigned char)type[i]);
+		parse_strip(type);
+	}
+	if (type != NULL && (strcmp(type, "text") == 0 ||
+	    strcmp(type, "text/plain") == 0))
+		tc->type = xstrdup("text/plain");
+	else if (type != NULL && strcmp(type, "html") == 0)
+		tc->type = xstrdup("text/html");
+	else if (type != NULL && strcmp(type, "xhtml") == 0)
+		tc->type = xstrdup("application/xhtml+xml");
+	else if (type != NULL && *type != '\0')
+		tc->type = xstrdup(type);
+	else if (f->field == PARSE_F_DESCRIPTION ||
+	    f->field == PARSE_F_CONTENT_HTML)
+		tc->type = xstrdup("text/html");
+	else
+		tc->type = xstrdup("text/plain");
+	free(type);
+
+	if (strcmp(tc->type, "application/xhtml+xml") == 0 ||
+	    (strlen(tc->type) > 4 && (strcmp(tc->type + strlen(tc->type) - 4,
+	    "+xml") == 0 || strcmp(tc->type + strlen(tc->type) - 4,
+	    "/xml") == 0)))
+		tc->is_xml = true;
+	else if (strncmp(tc->type, "text/", 5) != 0 && ctx->is_atom &&
+	    ctx->doc->format == FEED_FORMAT_ATOM10)
+		tc->is_base64 = true;	/* RFC 4287 3.1.1.3 */
+	if (mode != NULL && strcmp(mode, "base64") == 0)
+		tc->is_base64 = true;
+	else if (mode != NULL && strcmp(mode, "escaped") == 0)
+		tc->is_xml = false;
+	else if (mode != NULL && strcmp(mode, "xml") == 0 &&
+	    strcmp(tc->type, "text/plain") != 0)
+		tc->is_xml = true;
+	free(mode);
+	tc->is_guess = !ctx->is_atom && strcmp(tc->type, "text/plain") == 0;
+}
+
+/*
+ * An element inside a text construct: written back as markup.  The
+ * <div> that wraps Atom XHTML content is dropped (RFC 4287 3.1.1.3);
+ * elements in the XHTML namespace lose their prefix.
+ */
+static void
+parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
+    const xmlChar *local, const xmlChar *prefix, const struct parse_nsmap *m,
+    xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs)
+{
+	struct parse_tc	*tc = &ctx->tc;
+	const xmlChar	*value, *end;
+	xmlChar		*dec;
+	const char	*name = (const char *)local;
+	int		 i;
+
+	f->kind = PARSE_K_MARKUP;
+	if (tc->is_xml && !tc->has_div && ctx->nframes - 1 == tc->depth + 1 &&
+	    m->ns == PARSE_NS_XHTML && strcmp(name, "div") == 0) {
+		tc->has_div = true;
+		f->kind = PARSE_K_SKIP;
+		return;
+	}
+	buf_addc(&ctx->text, '<');
+	if (prefix != NULL && m->ns != PARSE_NS_XHTML) {
+		buf_adds(&ctx->text, (const char *)prefix);
+		buf_addc(&ctx->text, ':');
+	}
+	buf_adds(&ctx->text, name);
+	for (i = 0; i < nattrs; i++, attrs += 5) {
+		buf_addc(&ctx->text, ' ');
+		if (attrs[1] != NULL) {
+			buf_adds(&ctx->text, (const char *)attrs[1]);
+			buf_addc(&ctx->text, ':');
+		}
+		buf_adds(&ctx->text, (const char *)attrs[0]);
+		buf_adds(&ctx->text, "=\"");
+		value = attrs[3];
+		end = attrs[4];
+		dec = NULL;
+		if (memchr(value, '&', end - value) != NULL)
+			dec = xmlStringLenDecodeEntities(xc, value,
+			    (int)(end - value), XML_SUBSTITUTE_REF, 0, 0, 0);
+		if (dec != NULL) {
+			parse_escape(&ctx->text, (const char *)dec,
+			    strlen((const char *)dec), true);
+			xmlFree(dec);
+		} else
+			parse_escape(&ctx->text, (const char *)value,
+			    end - value, true);
+		buf_addc(&ctx->text, '"');
+	}
+	if (parse_is_void_element(name)) {
+		buf_adds(&ctx->text, " />");
+		return;
+	}
+	buf_addc(&ctx->text, '>');
+	f->has_end_tag = true;
+}
+
+/* Append s escaped for XML text (and for attribute values if is_attr). */
+static void
+parse_escape(struct buf *b, const char *s, size_t len, bool is_attr)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		switch (s[i]) {
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '"':
+			if (is_attr)
+				buf_adds(b, "&quot;");
+			else
+				buf_addc(b, '"');
+			break;
+		default:
+			buf_addc(b, s[i]);
+			break;
+		}
+	}
+}
+
+/* Whether name is an HTML void element. */
+static bool
+parse_is_void_element(const char *name)
+{
+	return (bsearch(name, parse_void_elements,
+	    nitems(parse_void_elements), sizeof parse_void_elements[0],
+	    parse_strcmp) != NULL);
+}
+
+/* SAX: end of an element. */
+static void
+parse_sax_end(void *uctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	xmlParserCtxtPtr	 xc = uctx;
+	struct parse_ctx	*ctx = xc->_private;
+	struct parse_frame	*f;
+	const struct parse_nsmap *m;
+
+	if (ctx->nframes == 0 || ctx->is_over_cap)
+		return;
+	f = &ctx->frames[ctx->nframes - 1];
+	switch (f->kind) {
+	case PARSE_K_MARKUP:
+		if (!f->has_end_tag)
+			break;
+		m = parse_ns_lookup(uri);
+		buf_adds(&ctx->text, "</");
+		if (prefix != NULL && m->ns != PARSE_NS_XHTML) {
+			buf_adds(&ctx->text, (const char *)prefix);
+			buf_addc(&ctx->text, ':');
+		}
+		buf_adds(&ctx->text, (const char *)local);
+		buf_addc(&ctx->text, '>');
+		break;
+	case PARSE_K_TEXT:
+		parse_end_text(ctx, f);
+		break;
+	case PARSE_K_FIELD:
+	case PARSE_K_PERSON:
+		parse_end_field(ctx, f);
+		break;
+	case PARSE_K_ENTRY:
+		parse_end_entry(ctx);
+		break;
+	default:
+		break;
+	}
+	parse_pop_frame(ctx);
+}
+
+/* SAX: character data and CDATA sections. */
+static void
+parse_sax_chars(void *uctx, const xmlChar *s, int len)
+{
+	xmlParserCtxtPtr	 xc = uctx;
+	struct parse_ctx	*ctx = xc->_private;
+	struct parse_frame	*f;
+
+	if (ctx->nframes == 0 || ctx->is_over_cap || len <= 0)
+		return;
+	f = &ctx->frames[ctx->nframes - 1];
+	switch (f->kind) {
+	case PARSE_K_TEXT:
+	case PARSE_K_MARKUP:
+	case PARSE_K_SKIP:
+		if (ctx->tc.is_xml)
+			parse_escape(&ctx->text, (const char *)s, len, false);
+		else
+			buf_add(&ctx->text, s, len);
+		break;
+	case PARSE_K_FIELD:
+	case PARSE_K_PERSON:
+		buf_add(&ctx->text, s, len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* End of a text construct: store it where its field says. */
+static void
+parse_end_text(struct parse_ctx *ctx, struct parse_frame *f)
+{
+	struct parse_tc		*tc = &ctx->tc;
+	struct feed_entry	*e = ctx->entry;
+	struct feed_doc		*doc = ctx->doc;
+	struct feed_text	*t = NULL;
+	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
+	char			*v, *d;
+
+	v = parse_take_text(ctx, f);
+	if (tc->is_base64) {
+		d = parse_base64(v);
+		free(v);
+		v = d;
+	}
+	if (tc->is_guess && parse_looks_like_html(v)) {
+		free(tc->type);
+		tc->type = xstrdup("text/html");
+	}
+	switch (f->field) {
+	case PARSE_F_TITLE:
+		t = in_entry ? &e->title : &doc->title;
+		break;
+	case PARSE_F_SUBTITLE:
+		t = &doc->subtitle;
+		break;
+	case PARSE_F_DESCRIPTION:
+		t = in_entry ? &e->summary : &doc->subtitle;
+		break;
+	case PARSE_F_SUMMARY:
+		t = &e->summary;
+		break;
+	case PARSE_F_RIGHTS:
+		t = &doc->rights;
+		break;
+	case PARSE_F_CONTENT:
+	case PARSE_F_CONTENT_HTML:
+	case PARSE_F_CONTENT_XHTML:
+		t = feed_texts_add(&e->content, &e->ncontent);
+		break;
+	default:
+		free(v);
+		return;
+	}
+	feed_text_clear(t);
+	if (*v != '\0' || tc->src == NULL)
+		t->value = v;
+	else
+		free(v);
+	t->type = tc->type;
+	t->src = tc->src;
+	tc->type = tc->src = NULL;
+	if (f->lang != NULL)
+		t->lang = xstrdup(f->lang);
+	else if (ctx->opt.content_language != NULL)
+		t->lang = xstrdup(ctx->opt.content_language);
+	if (f->base != NULL)
+		t->base = xstrdup(f->base);
+}
+
+/* End of a plain field or a person: store its text. */
+static void
+parse_end_field(struct parse_ctx *ctx, struct parse_frame *f)
+{
+	struct feed_entry	*e = ctx->entry;
+	struct feed_doc		*doc = ctx->doc;
+	struct feed_person	*p = ctx->person;
+	struct feed_link	*l;
+	struct feed_category	*c;
+	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
+	char			*v;
+
+	v = parse_take_text(ctx, f);
+	switch (f->field) {
+	case PARSE_F_AUTHOR:
+		/* An Atom person with children, or free text. */
+		if (p != NULL && p->name == NULL && p->email == NULL &&
+		    p->uri == NULL && *v != '\0')
+			parse_person_raw(p, v);
+		if (p != NULL && p->name == NULL && p->email == NULL &&
+		    p->uri == NULL && p->raw == NULL) {
+			if (in_entry)
+				feed_person_clear(&e->authors[--e->nauthors]);
+			else
+				feed_person_clear(
+				    &doc->authors[--doc->nauthors]);
+		}
+		ctx->person = NULL;
+		break;
+	case PARSE_F_NAME:
+		if (p != NULL) {
+			parse_set_str(&p->name, v);
+			v = NULL;
+		}
+		break;
+	case PARSE_F_EMAIL:
+		if (p != NULL) {
+			parse_set_str(&p->email, v);
+			v = NULL;
+		}
+		break;
+	case PARSE_F_URI:
+		if (p != NULL)
+			parse_set_str(&p->uri, parse_resolve(f->base, v));
+		break;
+	case PARSE_F_ID:
+		parse_set_str(in_entry ? &e->id : &doc->id, v);
+		v = NULL;
+		break;
+	case PARSE_F_GUID:
+		parse_set_str(&e->id, v);
+		v = NULL;
+		break;
+	case PARSE_F_LINK:
+		if (*v == '\0')
+			break;
+		if (in_entry)
+			l = feed_links_add(&e->links, &e->nlinks);
+		else
+			l = feed_links_add(&doc->links, &doc->nlinks);
+		l->rel = xstrdup("alternate");
+		l->type = xstrdup("text/html");
+		l->href = parse_resolve(f->base, v);
+		if (l->href != NULL)
+			parse_set_str(in_entry ? &e->link : &doc->link,
+			    xstrdup(l->href));
+		break;
+	case PARSE_F_COMMENTS:
+		parse_set_str(&e->comments, parse_resolve(f->base, v));
+		break;
+	case PARSE_F_CATEGORY:
+		if (e->ncategories > 0) {
+			c = &e->categories[e->ncategories - 1];
+			parse_set_str(&c->term, v);
+			v = NULL;
+			if (c->term == NULL && c->scheme == NULL)
+				feed_category_clear(
+				    &e->categories[--e->ncategories]);
+		}
+		break;
+	case PARSE_F_SUBJECT:
+		if (*v != '\0') {
+			c = feed_categories_add(&e->categories,
+			    &e->ncategories);
+			c->term = v;
+			v = NULL;
+		}
+		break;
+	case PARSE_F_PUBLISHED:
+		parse_set_date(in_entry ? &e->published : &doc->published, v);
+		v = NULL;
+		break;
+	case PARSE_F_UPDATED:
+		parse_set_date(in_entry ? &e->updated : &doc->updated, v);
+		v = NULL;
+		break;
+	case PARSE_F_LANGUAGE:
+		parse_set_str(&doc->language, v);
+		v = NULL;
+		break;
+	case PARSE_F_GENERATOR:
+		parse_set_str(&doc->generator, v);
+		v = NULL;
+		break;
+	case PARSE_F_ICON:
+		parse_set_str(&doc->icon, parse_resolve(f->base, v));
+		break;
+	case PARSE_F_LOGO:
+		parse_set_str(&doc->logo, parse_resolve(f->base, v));
+		break;
+	case PARSE_F_TTL:
+		parse_set_str(&doc->ttl, v);
+		v = NULL;
+		break;
+	default:
+		break;
+	}
+	free(v);
+}
+
+/*
+ * End of an entry: an RSS guid that is a permalink stands in for a
+ * missing <link> (feedparser's guidislink).
+ */
+static void
+parse_end_entry(struct parse_ctx *ctx)
+{
+	struct feed_entry	*e = ctx->entry;
+
+	if (e == NULL)
+		return;
+	if (e->has_guid) {
+		e->guid_is_link = e->guid_is_link && e->link == NULL &&
+		    e->id != NULL;
+		if (e->guid_is_link)
+			e->link = xstrdup(e->id);
+	}
+	ctx->entry = NULL;
+	ctx->person = NULL;
+}
+
+/*
+ * Whether plain text from an RSS element looks like HTML, feedparser's
+ * test: a closing tag or an entity reference, every tag a known HTML
+ * element and every entity a known HTML entity.
+ */
+static bool
+parse_looks_like_html(const char *s)
+{
+	const char	*p;
+	size_t		 n;
+	char		 name[32];
+	bool		 has_sign = false;
+
+	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
+		if (p[1] == '/' && isalnum((unsigned char)p[2])) {
+			for (n = 2; isalnum((unsigned char)p[n]) ||
+			    p[n] == '_'; n++)
+				;
+			if (p[n] == '>')
+				has_sign = true;
+		}
+	}
+	for (p = s; (p = strchr(p, '&')) != NULL; p++) {
+		n = 1;
+		if (p[n] == '#')
+			n++;
+		if (!isalnum((unsigned char)p[n]))
+			continue;
+		while (isalnum((unsigned char)p[n]) || p[n] == '_')
+			n++;
+		if (p[n] == ';')
+			has_sign = true;
+	}
+	if (!has_sign)
+		return (false);
+
+	for (p = s; (p = strchr(p, '<')) != NULL; p++) {
+		n = p[1] == '/' ? 2 : 1;
+		p += n;
+		for (n = 0; isalnum((unsigned char)p[n]) || p[n] == '_'; n++)
+			;
+		if (n > 0 && !parse_is_html_element(p, n))
+			return (false);
+		p--;
+	}
+	for (p = s; (p = strchr(p, '&')) != NULL; p++) {
+		for (n = 1; isalnum((unsigned char)p[n]) || p[n] == '_'; n++)
+			;
+		if (n == 1 || p[n] != ';')
+			continue;
+		if (n - 1 >= sizeof name)
+			return (false);
+		memcpy(name, p + 1, n - 1);
+		name[n - 1] = '\0';
+		if (htmlEntityLookup(BAD_CAST name) == NULL)
+			return (false);
+	}
+	return (true);
+}
+
+/* Whether the n bytes at s name an element in parse_html_elements. */
+static bool
+parse_is_html_element(const char *s, size_t n)
+{
+	char	 name[32];
+	size_t	 i;
+
+	if (n >= sizeof name)
+		return (false);
+	for (i = 0; i < n; i++)
+		name[i] = tolower((unsigned char)s[i]);
+	name[n] = '\0';
+	return (bsearch(name, parse_html_elements,
+	    nitems(parse_html_elements), sizeof parse_html_elements[0],
+	    parse_strcmp) != NULL);
+}
+
+/*
+ * Decode base64 (Atom 0.3 mode="base64", Atom 1.0 binary types),
+ * skipping white space; stops at the first character that is not
+ * base64.  Returns a new string.
+ */
+static char *
+parse_base64(const char *s)
+{
+	static const char	 alpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct buf		 b;
+	const char		*q;
+	unsigned int		 acc = 0;
+	int			 bits = 0;
+
+	buf_init(&b);
+	for (; *s != '\0' && *s != '='; s++) {
+		if (isspace((unsigned char)*s))
+			continue;
+		q = strchr(alpha, *s);
+		if (q == NULL)
+			break;
+		acc = (acc << 6) | (unsigned int)(q - alpha);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addc(&b, (char)((acc >> bits) & 0xff));
+		}
+	}
+	if (b.len == 0) {
+		buf_clear(&b);
+		return (xstrdup(""));
+	}
+	return (buf_steal(&b));
+}
