@@ -146,6 +146,7 @@ struct parse_tc {
 	bool		 is_xml;	/* children are XML: escape text */
 	bool		 is_base64;
 	bool		 is_guess;	/* RSS plain text: may turn out HTML */
+	bool		 is_xhtml;	/* Atom 1.0 type="xhtml": drop the div */
 	bool		 has_div;	/* the xhtml wrapper div was dropped */
 	size_t		 depth;		/* frame index of the construct */
 };
@@ -182,7 +183,10 @@ static void	 parse_start(struct parse_ctx *);
 static bool	 parse_head_ready(const struct buf *);
 static size_t	 parse_head_ascii(const unsigned char *, size_t, char *,
 		     size_t, const char **, size_t *);
+static size_t	 parse_head_ebcdic(const unsigned char *, size_t, char *,
+		     size_t);
 static char	*parse_decl_encoding(const char *);
+static xmlCharEncodingHandlerPtr parse_find_encoding(const char *);
 static char	*parse_norm_encoding(const char *, const char *);
 static char	*parse_http_charset(const char *, int *);
 static void	 parse_feed_bytes(struct parse_ctx *, const char *, size_t,
@@ -199,8 +203,8 @@ static struct parse_frame *parse_push_frame(struct parse_ctx *);
 static void	 parse_pop_frame(struct parse_ctx *);
 static char	*parse_take_text(struct parse_ctx *, struct parse_frame *);
 static void	 parse_root(struct parse_ctx *, struct parse_frame *,
-		     const xmlChar *, const struct parse_nsmap *, xmlParserCtxtPtr,
-		     const xmlChar **, int);
+		     const xmlChar *, const struct parse_nsmap *, int,
+		     const xmlChar **, xmlParserCtxtPtr, const xmlChar **, int);
 static void	 parse_start_field(struct parse_ctx *, struct parse_frame *,
 		     xmlParserCtxtPtr, const xmlChar **, int);
 static void	 parse_end_field(struct parse_ctx *, struct parse_frame *);
@@ -221,6 +225,7 @@ static char	*parse_strip(char *);
 static bool	 parse_looks_like_html(const char *);
 static bool	 parse_is_html_element(const char *, size_t);
 static bool	 parse_is_void_element(const char *);
+static bool	 parse_is_url_attr(const char *);
 static char	*parse_base64(const char *);
 
 static void	 parse_sax_start(void *, const xmlChar *, const xmlChar *,
@@ -302,6 +307,8 @@ static const struct parse_elem parse_elems[] = {
 	{ PARSE_NS_CORE, "generator", PARSE_F_GENERATOR, PARSE_F_NONE,
 	    PARSE_F_NONE },
 	{ PARSE_NS_CORE, "guid", PARSE_F_NONE, PARSE_F_GUID, PARSE_F_NONE },
+	{ PARSE_NS_CORE, "homepage", PARSE_F_NONE, PARSE_F_NONE,
+	    PARSE_F_URI },
 	{ PARSE_NS_CORE, "icon", PARSE_F_ICON, PARSE_F_NONE, PARSE_F_NONE },
 	{ PARSE_NS_CORE, "id", PARSE_F_ID, PARSE_F_ID, PARSE_F_NONE },
 	{ PARSE_NS_CORE, "issued", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
@@ -606,13 +613,17 @@ parse_head_ascii(const unsigned char *p, size_t len, char *out,
 	} else if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
 		*bom = "utf-8"; skip = 3;
 	} else if (len >= 4 && memcmp(p, "\x00\x00\x00\x3c", 4) == 0) {
-		width = 4;
+		*bom = "utf-32be"; width = 4;
 	} else if (len >= 4 && memcmp(p, "\x3c\x00\x00\x00", 4) == 0) {
-		width = 4; is_be = false;
+		*bom = "utf-32le"; width = 4; is_be = false;
 	} else if (len >= 4 && memcmp(p, "\x00\x3c\x00\x3f", 4) == 0) {
-		width = 2;
+		*bom = "utf-16be"; width = 2;
 	} else if (len >= 4 && memcmp(p, "\x3c\x00\x3f\x00", 4) == 0) {
-		width = 2; is_be = false;
+		*bom = "utf-16le"; width = 2; is_be = false;
+	} else if (len >= 4 && memcmp(p, "\x4c\x6f\xa7\x94", 4) == 0) {
+		*bom = "ebcdic";
+		*bomlen = 0;
+		return (parse_head_ebcdic(p, len, out, outsize));
 	}
 	*bomlen = skip;
 	for (i = skip; i + width <= len && n + 1 < outsize; i += width) {
@@ -626,6 +637,106 @@ parse_head_ascii(const unsigned char *p, size_t len, char *out,
 	}
 	out[n] = '\0';
 	return (n);
+}
+
+/*
+ * Project the head of an EBCDIC document ("<?xm" in code page 037) onto
+ * ASCII with libxml2's converter: the XML declaration is written in the
+ * invariant part that every EBCDIC code page shares.
+ */
+static size_t
+parse_head_ebcdic(const unsigned char *p, size_t len, char *out,
+    size_t outsize)
+{
+	xmlCharEncodingHandlerPtr	 h;
+	xmlBufferPtr			 in, conv;
+	size_t				 n = 0, i;
+
+	out[0] = '\0';
+	h = xmlFindCharEncodingHandler("IBM037");
+	if (h == NULL)
+		return (0);
+	in = xmlBufferCreate();
+	conv = xmlBufferCreate();
+	if (in != NULL && conv != NULL &&
+	    xmlBufferAdd(in, p, (int)len) == 0 &&
+	    xmlCharEncInFunc(h, conv, in) >= 0) {
+		for (i = 0; i < (size_t)xmlBufferLength(conv) &&
+		    n + 1 < outsize; i++) {
+			out[n] = (char)xmlBufferContent(conv)[i];
+			if ((unsigned char)out[n] >= 0x80)
+				out[n] = '?';
+			n++;
+		}
+		out[n] = '\0';
+	}
+	if (in != NULL)
+		xmlBufferFree(in);
+	if (conv != NULL)
+		xmlBufferFree(conv);
+	xmlCharEncCloseFunc(h);
+	return (n);
+}
+
+/*
+ * Find a converter for an encoding name as feeds write it: the name
+ * itself, then the spelling iconv knows for Python's aliases ("437",
+ * "csibm500", "ebcdic_cp_us", "ms-ee", ...).  NULL if none.
+ */
+static xmlCharEncodingHandlerPtr
+parse_find_encoding(const char *name)
+{
+	static const struct {
+		const char	*alias;
+		const char	*iconv;
+	} aliases[] = {		/* sorted by alias */
+		{ "cp_is", "CP861" },
+		{ "csmacintosh", "MACINTOSH" },
+		{ "cspc775baltic", "CP775" },
+		{ "cspc850multilingual", "CP850" },
+		{ "cspc862latinhebrew", "CP862" },
+		{ "cspc8codepage437", "CP437" },
+		{ "cspcp852", "CP852" },
+		{ "ibm039", "IBM037" },
+		{ "maccentraleurope", "MAC-CENTRALEUROPE" },
+		{ "maciceland", "MAC-IS" },
+		{ "maclatin2", "MAC-CENTRALEUROPE" },
+		{ "macroman", "MACINTOSH" },
+		{ "ms-ansi", "CP1252" },
+		{ "ms-arab", "CP1256" },
+		{ "ms-cyrl", "CP1251" },
+		{ "ms-ee", "CP1250" },
+		{ "ms-greek", "CP1253" },
+		{ "ms-hebr", "CP1255" },
+		{ "ms-turk", "CP1254" },
+		{ "winbaltrim", "CP1257" },
+	};
+	xmlCharEncodingHandlerPtr	 h;
+	char				 alt[64];
+	size_t				 i;
+
+	if ((h = xmlFindCharEncodingHandler(name)) != NULL)
+		return (h);
+	for (i = 0; i < nitems(aliases); i++) {
+		if (strcmp(name, aliases[i].alias) == 0)
+			return (xmlFindCharEncodingHandler(aliases[i].iconv));
+	}
+	if (strlen(name) + 3 >= sizeof alt)
+		return (NULL);
+	if (strspn(name, "0123456789") == strlen(name)) {
+		snprintf(alt, sizeof alt, "CP%s", name);
+		return (xmlFindCharEncodingHandler(alt));
+	}
+	if (strncmp(name, "csibm", 5) == 0) {
+		snprintf(alt, sizeof alt, "IBM%s", name + 5);
+		return (xmlFindCharEncodingHandler(alt));
+	}
+	snprintf(alt, sizeof alt, "%s", name);
+	for (i = 0; alt[i] != '\0'; i++) {
+		if (alt[i] == '_')
+			alt[i] = '-';
+	}
+	return (xmlFindCharEncodingHandler(alt));
 }
 
 /*
@@ -716,6 +827,8 @@ parse_http_charset(const char *ct, int *cls)
 			continue;
 		}
 		p += 8;
+		while (*p == ' ' || *p == '\t')
+			p++;
 		if (*p == '"' || *p == '\'')
 			p++;
 		for (len = 0; p[len] != '\0' && p[len] != ';' &&
@@ -741,12 +854,12 @@ static char *
 parse_norm_encoding(const char *enc, const char *layout)
 {
 	static const char	*u16[] = {
-		"utf-16", "utf16", "ucs-2", "ucs2", "iso-10646-ucs-2",
-		"csunicode"
+		"utf-16", "utf16", "utf_16", "u16", "ucs-2", "ucs2",
+		"iso-10646-ucs-2", "csunicode"
 	};
 	static const char	*u32[] = {
-		"utf-32", "utf32", "ucs-4", "ucs4", "iso-10646-ucs-4",
-		"csucs4"
+		"utf-32", "utf32", "utf_32", "u32", "ucs-4", "ucs4",
+		"iso-10646-ucs-4", "csucs4"
 	};
 	size_t			 i;
 	bool			 is_le;
@@ -795,8 +908,14 @@ parse_start(struct parse_ctx *ctx)
 		want = "us-ascii";
 	else if (cls != 0 && http != NULL)
 		want = http;
+	else if (decl != NULL)
+		want = decl;
+	else if (layout != NULL && strcmp(layout, "ebcdic") != 0)
+		want = layout;
+	else if (layout != NULL)
+		want = "cp037";
 	else
-		want = decl != NULL ? decl : layout != NULL ? layout : "utf-8";
+		want = "utf-8";
 	if (cls == 3 || cls == 4) {
 		xasprintf(&msg, "%s is not an XML media type",
 		    ctx->opt.content_type);
@@ -814,14 +933,14 @@ parse_start(struct parse_ctx *ctx)
 		ctx->check_ascii = true;
 		ctx->ascii_fallback = parse_norm_encoding(decl != NULL ? decl :
 		    "utf-8", layout);
-		handler = xmlFindCharEncodingHandler(ctx->ascii_fallback);
+		handler = parse_find_encoding(ctx->ascii_fallback);
 		if (handler == NULL) {
 			free(ctx->ascii_fallback);
 			ctx->ascii_fallback = xstrdup("utf-8");
 		}
 	}
 	if (handler == NULL)
-		handler = xmlFindCharEncodingHandler(enc);
+		handler = parse_find_encoding(enc);
 	if (handler == NULL) {
 		/* Unknown name: try the declaration, then UTF-8. */
 		xasprintf(&msg, "document declared as %s, but parsed as %s",
@@ -829,11 +948,11 @@ parse_start(struct parse_ctx *ctx)
 		free(enc);
 		enc = parse_norm_encoding(decl != NULL ? decl : "utf-8",
 		    layout);
-		handler = xmlFindCharEncodingHandler(enc);
+		handler = parse_find_encoding(enc);
 		if (handler == NULL) {
 			free(enc);
 			enc = xstrdup("utf-8");
-			handler = xmlFindCharEncodingHandler(enc);
+			handler = parse_find_encoding(enc);
 		}
 		parse_set_bozo(ctx, "encoding-override", msg, 0, 0);
 		free(msg);
@@ -1344,8 +1463,6 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	char				*v, *b;
 	const char			*name = (const char *)local;
 
-	(void)nns;
-	(void)nss;
 	(void)ndefaulted;
 	if (ctx->is_over_cap)
 		return;
@@ -1377,7 +1494,7 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 		return;
 	}
 	if (parent == NULL) {
-		parse_root(ctx, f, local, m, xc, attrs, nattrs);
+		parse_root(ctx, f, local, m, nns, nss, xc, attrs, nattrs);
 		if (f->kind == PARSE_K_FEED && f->lang != NULL)
 			ctx->feed_lang = xstrdup(f->lang);
 		return;
@@ -1442,12 +1559,14 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
  */
 static void
 parse_root(struct parse_ctx *ctx, struct parse_frame *f, const xmlChar *local,
-    const struct parse_nsmap *m, xmlParserCtxtPtr xc, const xmlChar **attrs,
-    int nattrs)
+    const struct parse_nsmap *m, int nns, const xmlChar **nss,
+    xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs)
 {
 	struct feed_doc	*doc = ctx->doc;
 	const char	*name = (const char *)local;
+	enum parse_core	 core;
 	char		*v;
+	int		 i;
 
 	if (m->ns == PARSE_NS_CORE && strcmp(name, "rss") == 0) {
 		f->kind = PARSE_K_ROOT;
@@ -1470,7 +1589,19 @@ parse_root(struct parse_ctx *ctx, struct parse_frame *f, const xmlChar *local,
 			doc->format = FEED_FORMAT_RSS;
 		free(v);
 	} else if (m->ns == PARSE_NS_RDF && strcmp(name, "RDF") == 0) {
+		/*
+		 * RSS 0.90 or 1.0 by the namespaces declared here, as
+		 * feedparser does; a channel or item may still say.
+		 */
 		f->kind = PARSE_K_ROOT;
+		for (i = 0; i < nns; i++) {
+			core = parse_ns_lookup(nss[2 * i + 1])->core;
+			if (core == PARSE_CORE_RSS10)
+				doc->format = FEED_FORMAT_RSS10;
+			else if (core == PARSE_CORE_RSS090 &&
+			    doc->format == FEED_FORMAT_NONE)
+				doc->format = FEED_FORMAT_RSS090;
+		}
 	} else if (m->ns == PARSE_NS_CORE && strcmp(name, "feed") == 0) {
 		f->kind = PARSE_K_FEED;
 		ctx->is_atom = true;
@@ -1644,6 +1775,7 @@ parse_start_text(struct parse_ctx *ctx, struct parse_frame *f,
 	if (f->field == PARSE_F_CONTENT_XHTML) {
 		tc->type = xstrdup("application/xhtml+xml");
 		tc->is_xml = true;
+		tc->is_xhtml = true;
 		return;
 	}
 	type = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "type");
@@ -1663,8 +1795,10 @@ parse_start_text(struct parse_ctx *ctx, struct parse_frame *f,
 		tc->type = xstrdup("text/plain");
 	else if (type != NULL && strcmp(type, "html") == 0)
 		tc->type = xstrdup("text/html");
-	else if (type != NULL && strcmp(type, "xhtml") == 0)
+	else if (type != NULL && strcmp(type, "xhtml") == 0) {
 		tc->type = xstrdup("application/xhtml+xml");
+		tc->is_xhtml = true;
+	}
 	else if (type != NULL && *type != '\0')
 		tc->type = xstrdup(type);
 	else if (f->field == PARSE_F_DESCRIPTION ||
@@ -1707,10 +1841,11 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
 	const xmlChar	*value, *end;
 	xmlChar		*dec;
 	const char	*name = (const char *)local;
+	char		*v, *r;
 	int		 i;
 
 	f->kind = PARSE_K_MARKUP;
-	if (tc->is_xml && !tc->has_div && ctx->nframes - 1 == tc->depth + 1 &&
+	if (tc->is_xhtml && !tc->has_div && ctx->nframes - 1 == tc->depth + 1 &&
 	    m->ns == PARSE_NS_XHTML && strcmp(name, "div") == 0) {
 		tc->has_div = true;
 		f->kind = PARSE_K_SKIP;
@@ -1723,13 +1858,6 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
 	}
 	buf_adds(&ctx->text, name);
 	for (i = 0; i < nattrs; i++, attrs += 5) {
-		buf_addc(&ctx->text, ' ');
-		if (attrs[1] != NULL) {
-			buf_adds(&ctx->text, (const char *)attrs[1]);
-			buf_addc(&ctx->text, ':');
-		}
-		buf_adds(&ctx->text, (const char *)attrs[0]);
-		buf_adds(&ctx->text, "=\"");
 		value = attrs[3];
 		end = attrs[4];
 		dec = NULL;
@@ -1737,13 +1865,30 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
 			dec = xmlStringLenDecodeEntities(xc, value,
 			    (int)(end - value), XML_SUBSTITUTE_REF, 0, 0, 0);
 		if (dec != NULL) {
-			parse_escape(&ctx->text, (const char *)dec,
-			    strlen((const char *)dec), true);
+			v = xstrdup((const char *)dec);
 			xmlFree(dec);
 		} else
-			parse_escape(&ctx->text, (const char *)value,
-			    end - value, true);
+			v = xstrndup((const char *)value, end - value);
+
+		/* Relative URLs in markup resolve against its base. */
+		if (attrs[1] == NULL && parse_is_url_attr(
+		    (const char *)attrs[0])) {
+			r = parse_resolve(f->base, v);
+			free(v);
+			if (r == NULL)
+				continue;	/* an unsafe scheme */
+			v = r;
+		}
+		buf_addc(&ctx->text, ' ');
+		if (attrs[1] != NULL) {
+			buf_adds(&ctx->text, (const char *)attrs[1]);
+			buf_addc(&ctx->text, ':');
+		}
+		buf_adds(&ctx->text, (const char *)attrs[0]);
+		buf_adds(&ctx->text, "=\"");
+		parse_escape(&ctx->text, v, strlen(v), true);
 		buf_addc(&ctx->text, '"');
+		free(v);
 	}
 	if (parse_is_void_element(name)) {
 		buf_adds(&ctx->text, " />");
@@ -1781,6 +1926,23 @@ parse_escape(struct buf *b, const char *s, size_t len, bool is_attr)
 			break;
 		}
 	}
+}
+
+/*
+ * Whether an HTML attribute holds a URL (feedparser's relative_uris:
+ * a href, img src, blockquote cite, ...).  Sorted by strcmp.
+ */
+static bool
+parse_is_url_attr(const char *name)
+{
+	static const char	*attrs[] = {
+		"action", "background", "cite", "classid", "codebase",
+		"data", "href", "longdesc", "poster", "profile", "src",
+		"usemap"
+	};
+
+	return (bsearch(name, attrs, nitems(attrs), sizeof attrs[0],
+	    parse_strcmp) != NULL);
 }
 
 /* Whether name is an HTML void element. */

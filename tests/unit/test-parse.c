@@ -432,7 +432,8 @@ test_atom10_fields(void **state)
 			    "text/plain" },
 			{ "entry content (div dropped)", e1->content[0].value,
 			    "<p><i>[Update: The Atom draft is finished.]</i> "
-			    "See <a href=\"x\">x</a></p>" },
+			    "See <a href=\"http://diveintomark.org/x\">x</a>"
+			    "</p>" },
 			{ "entry content type", e1->content[0].type,
 			    "application/xhtml+xml" },
 			{ "entry content lang", e1->content[0].lang, "en-us" },
@@ -520,6 +521,55 @@ test_illformed_is_bozo_and_recovered(void **state)
 	assert_string_equal(doc->entries[0].title.value, "One");
 	assert_string_equal(doc->entries[1].link, "http://example.org/2");
 	feed_doc_free(doc);
+}
+
+/* The format comes from the root element and namespace URIs. */
+static void
+test_formats_detected(void **state)
+{
+	static const struct {
+		const char		*doc;
+		enum feed_format	 want;
+	} cases[] = {
+		{ "<rss version=\"2.0\"/>", FEED_FORMAT_RSS20 },
+		{ "<rss version=\"2.01\"/>", FEED_FORMAT_RSS20 },
+		{ "<rss version=\"0.91\"/>", FEED_FORMAT_RSS091U },
+		{ "<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS "
+		    "0.91//EN\" \"http://my.netscape.com/publish/formats/"
+		    "rss-0.91.dtd\"><rss version=\"0.91\"/>",
+		    FEED_FORMAT_RSS091N },
+		{ "<rss version=\"0.92\"/>", FEED_FORMAT_RSS092 },
+		{ "<rss version=\"0.93\"/>", FEED_FORMAT_RSS093 },
+		{ "<rss version=\"0.94\"/>", FEED_FORMAT_RSS094 },
+		{ "<rss version=\"9\"/>", FEED_FORMAT_RSS },
+		{ "<rss/>", FEED_FORMAT_RSS },
+		{ "<x:RDF xmlns:x=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\""
+		    " xmlns=\"http://purl.org/rss/1.0/\"/>", FEED_FORMAT_RSS10 },
+		{ "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-"
+		    "ns#\"><c:channel xmlns:c=\"http://my.netscape.com/rdf/"
+		    "simple/0.9/\"/></rdf:RDF>", FEED_FORMAT_RSS090 },
+		{ "<atom:feed xmlns:atom=\"http://www.w3.org/2005/Atom\"/>",
+		    FEED_FORMAT_ATOM10 },
+		{ "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"/>",
+		    FEED_FORMAT_ATOM03 },
+		{ "<feed/>", FEED_FORMAT_ATOM },
+		/* A prefix that looks right but is bound elsewhere. */
+		{ "<rdf:RDF xmlns:rdf=\"http://example.com/\"/>",
+		    FEED_FORMAT_NONE },
+	};
+	struct feed_doc	*doc;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		doc = test_parse(cases[i].doc, strlen(cases[i].doc), NULL,
+		    1, 0);
+		if (doc->format != cases[i].want)
+			fail_msg("%s: format %s, want %s", cases[i].doc,
+			    feed_format_name(doc->format),
+			    feed_format_name(cases[i].want));
+		feed_doc_free(doc);
+	}
 }
 
 /* Empty input and non-feeds give a bozo document, never NULL. */
@@ -879,6 +929,7 @@ main(void)
 		cmocka_unit_test(test_atom10_fields),
 		cmocka_unit_test(test_urls_resolve_against_base),
 		cmocka_unit_test(test_illformed_is_bozo_and_recovered),
+		cmocka_unit_test(test_formats_detected),
 		cmocka_unit_test(test_empty_and_non_feed_are_bozo),
 		cmocka_unit_test(test_entry_cap_keeps_first),
 		cmocka_unit_test(test_external_entity_not_expanded),
