@@ -44,6 +44,8 @@ struct fetch_transfer {
 	char			*content_type;	/* of the final response */
 	char			*content_location;
 	char			*content_language;
+	char			*etag;
+	char			*last_modified;
 	struct event		*failed;	/* reports a failed start */
 	LIST_ENTRY(fetch_transfer) entry;
 };
@@ -74,6 +76,7 @@ static void	fetch_check_info(struct fetcher *);
 static void	fetch_finish(struct fetch_transfer *, CURLcode);
 static void	fetch_transfer_free(struct fetch_transfer *);
 static void	fetch_failed_cb(evutil_socket_t, short, void *);
+static struct curl_slist *fetch_request_headers(const struct fetch_request *);
 
 /* Create a fetcher on base; opts are copied. */
 struct fetcher *
@@ -201,6 +204,32 @@ fetch_setopts(struct fetch_transfer *t, const struct fetch_request *req)
 	return (CURLE_OK);
 }
 
+/*
+ * The request headers: the types we read, and the validators exactly as
+ * the server sent them (never made up: STANDARDS.md 1.1).
+ */
+static struct curl_slist *
+fetch_request_headers(const struct fetch_request *req)
+{
+	struct curl_slist	*h, *tmp;
+	char			*line;
+
+	h = curl_slist_append(NULL, FETCH_ACCEPT);
+	if (h != NULL && req->etag != NULL) {
+		xasprintf(&line, "If-None-Match: %s", req->etag);
+		tmp = curl_slist_append(h, line);
+		free(line);
+		h = tmp != NULL ? tmp : h;
+	}
+	if (h != NULL && req->last_modified != NULL) {
+		xasprintf(&line, "If-Modified-Since: %s", req->last_modified);
+		tmp = curl_slist_append(h, line);
+		free(line);
+		h = tmp != NULL ? tmp : h;
+	}
+	return (h);
+}
+
 /* Start a transfer; cb always runs once, later, from the loop. */
 int
 fetch_start(struct fetcher *fx, const struct fetch_request *req,
@@ -217,7 +246,7 @@ fetch_start(struct fetcher *fx, const struct fetch_request *req,
 	t->url = xstrdup(req->url);
 	t->cb = cb;
 	t->arg = arg;
-	t->headers = curl_slist_append(NULL, FETCH_ACCEPT);
+	t->headers = fetch_request_headers(req);
 	LIST_INSERT_HEAD(&fx->transfers, t, entry);
 	fx->nrunning++;
 	if ((t->easy = curl_easy_init()) == NULL || t->headers == NULL) {
@@ -360,8 +389,10 @@ fetch_header_cb(char *data, size_t size, size_t n, void *arg)
 		free(t->content_type);
 		free(t->content_location);
 		free(t->content_language);
+		free(t->etag);
+		free(t->last_modified);
 		t->content_type = t->content_location = NULL;
-		t->content_language = NULL;
+		t->content_language = t->etag = t->last_modified = NULL;
 	} else if ((value = strchr(line, ':')) != NULL) {
 		*value++ = '\0';
 		if (strcasecmp(line, "content-type") == 0)
@@ -370,6 +401,10 @@ fetch_header_cb(char *data, size_t size, size_t n, void *arg)
 			slot = &t->content_location;
 		else if (strcasecmp(line, "content-language") == 0)
 			slot = &t->content_language;
+		else if (strcasecmp(line, "etag") == 0)
+			slot = &t->etag;
+		else if (strcasecmp(line, "last-modified") == 0)
+			slot = &t->last_modified;
 		if (slot != NULL) {
 			free(*slot);
 			*slot = xstrdup(util_trim(value));
@@ -471,6 +506,8 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 		curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &us);
 	}
 	r.seconds = (double)us / 1e6;
+	r.etag = t->etag;
+	r.last_modified = t->last_modified;
 	if (t->is_too_large) {
 		r.status = FETCH_PERMANENT;
 		xasprintf(&r.error, "body larger than %zu bytes",
@@ -519,6 +556,8 @@ fetch_transfer_free(struct fetch_transfer *t)
 	free(t->content_type);
 	free(t->content_location);
 	free(t->content_language);
+	free(t->etag);
+	free(t->last_modified);
 	free(t->name);
 	free(t->url);
 	free(t);

@@ -27,10 +27,10 @@
 struct schedule_feed {
 	struct schedule			*sch;
 	const struct config_feed	*cf;	/* borrowed from sch->cfg */
+	struct store_feed_state		 state;	/* as last stored */
 	struct event			*timer;
 	int				 is_queued;
 	int				 is_running;
-	int				 is_gone;	/* 410: polled no more */
 	TAILQ_ENTRY(schedule_feed)	 entry;
 };
 
@@ -58,6 +58,29 @@ static void	schedule_done_cb(struct fetch_result *, void *);
 static void	schedule_enqueue(struct schedule_feed *);
 static void	schedule_drain(struct schedule *);
 static void	schedule_arm(struct schedule_feed *, time_t, long);
+static void	schedule_load_state(struct schedule_feed *);
+static int	schedule_is_gone(struct schedule_feed *);
+
+/*
+ * Read a feed's poll state from the store.  State recorded for another
+ * URL (the config changed it) does not apply: validators belong to the
+ * URL they came from, and a new URL deserves a first poll.
+ */
+static void
+schedule_load_state(struct schedule_feed *sf)
+{
+	char	*cause = NULL;
+
+	if (store_get_poll_state(sf->sch->st, sf->cf->name, &sf->state,
+	    &cause) != 0) {
+		log_err("feed %s: %s", sf->cf->name, cause);
+		free(cause);
+	}
+	if (sf->state.url != NULL && strcmp(sf->state.url, sf->cf->url) != 0)
+		store_feed_state_clear(&sf->state);
+	if (sf->state.url == NULL)
+		sf->state.url = xstrdup(sf->cf->url);
+}
 
 /* Create a schedule for cfg's feeds; nothing runs until started. */
 struct schedule *
@@ -83,6 +106,7 @@ schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
 		sf->sch = sch;
 		sf->cf = &cfg->feeds[i];
 		sf->timer = evtimer_new(base, schedule_timer_cb, sf);
+		schedule_load_state(sf);
 	}
 	return (sch);
 }
@@ -95,8 +119,10 @@ schedule_free(struct schedule *sch)
 
 	if (sch == NULL)
 		return;
-	for (i = 0; i < sch->nfeeds; i++)
+	for (i = 0; i < sch->nfeeds; i++) {
 		event_free(sch->feeds[i].timer);
+		store_feed_state_clear(&sch->feeds[i].state);
+	}
 	free(sch->feeds);
 	free(sch);
 }
@@ -129,6 +155,17 @@ schedule_arm(struct schedule_feed *sf, time_t due, long extra_ms)
 	evtimer_add(sf->timer, &tv);
 }
 
+/* True, and said once, when the server told us the feed is gone. */
+static int
+schedule_is_gone(struct schedule_feed *sf)
+{
+	if (!sf->state.is_gone)
+		return (0);
+	log_notice("feed %s: gone (HTTP 410 earlier); not polled until its "
+	    "url changes", sf->cf->name);
+	return (1);
+}
+
 /*
  * Daemon mode: every feed is due at the time the store recorded, or now
  * (spread over a second) if it was never polled or is overdue.
@@ -137,25 +174,18 @@ int
 schedule_start(struct schedule *sch)
 {
 	struct schedule_feed	*sf;
-	struct store_feed_state	 state;
-	char			*cause = NULL;
 	size_t			 i;
 
 	sch->is_daemon = 1;
 	for (i = 0; i < sch->nfeeds; i++) {
 		sf = &sch->feeds[i];
-		if (store_get_poll_state(sch->st, sf->cf->name, &state,
-		    &cause) != 0) {
-			log_err("feed %s: %s", sf->cf->name, cause);
-			free(cause);
-			cause = NULL;
-			state.next_poll = 0;
-		}
-		schedule_arm(sf, state.next_poll,
+		if (schedule_is_gone(sf))
+			continue;
+		schedule_arm(sf, sf->state.next_poll,
 		    schedule_random(SCHEDULE_START_SPREAD_MS));
-		if (state.next_poll > time(NULL))
+		if (sf->state.next_poll > time(NULL))
 			log_debug("feed %s: next poll in %lds", sf->cf->name,
-			    (long)(state.next_poll - time(NULL)));
+			    (long)(sf->state.next_poll - time(NULL)));
 	}
 	return (0);
 }
@@ -168,13 +198,16 @@ schedule_poll_all(struct schedule *sch, schedule_idle_cb cb, void *arg)
 
 	sch->idle_cb = cb;
 	sch->idle_arg = arg;
-	sch->npending = sch->nfeeds;
-	if (sch->nfeeds == 0) {
+	for (i = 0; i < sch->nfeeds; i++) {
+		if (schedule_is_gone(&sch->feeds[i]))
+			continue;
+		schedule_enqueue(&sch->feeds[i]);
+		sch->npending++;
+	}
+	if (sch->npending == 0) {
 		cb(arg);
 		return (0);
 	}
-	for (i = 0; i < sch->nfeeds; i++)
-		schedule_enqueue(&sch->feeds[i]);
 	schedule_drain(sch);
 	return (0);
 }
@@ -219,7 +252,7 @@ schedule_timer_cb(evutil_socket_t fd, short what, void *arg)
 static void
 schedule_enqueue(struct schedule_feed *sf)
 {
-	if (sf->is_queued || sf->is_running || sf->is_gone ||
+	if (sf->is_queued || sf->is_running || sf->state.is_gone ||
 	    sf->sch->is_stopping)
 		return;
 	sf->is_queued = 1;
@@ -243,6 +276,8 @@ schedule_drain(struct schedule *sch)
 		req.name = sf->cf->name;
 		req.url = sf->cf->url;
 		req.is_file_allowed = strncmp(sf->cf->url, "file:", 5) == 0;
+		req.etag = sf->state.etag;
+		req.last_modified = sf->state.last_modified;
 		log_debug("feed %s: polling %s", sf->cf->name, sf->cf->url);
 		if (fetch_start(sch->fx, &req, schedule_done_cb, sf) != 0) {
 			log_err("feed %s: cannot start transfer", sf->cf->name);
@@ -256,8 +291,8 @@ schedule_drain(struct schedule *sch)
 	}
 }
 
-/* Store a successful poll and log its counts. */
-static void
+/* Store a successful poll and log its counts; -1 if it was not stored. */
+static int
 schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 {
 	struct schedule		*sch = sf->sch;
@@ -275,13 +310,34 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);
 		sch->nfailures++;
-		return;
+		return (-1);
 	}
 	log_info("feed %s: ok, %zu new, %zu updated, %zu unchanged, "
 	    "%zu bytes, %.3fs", sf->cf->name, counts.nnew, counts.nupdated,
 	    counts.nunchanged, r->nbytes, r->seconds);
 	if (counts.nnew + counts.nupdated > 0 && sch->changed_cb != NULL)
 		sch->changed_cb(sch->changed_arg);
+	return (0);
+}
+
+/*
+ * Keep the validators of a response: a 200 brings its own (or none); a
+ * 304 keeps the old ones unless it carries new ones (RFC 9110 15.4.5).
+ */
+static void
+schedule_keep_validators(struct schedule_feed *sf, struct fetch_result *r)
+{
+	struct store_feed_state	*state = &sf->state;
+
+	if (r->status == FETCH_OK || r->etag != NULL) {
+		free(state->etag);
+		state->etag = r->etag != NULL ? xstrdup(r->etag) : NULL;
+	}
+	if (r->status == FETCH_OK || r->last_modified != NULL) {
+		free(state->last_modified);
+		state->last_modified = r->last_modified != NULL ?
+		    xstrdup(r->last_modified) : NULL;
+	}
 }
 
 /* A poll ended: store it, record when it is due next, start the next. */
@@ -290,7 +346,6 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 {
 	struct schedule_feed	*sf = arg;
 	struct schedule		*sch = sf->sch;
-	struct store_feed_state	 state;
 	char			*cause = NULL;
 	time_t			 now = time(NULL);
 	int64_t			 interval = sf->cf->interval;
@@ -299,15 +354,19 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	sch->nrunning--;
 	switch (r->status) {
 	case FETCH_OK:
-		schedule_store(sf, r, now);
+		/* Validators count only once the entries are stored. */
+		if (schedule_store(sf, r, now) == 0)
+			schedule_keep_validators(sf, r);
 		break;
 	case FETCH_NOT_MODIFIED:
-		log_info("feed %s: not modified", sf->cf->name);
+		log_info("feed %s: not modified, %.3fs", sf->cf->name,
+		    r->seconds);
+		schedule_keep_validators(sf, r);
 		break;
 	case FETCH_GONE:
 		log_warn("feed %s: gone (HTTP 410); polling stops, its "
 		    "entries are kept", sf->cf->name);
-		sf->is_gone = 1;
+		sf->state.is_gone = true;
 		sch->nfailures++;
 		break;
 	case FETCH_TRANSIENT:
@@ -319,16 +378,16 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	}
 
 	/* Up to 10% later, never earlier, so the interval stays a floor. */
-	state.last_attempt = now;
-	state.next_poll = now + interval + schedule_random((long)(interval /
-	    10) + 1);
-	if (store_set_poll_state(sch->st, sf->cf->name, sf->cf->url, &state,
+	sf->state.last_attempt = now;
+	sf->state.next_poll = now + interval +
+	    schedule_random((long)(interval / 10) + 1);
+	if (store_set_poll_state(sch->st, sf->cf->name, &sf->state,
 	    &cause) != 0) {
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);
 	}
-	if (sch->is_daemon && !sf->is_gone && !sch->is_stopping)
-		schedule_arm(sf, state.next_poll, 0);
+	if (sch->is_daemon && !sf->state.is_gone && !sch->is_stopping)
+		schedule_arm(sf, sf->state.next_poll, 0);
 
 	schedule_drain(sch);
 	if (sch->idle_cb != NULL && --sch->npending == 0)

@@ -41,10 +41,12 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	" ON CONFLICT(name) DO UPDATE SET url = ?2, title = ?3,"
 	" title_override = ?4, link = ?5, feed_id = ?6, updated = ?7",
-	"INSERT INTO feeds (name, url, last_attempt, next_poll)"
-	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT(name) DO UPDATE SET"
-	" last_attempt = ?3, next_poll = ?4",
-	"SELECT last_attempt, next_poll FROM feeds WHERE name = ?1",
+	"INSERT INTO feeds (name, url, last_attempt, next_poll, etag,"
+	" last_modified, is_gone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	" ON CONFLICT(name) DO UPDATE SET url = ?2, last_attempt = ?3,"
+	" next_poll = ?4, etag = ?5, last_modified = ?6, is_gone = ?7",
+	"SELECT url, last_attempt, next_poll, etag, last_modified, is_gone"
+	" FROM feeds WHERE name = ?1",
 	"SELECT digest FROM entries WHERE feed = ?1 AND key = ?2",
 	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
 	" link, summary, summary_type, content, content_type, author_name,"
@@ -76,7 +78,9 @@ static const char store_schema[] =
 	" title TEXT, title_override TEXT, link TEXT, feed_id TEXT,"
 	" updated INTEGER,"
 	" last_attempt INTEGER NOT NULL DEFAULT 0,"
-	" next_poll INTEGER NOT NULL DEFAULT 0);"
+	" next_poll INTEGER NOT NULL DEFAULT 0,"
+	" etag TEXT, last_modified TEXT,"	/* validators, as received */
+	" is_gone INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE entries ("
 	" feed TEXT NOT NULL REFERENCES feeds(name),"
 	" key TEXT NOT NULL,"		/* dedup key within the feed */
@@ -458,18 +462,31 @@ fail:
 	return (-1);
 }
 
-/* Record when a feed was last tried and when it is due next. */
+/* Record when a feed was last tried, its validators, when it is due. */
 int
-store_set_poll_state(struct store *st, const char *name, const char *url,
+store_set_poll_state(struct store *st, const char *name,
     const struct store_feed_state *state, char **cause)
 {
 	sqlite3_stmt	*stmt = st->stmts[STORE_SET_STATE];
 
 	store_bind_text(stmt, 1, name);
-	store_bind_text(stmt, 2, url);
+	store_bind_text(stmt, 2, state->url);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)state->last_attempt);
 	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)state->next_poll);
+	store_bind_text(stmt, 5, state->etag);
+	store_bind_text(stmt, 6, state->last_modified);
+	sqlite3_bind_int(stmt, 7, state->is_gone ? 1 : 0);
 	return (store_step_done(st, STORE_SET_STATE, cause));
+}
+
+/* Free a poll state's strings. */
+void
+store_feed_state_clear(struct store_feed_state *state)
+{
+	free(state->url);
+	free(state->etag);
+	free(state->last_modified);
+	memset(state, 0, sizeof *state);
 }
 
 /* Read a feed's poll state; an unknown feed has all zeroes. */
@@ -484,8 +501,12 @@ store_get_poll_state(struct store *st, const char *name,
 	store_bind_text(stmt, 1, name);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		state->last_attempt = (time_t)sqlite3_column_int64(stmt, 0);
-		state->next_poll = (time_t)sqlite3_column_int64(stmt, 1);
+		state->url = store_col_text(stmt, 0);
+		state->last_attempt = (time_t)sqlite3_column_int64(stmt, 1);
+		state->next_poll = (time_t)sqlite3_column_int64(stmt, 2);
+		state->etag = store_col_text(stmt, 3);
+		state->last_modified = store_col_text(stmt, 4);
+		state->is_gone = sqlite3_column_int(stmt, 5) != 0;
 	}
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);

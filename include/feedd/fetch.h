@@ -38,6 +38,8 @@ struct fetch_request {
 	const char	*name;		/* feed name, for logs */
 	const char	*url;
 	bool		 is_file_allowed; /* the config named a file: URL */
+	const char	*etag;		/* sent as If-None-Match, or NULL */
+	const char	*last_modified;	/* sent as If-Modified-Since */
 };
 
 struct fetch_result {
@@ -47,10 +49,13 @@ struct fetch_result {
 	long			 http_code;	/* 0 for file: or no response */
 	char			*error;		/* why, when not OK */
 	struct feed_doc		*doc;		/* OK only; a callback may take it */
+	char			*etag;		/* of the final response, or NULL */
+	char			*last_modified;	/* of the final response */
 	size_t			 nbytes;	/* decoded body bytes */
 	double			 seconds;
 };
 
+/* The result and its strings live only during the call. */
 typedef void (*fetch_done_cb)(struct fetch_result *, void *arg);
 
 struct fetcher	*fetch_new(struct event_base *, const struct fetch_options *,

@@ -22,10 +22,17 @@ struct store_counts {
 	size_t	nunchanged;
 };
 
-/* Poll state kept per feed between polls and across restarts. */
+/*
+ * Poll state kept per feed between polls and across restarts.  The
+ * strings are owned; free them with store_feed_state_clear.
+ */
 struct store_feed_state {
+	char	*url;		/* the URL the state belongs to */
 	time_t	 last_attempt;	/* 0: never polled */
 	time_t	 next_poll;	/* 0: due now */
+	char	*etag;		/* exactly as the server sent it, or NULL */
+	char	*last_modified;	/* exactly as the server sent it, or NULL */
+	bool	 is_gone;	/* the server said 410: poll no more */
 };
 
 /* A stored entry with where it came from, for emit. */
@@ -56,13 +63,16 @@ int		 store_commit_poll(struct store *, const char *name,
 		     const char *url, const char *title_override,
 		     const struct feed_doc *doc, time_t now,
 		     struct store_counts *counts, char **cause);
-/* Record an attempt (success or failure) and when to poll next. */
+/* Record an attempt (success or failure), validators, next poll time. */
 int		 store_set_poll_state(struct store *, const char *name,
-		     const char *url, const struct store_feed_state *,
-		     char **cause);
-/* Returns 0 with *state filled (zeroes for an unknown feed), or -1. */
+		     const struct store_feed_state *, char **cause);
+/*
+ * Returns 0 with *state filled (zeroes and NULLs for an unknown feed),
+ * or -1.  Clear the state afterwards.
+ */
 int		 store_get_poll_state(struct store *, const char *name,
 		     struct store_feed_state *state, char **cause);
+void		 store_feed_state_clear(struct store_feed_state *);
 
 /*
  * The newest max entries across all feeds, newest

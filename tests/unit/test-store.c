@@ -258,20 +258,59 @@ static void
 poll_state_round_trips_and_survives_reopen(void **state)
 {
 	struct fixture		*fx = *state;
-	struct store_feed_state	 in = { 1234, 5678 }, out;
+	struct store_feed_state	 in, out;
 	char			*cause = NULL;
 
 	assert_int_equal(store_get_poll_state(fx->st, "new", &out, &cause), 0);
+	assert_null(out.url);
 	assert_int_equal(out.last_attempt, 0);
 	assert_int_equal(out.next_poll, 0);
-	assert_int_equal(store_set_poll_state(fx->st, "ex", "http://e/f", &in,
-	    &cause), 0);
+	assert_null(out.etag);
+	assert_false(out.is_gone);
+	memset(&in, 0, sizeof in);
+	in.url = xstrdup("http://e/f");
+	in.last_attempt = 1234;
+	in.next_poll = 5678;
+	/* Validators are opaque: quotes and W/ are kept byte for byte. */
+	in.etag = xstrdup("W/\"abc\"");
+	in.last_modified = xstrdup("Wed, 01 May 2024 12:00:00 GMT");
+	in.is_gone = true;
+	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
 	store_close(fx->st);
 	fx->st = store_open(fx->path, &cause);
 	assert_non_null(fx->st);
 	assert_int_equal(store_get_poll_state(fx->st, "ex", &out, &cause), 0);
+	assert_string_equal(out.url, "http://e/f");
 	assert_int_equal(out.last_attempt, 1234);
 	assert_int_equal(out.next_poll, 5678);
+	assert_string_equal(out.etag, "W/\"abc\"");
+	assert_string_equal(out.last_modified,
+	    "Wed, 01 May 2024 12:00:00 GMT");
+	assert_true(out.is_gone);
+	store_feed_state_clear(&out);
+	store_feed_state_clear(&in);
+}
+
+static void
+poll_state_and_entries_share_the_feed_row(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_feed_state	 in, out;
+	struct store_counts	 c;
+	char			*cause = NULL;
+
+	memset(&in, 0, sizeof in);
+	in.url = xstrdup("http://e/f");
+	in.etag = xstrdup("\"v1\"");
+	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_get_poll_state(fx->st, "ex", &out, &cause), 0);
+	assert_string_equal(out.etag, "\"v1\"");
+	store_feed_state_clear(&out);
+	store_feed_state_clear(&in);
+	feed_doc_free(doc);
 }
 
 static void
@@ -342,6 +381,9 @@ main(void)
 		    future_dates_sort_as_first_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    poll_state_round_trips_and_survives_reopen, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    poll_state_and_entries_share_the_feed_row, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
 		    teardown),
