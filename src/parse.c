@@ -43,6 +43,9 @@
  * sane XML declaration, even in UTF-32.
  */
 #define PARSE_HEAD_MAX 1024
+/* A JSON Feed is parsed whole; this caps what is held (the fetcher's
+ * body cap is the real limit). */
+#define PARSE_JSON_MAX (64 * 1024 * 1024)
 
 /* Namespaces we know, by URI. */
 enum parse_ns {
@@ -175,12 +178,14 @@ struct parse_ctx {
 	char			*feed_lang;	/* xml:lang on the feed */
 	bool			 is_over_cap;
 	bool			 is_finished;
+	bool			 is_json;	/* a JSON Feed, held in head */
 };
 
 static void	 parse_set_bozo(struct parse_ctx *, const char *,
 		     const char *, int, int);
 static void	 parse_start(struct parse_ctx *);
 static bool	 parse_head_ready(const struct buf *);
+static bool	 parse_is_json(const struct buf *);
 static size_t	 parse_head_ascii(const unsigned char *, size_t, char *,
 		     size_t, const char **, size_t *);
 static size_t	 parse_head_ebcdic(const unsigned char *, size_t, char *,
@@ -501,8 +506,23 @@ parse_push(struct parse_ctx *ctx, const char *data, size_t len)
 {
 	if (ctx->is_finished || ctx->is_over_cap)
 		return (ctx->is_over_cap ? -1 : 0);
+	if (ctx->is_json) {
+		/* jansson has no push interface: hold the document, capped. */
+		if (len > PARSE_JSON_MAX - ctx->head.len) {
+			parse_set_bozo(ctx, "too-large", "JSON document larger "
+			    "than the parser's cap", 0, 0);
+			ctx->is_over_cap = true;
+			return (-1);
+		}
+		buf_add(&ctx->head, data, len);
+		return (0);
+	}
 	if (ctx->xc == NULL) {
 		buf_add(&ctx->head, data, len);
+		if (parse_is_json(&ctx->head)) {
+			ctx->is_json = true;
+			return (0);
+		}
 		if (!parse_head_ready(&ctx->head))
 			return (0);
 		parse_start(ctx);
@@ -519,10 +539,19 @@ parse_finish(struct parse_ctx *ctx)
 
 	if (ctx->is_finished)
 		return (feed_doc_new());
-	if (ctx->xc == NULL)
-		parse_start(ctx);
-	if (!ctx->is_over_cap)
-		parse_feed_bytes(ctx, NULL, 0, true);
+	if (ctx->xc == NULL && !ctx->is_json && parse_is_json(&ctx->head))
+		ctx->is_json = true;
+	if (ctx->is_json) {
+		if (!ctx->is_over_cap)
+			parse_jsonfeed(ctx->head.data, ctx->head.len,
+			    ctx->doc_base, ctx->opt.max_entries, ctx->doc);
+		buf_clear(&ctx->head);
+	} else {
+		if (ctx->xc == NULL)
+			parse_start(ctx);
+		if (!ctx->is_over_cap)
+			parse_feed_bytes(ctx, NULL, 0, true);
+	}
 	ctx->is_finished = true;
 	doc = ctx->doc;
 
@@ -559,6 +588,24 @@ parse_set_bozo(struct parse_ctx *ctx, const char *kind, const char *msg,
 	doc->bozo_message = xstrdup(msg);
 	doc->bozo_line = line;
 	doc->bozo_column = column;
+}
+
+/*
+ * Whether the document is JSON (a JSON Feed): its first byte after any
+ * UTF-8 BOM and white space is '{'.  XML never starts so.
+ */
+static bool
+parse_is_json(const struct buf *head)
+{
+	const unsigned char	*p = (const unsigned char *)head->data;
+	size_t			 i = 0;
+
+	if (head->len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3;
+	while (i < head->len && (p[i] == ' ' || p[i] == '\t' ||
+	    p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return (i < head->len && p[i] == '{');
 }
 
 /*
@@ -2045,6 +2092,12 @@ parse_end_text(struct parse_ctx *ctx, struct parse_frame *f)
 	if (tc->is_guess && parse_looks_like_html(v)) {
 		free(tc->type);
 		tc->type = xstrdup("text/html");
+	}
+	if (tc->type != NULL && (strcmp(tc->type, "text/html") == 0 ||
+	    strcmp(tc->type, "application/xhtml+xml") == 0)) {
+		d = parse_html_sanitize(v, f->base);
+		free(v);
+		v = d;
 	}
 	switch (f->field) {
 	case PARSE_F_TITLE:
