@@ -13,7 +13,7 @@
 static const char *feed_format_names[] = {
 	"", "rss090", "rss091n", "rss091u", "rss092", "rss093", "rss094",
 	"rss20", "rss10", "rss", "atom01", "atom02", "atom03", "atom10",
-	"atom"
+	"atom", "json1", "json11"
 };
 
 /* feedparser's name for a format. */

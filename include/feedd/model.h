@@ -27,7 +27,9 @@ enum feed_format {
 	FEED_FORMAT_ATOM02,
 	FEED_FORMAT_ATOM03,
 	FEED_FORMAT_ATOM10,
-	FEED_FORMAT_ATOM	/* Atom of unknown version */
+	FEED_FORMAT_ATOM,	/* Atom of unknown version */
+	FEED_FORMAT_JSON10,	/* JSON Feed 1.0 */
+	FEED_FORMAT_JSON11	/* JSON Feed 1.1 */
 };
 
 /* A text construct: title, subtitle, summary, rights, content. */
