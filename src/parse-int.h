@@ -11,24 +11,9 @@
 
 #ifndef nitems
 #define nitems(a) (sizeof (a) / sizeof (a)[0])
-struct feed_doc;
-
-/*
- * Sanitize an HTML fragment with the allow-list (parse-html.c) and
- * resolve its relative href/src against base (may be NULL).  Returns a
- * new string the caller frees.
- */
-char	*parse_html_sanitize(const char *html, const char *base);
-
-/*
- * Fill doc from a whole JSON Feed document (parse-jsonfeed.c); base is
- * the document URL for relative references, or NULL.  Problems make the
- * document bozo; returns 0, or -1 if the bytes are not a JSON Feed.
- */
-int	parse_jsonfeed(const char *data, size_t len, const char *base,
-	    size_t max_entries, struct feed_doc *doc);
-
 #endif
+
+struct feed_doc;
 
 /*
  * Render t as RFC 3339 UTC with whole seconds and a four-digit year
@@ -37,8 +22,6 @@ int	parse_jsonfeed(const char *data, size_t len, const char *base,
  */
 #define PARSE_DATE_LEN 80
 int	parse_date_format(time_t t, char out[PARSE_DATE_LEN]);
-
-struct feed_doc;
 
 /*
  * Sanitize an HTML fragment with the allow-list (parse-html.c) and
