@@ -44,6 +44,14 @@
 #define CONFIG_DEFAULT_OUTPUT_TITLE	"feedd"
 #define CONFIG_DEFAULT_MAX_ENTRIES	200
 #define CONFIG_DEFAULT_LISTEN		"127.0.0.1:8080"
+#define CONFIG_DEFAULT_CONNECT_TIMEOUT	10
+#define CONFIG_DEFAULT_TIMEOUT		60
+#define CONFIG_DEFAULT_MAX_BODY		(16 * 1024 * 1024)
+#define CONFIG_DEFAULT_MAX_REDIRECTS	5
+#define CONFIG_DEFAULT_PER_HOST		2
+#define CONFIG_DEFAULT_MAX_INTERVAL	86400
+/* The largest body cap: 4 GiB, far past any feed. */
+#define CONFIG_MAX_BODY			(INT64_C(4) << 30)
 
 /* The longest interval: a year keeps due-time arithmetic far from overflow. */
 #define CONFIG_MAX_INTERVAL		(365 * 86400)
@@ -65,6 +73,7 @@ enum config_type {
 	CONFIG_TYPE_PATH,		/* non-empty; made absolute later */
 	CONFIG_TYPE_DURATION,		/* int64_t seconds, 1s to a year */
 	CONFIG_TYPE_INT,		/* int between min and max */
+	CONFIG_TYPE_SIZE,		/* int64_t bytes: 512, 64K, 16M, 1G */
 	CONFIG_TYPE_LISTEN,		/* host:port, or empty for none */
 	CONFIG_TYPE_URL,		/* http, https or file */
 	CONFIG_TYPE_TAGS		/* comma-separated names */
@@ -86,14 +95,26 @@ struct config_key {
  * also its slot in config_state's key_line.
  */
 static const struct config_key config_keys[] = {
+	{ CONFIG_SECTION_FEEDD, "connect_timeout", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, fetch.connect_timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "database", CONFIG_TYPE_PATH,
 	  offsetof(struct config, database), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "default_interval", CONFIG_TYPE_DURATION,
 	  offsetof(struct config, default_interval), 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "max_body", CONFIG_TYPE_SIZE,
+	  offsetof(struct config, fetch.max_body), 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "max_interval", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, max_interval), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "max_parallel", CONFIG_TYPE_INT,
 	  offsetof(struct config, max_parallel), 1, 10000 },
+	{ CONFIG_SECTION_FEEDD, "max_redirects", CONFIG_TYPE_INT,
+	  offsetof(struct config, fetch.max_redirects), 0, 20 },
+	{ CONFIG_SECTION_FEEDD, "per_host", CONFIG_TYPE_INT,
+	  offsetof(struct config, per_host), 1, 1000 },
+	{ CONFIG_SECTION_FEEDD, "timeout", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, fetch.timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "user_agent", CONFIG_TYPE_STRING,
-	  offsetof(struct config, user_agent), 0, 0 },
+	  offsetof(struct config, fetch.user_agent), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "directory", CONFIG_TYPE_PATH,
 	  offsetof(struct config, output_dir), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "max_entries", CONFIG_TYPE_INT,
@@ -102,14 +123,24 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, output_title), 0, 0 },
 	{ CONFIG_SECTION_HTTP, "listen", CONFIG_TYPE_LISTEN,
 	  offsetof(struct config, listen), 0, 0 },
+	{ CONFIG_SECTION_FEED, "connect_timeout", CONFIG_TYPE_DURATION,
+	  offsetof(struct config_feed, fetch.connect_timeout), 0, 0 },
 	{ CONFIG_SECTION_FEED, "interval", CONFIG_TYPE_DURATION,
 	  offsetof(struct config_feed, interval), 0, 0 },
+	{ CONFIG_SECTION_FEED, "max_body", CONFIG_TYPE_SIZE,
+	  offsetof(struct config_feed, fetch.max_body), 0, 0 },
+	{ CONFIG_SECTION_FEED, "max_redirects", CONFIG_TYPE_INT,
+	  offsetof(struct config_feed, fetch.max_redirects), 0, 20 },
 	{ CONFIG_SECTION_FEED, "tags", CONFIG_TYPE_TAGS,
 	  offsetof(struct config_feed, tags), 0, 0 },
+	{ CONFIG_SECTION_FEED, "timeout", CONFIG_TYPE_DURATION,
+	  offsetof(struct config_feed, fetch.timeout), 0, 0 },
 	{ CONFIG_SECTION_FEED, "title", CONFIG_TYPE_STRING,
 	  offsetof(struct config_feed, title), 0, 0 },
 	{ CONFIG_SECTION_FEED, "url", CONFIG_TYPE_URL,
 	  offsetof(struct config_feed, url), 0, 0 },
+	{ CONFIG_SECTION_FEED, "user_agent", CONFIG_TYPE_STRING,
+	  offsetof(struct config_feed, fetch.user_agent), 0, 0 },
 };
 #define CONFIG_NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -167,6 +198,10 @@ static char	*config_dir(const char *, char **);
 static char	*config_path(const char *, const char *);
 static void	 config_add_encoded(struct buf *, const char *);
 static void	 config_feed_clear(struct config_feed *);
+static int	 config_set_size(struct config_state *,
+		    const struct config_key *, const char *, int64_t *);
+static void	 config_inherit_fetch(struct config_fetch *,
+		    const struct config_fetch *);
 
 /* Record the first error, at line, as "FILE:LINE: message". */
 static void
@@ -233,6 +268,58 @@ config_read_cb(char *str, int num, void *arg)
 	str[len] = '\n';
 	str[len + 1] = '\0';
 	return (str);
+}
+
+/* Parse a byte count with an optional K, M or G (powers of 1024). */
+static int
+config_set_size(struct config_state *st, const struct config_key *k,
+    const char *value, int64_t *out)
+{
+	const char	*p;
+	int64_t		 n = 0, mult = 1;
+
+	for (p = value; isdigit((unsigned char)*p); p++) {
+		if (n > CONFIG_MAX_BODY)
+			break;
+		n = n * 10 + (*p - '0');
+	}
+	if (*p == 'K' || *p == 'k')
+		mult = 1024;
+	else if (*p == 'M' || *p == 'm')
+		mult = 1024 * 1024;
+	else if (*p == 'G' || *p == 'g')
+		mult = 1024 * 1024 * 1024;
+	if (mult != 1)
+		p++;
+	if (p == value || !isdigit((unsigned char)*value) || *p != '\0' ||
+	    n == 0) {
+		config_error(st, st->lineno, "bad size \"%s\" for %s (use e.g. "
+		    "512, 64K, 16M, 1G)", value, k->name);
+		return (-1);
+	}
+	if (n > CONFIG_MAX_BODY / mult) {
+		config_error(st, st->lineno, "%s %s is larger than 4G",
+		    k->name, value);
+		return (-1);
+	}
+	*out = n * mult;
+	return (0);
+}
+
+/* Fill what a feed left unset (-1 or NULL) from the defaults. */
+static void
+config_inherit_fetch(struct config_fetch *f, const struct config_fetch *d)
+{
+	if (f->connect_timeout < 0)
+		f->connect_timeout = d->connect_timeout;
+	if (f->timeout < 0)
+		f->timeout = d->timeout;
+	if (f->max_body < 0)
+		f->max_body = d->max_body;
+	if (f->max_redirects < 0)
+		f->max_redirects = d->max_redirects;
+	if (f->user_agent == NULL)
+		f->user_agent = xstrdup(d->user_agent);
 }
 
 /*
@@ -383,6 +470,8 @@ config_begin_feed(struct config_state *st, const char *name)
 	memset(f, 0, sizeof *f);
 	f->name = xstrdup(name);
 	f->line = st->lineno;
+	f->fetch.connect_timeout = f->fetch.timeout = f->fetch.max_body = -1;
+	f->fetch.max_redirects = -1;
 
 	st->section = CONFIG_SECTION_FEED;
 	st->feed = f;
@@ -422,6 +511,9 @@ config_set(struct config_state *st, const struct config_key *k,
 		    (int64_t *)(base + k->off)));
 	case CONFIG_TYPE_INT:
 		return (config_set_int(st, k, value, (int *)(base + k->off)));
+	case CONFIG_TYPE_SIZE:
+		return (config_set_size(st, k, value,
+		    (int64_t *)(base + k->off)));
 	case CONFIG_TYPE_LISTEN:
 		return (config_set_listen(st, value));
 	case CONFIG_TYPE_URL:
@@ -674,6 +766,7 @@ config_finish(struct config_state *st)
 		}
 		if (f->interval == 0)
 			f->interval = cfg->default_interval;
+		config_inherit_fetch(&f->fetch, &cfg->fetch);
 	}
 
 	p = config_path(st->dir, cfg->database);
@@ -772,6 +865,7 @@ config_feed_clear(struct config_feed *f)
 	for (i = 0; i < f->ntags; i++)
 		free(f->tags[i]);
 	free(f->tags);
+	free(f->fetch.user_agent);
 	memset(f, 0, sizeof *f);
 }
 
@@ -796,7 +890,13 @@ config_load(const char *path, char **cause)
 	cfg->database = xstrdup(CONFIG_DEFAULT_DATABASE);
 	cfg->default_interval = CONFIG_DEFAULT_INTERVAL;
 	cfg->max_parallel = CONFIG_DEFAULT_MAX_PARALLEL;
-	cfg->user_agent = xstrdup(CONFIG_DEFAULT_USER_AGENT);
+	cfg->fetch.user_agent = xstrdup(CONFIG_DEFAULT_USER_AGENT);
+	cfg->fetch.connect_timeout = CONFIG_DEFAULT_CONNECT_TIMEOUT;
+	cfg->fetch.timeout = CONFIG_DEFAULT_TIMEOUT;
+	cfg->fetch.max_body = CONFIG_DEFAULT_MAX_BODY;
+	cfg->fetch.max_redirects = CONFIG_DEFAULT_MAX_REDIRECTS;
+	cfg->per_host = CONFIG_DEFAULT_PER_HOST;
+	cfg->max_interval = CONFIG_DEFAULT_MAX_INTERVAL;
 	cfg->output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT_DIR);
 	cfg->output_title = xstrdup(CONFIG_DEFAULT_OUTPUT_TITLE);
 	cfg->max_entries = CONFIG_DEFAULT_MAX_ENTRIES;
@@ -878,7 +978,7 @@ config_free(struct config *cfg)
 	free(cfg->feeds);
 	free(cfg->path);
 	free(cfg->database);
-	free(cfg->user_agent);
+	free(cfg->fetch.user_agent);
 	free(cfg->output_dir);
 	free(cfg->output_title);
 	free(cfg->listen);

@@ -41,6 +41,7 @@ struct emit {
 };
 
 static void	emit_timer_cb(evutil_socket_t, short, void *);
+static void	emit_hash_file(const char *, const char *, char[65]);
 static int	emit_write_file(const char *, const char *, const char *,
 		    size_t, char **);
 
@@ -110,6 +111,8 @@ emit_now(struct emit *em, char **cause)
 	if ((data = emit_atom(em->st, em->cfg, &len, cause)) == NULL)
 		return (-1);
 	util_sha256_hex(data, len, hex);
+	if (em->last[0] == '\0')
+		emit_hash_file(em->cfg->output_dir, "feed.atom", em->last);
 	if (strcmp(hex, em->last) != 0) {
 		if (emit_write_file(em->cfg->output_dir, "feed.atom", data, len,
 		    cause) != 0)
@@ -129,6 +132,34 @@ emit_now(struct emit *em, char **cause)
 out:
 	free(data);
 	return (ret);
+}
+
+/*
+ * The SHA-256 of dir/name as it is on disk, or "" if it cannot be read:
+ * a restart that builds the same feed then writes nothing.
+ */
+static void
+emit_hash_file(const char *dir, const char *name, char out[65])
+{
+	struct util_sha256	*h;
+	char			*path, chunk[65536];
+	size_t			 n;
+	FILE			*f;
+
+	out[0] = '\0';
+	xasprintf(&path, "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	free(path);
+	if (f == NULL)
+		return;
+	h = util_sha256_new();
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		util_sha256_add(h, chunk, n);
+	if (ferror(f))
+		util_sha256_free(h);
+	else
+		util_sha256_end(h, out);
+	fclose(f);
 }
 
 /* Create dir and its parents as needed. */

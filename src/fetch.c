@@ -11,9 +11,11 @@
  */
 #include <sys/queue.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -21,6 +23,8 @@
 #include "feedd/fetch.h"
 #include "feedd/parse.h"
 #include "feedd/util.h"
+
+#define nitems(a) (sizeof (a) / sizeof (a)[0])
 
 /* The types we can read, best first (STANDARDS.md: Accept names them). */
 #define FETCH_ACCEPT "Accept: application/atom+xml, application/rss+xml, " \
@@ -38,7 +42,9 @@ struct fetch_transfer {
 	struct curl_slist	*headers;	/* request headers */
 	char			 errbuf[CURL_ERROR_SIZE];
 	struct parse_ctx	*parse;		/* once a 2xx body starts */
+	struct util_sha256	*hash;		/* of the 2xx body */
 	size_t			 nbytes;	/* decoded body bytes */
+	size_t			 max_body;
 	int			 is_too_large;
 	int			 is_discarding;	/* non-2xx body */
 	char			*content_type;	/* of the final response */
@@ -46,6 +52,12 @@ struct fetch_transfer {
 	char			*content_language;
 	char			*etag;
 	char			*last_modified;
+	char			*cache_control;
+	char			*expires;
+	char			*date;
+	char			*retry_after;
+	int			 nhops;		/* redirect responses seen */
+	int			 is_temporary;	/* a hop was not 301/308 */
 	struct event		*failed;	/* reports a failed start */
 	LIST_ENTRY(fetch_transfer) entry;
 };
@@ -76,6 +88,9 @@ static void	fetch_check_info(struct fetcher *);
 static void	fetch_finish(struct fetch_transfer *, CURLcode);
 static void	fetch_transfer_free(struct fetch_transfer *);
 static void	fetch_failed_cb(evutil_socket_t, short, void *);
+static void	fetch_status_line(struct fetch_transfer *, const char *);
+static void	fetch_freshness(struct fetch_transfer *,
+		    struct fetch_result *);
 static struct curl_slist *fetch_request_headers(const struct fetch_request *);
 
 /* Create a fetcher on base; opts are copied. */
@@ -105,7 +120,9 @@ fetch_new(struct event_base *base, const struct fetch_options *opts,
 	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_TIMERDATA, fx)) !=
 	    CURLM_OK ||
 	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-	    (long)opts->max_parallel)) != CURLM_OK) {
+	    (long)opts->max_parallel)) != CURLM_OK ||
+	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)opts->per_host)) != CURLM_OK) {
 		xasprintf(cause, "fetch: %s", curl_multi_strerror(mc));
 		goto fail;
 	}
@@ -169,8 +186,8 @@ fetch_status_name(enum fetch_status status)
 static CURLcode
 fetch_setopts(struct fetch_transfer *t, const struct fetch_request *req)
 {
-	const struct fetch_options *o = &t->fx->opts;
 	CURL		*c = t->easy;
+	const char	*ua;
 	CURLcode	 rc;
 
 #define SET(opt, val) do {						\
@@ -185,16 +202,21 @@ fetch_setopts(struct fetch_transfer *t, const struct fetch_request *req)
 	    "http,https");
 	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_FOLLOWLOCATION, 1L);
-	SET(CURLOPT_MAXREDIRS, o->max_redirects);
-	SET(CURLOPT_CONNECTTIMEOUT, o->connect_timeout);
-	SET(CURLOPT_TIMEOUT, o->timeout);
+	SET(CURLOPT_MAXREDIRS, req->max_redirects);
+	SET(CURLOPT_CONNECTTIMEOUT, req->connect_timeout);
+	SET(CURLOPT_TIMEOUT, req->timeout);
 	/* A server that trickles a byte a minute is a stalled transfer. */
 	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-	SET(CURLOPT_LOW_SPEED_TIME, o->connect_timeout > 0 ?
-	    o->connect_timeout : 30L);
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_bytes);
+	SET(CURLOPT_LOW_SPEED_TIME, req->connect_timeout > 0 ?
+	    req->connect_timeout : 30L);
+	/* Catches honest Content-Lengths early; the write callback the rest. */
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->max_body);
 	SET(CURLOPT_ACCEPT_ENCODING, "");
-	SET(CURLOPT_USERAGENT, o->user_agent);
+	ua = req->user_agent != NULL ? req->user_agent :
+	    t->fx->opts.user_agent;
+	SET(CURLOPT_USERAGENT, ua);
+	/* Never a cookie or a Referer: the feed URL exactly as configured. */
+	SET(CURLOPT_AUTOREFERER, 0L);
 	SET(CURLOPT_HTTPHEADER, t->headers);
 	SET(CURLOPT_WRITEFUNCTION, fetch_write_cb);
 	SET(CURLOPT_WRITEDATA, t);
@@ -246,6 +268,7 @@ fetch_start(struct fetcher *fx, const struct fetch_request *req,
 	t->url = xstrdup(req->url);
 	t->cb = cb;
 	t->arg = arg;
+	t->max_body = req->max_body;
 	t->headers = fetch_request_headers(req);
 	LIST_INSERT_HEAD(&fx->transfers, t, entry);
 	fx->nrunning++;
@@ -376,35 +399,124 @@ fetch_event_cb(evutil_socket_t fd, short what, void *arg)
 	fetch_check_info(fx);
 }
 
+/* Response headers kept, each in its slot of the transfer. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+} fetch_headers[] = {
+	{ "cache-control", offsetof(struct fetch_transfer, cache_control) },
+	{ "content-language",
+	    offsetof(struct fetch_transfer, content_language) },
+	{ "content-location",
+	    offsetof(struct fetch_transfer, content_location) },
+	{ "content-type", offsetof(struct fetch_transfer, content_type) },
+	{ "date", offsetof(struct fetch_transfer, date) },
+	{ "etag", offsetof(struct fetch_transfer, etag) },
+	{ "expires", offsetof(struct fetch_transfer, expires) },
+	{ "last-modified", offsetof(struct fetch_transfer, last_modified) },
+	{ "retry-after", offsetof(struct fetch_transfer, retry_after) },
+};
+
+/*
+ * A status line starts a response.  A redirect that curl will follow
+ * counts as a hop; the chain is permanent only if every hop was 301 or
+ * 308 (RFC 9110 15.4).
+ */
+static void
+fetch_status_line(struct fetch_transfer *t, const char *line)
+{
+	const char	*p;
+	long		 code;
+
+	if ((p = strchr(line, ' ')) == NULL)
+		return;
+	code = strtol(p + 1, NULL, 10);
+	if (code < 300 || code > 399 || code == 304)
+		return;
+	t->nhops++;
+	if (code != 301 && code != 308)
+		t->is_temporary = 1;
+}
+
+/* Seconds in a header value that is a number, or -1. */
+static long
+fetch_seconds(const char *s)
+{
+	char	*end;
+	long	 n;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (-1);
+	n = strtol(s, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (*end != '\0' && *end != ',' && *end != ';')
+		return (-1);
+	return (n < 0 ? -1 : n);
+}
+
+/* The max-age directive of a Cache-Control value, or -1. */
+static long
+fetch_max_age(const char *cc)
+{
+	const char	*p;
+
+	for (p = cc; p != NULL && *p != '\0'; p++) {
+		if ((p == cc || p[-1] == ',' || p[-1] == ' ') &&
+		    strncasecmp(p, "max-age=", 8) == 0)
+			return (fetch_seconds(p + 8));
+	}
+	return (-1);
+}
+
+/*
+ * What the server said about when to come back: Cache-Control max-age
+ * (which beats Expires, RFC 9111 5.3), Expires relative to the server's
+ * own Date, and Retry-After in seconds or as an HTTP date.  Dates are
+ * read with curl_getdate.
+ */
+static void
+fetch_freshness(struct fetch_transfer *t, struct fetch_result *r)
+{
+	time_t	 now = time(NULL), exp, date, when;
+
+	r->max_age = fetch_max_age(t->cache_control);
+	r->expires_in = -1;
+	if (t->expires != NULL && (exp = curl_getdate(t->expires, NULL)) != -1) {
+		date = t->date != NULL ? curl_getdate(t->date, NULL) : -1;
+		if (date == -1)
+			date = now;
+		r->expires_in = exp > date ? (long)(exp - date) : 0;
+	}
+	r->retry_after = fetch_seconds(t->retry_after);
+	if (r->retry_after == -1 && t->retry_after != NULL &&
+	    (when = curl_getdate(t->retry_after, NULL)) != -1)
+		r->retry_after = when > now ? (long)(when - now) : 0;
+}
+
 /* Remember a header of the response; a new status line starts afresh. */
 static size_t
 fetch_header_cb(char *data, size_t size, size_t n, void *arg)
 {
 	struct fetch_transfer	*t = arg;
-	size_t			 len = size * n;
+	size_t			 len = size * n, i;
 	char			*line, *value, **slot = NULL;
 
 	line = xstrndup(data, len);
 	if (strncmp(line, "HTTP/", 5) == 0) {
-		free(t->content_type);
-		free(t->content_location);
-		free(t->content_language);
-		free(t->etag);
-		free(t->last_modified);
-		t->content_type = t->content_location = NULL;
-		t->content_language = t->etag = t->last_modified = NULL;
+		fetch_status_line(t, line);
+		for (i = 0; i < nitems(fetch_headers); i++) {
+			slot = (char **)((char *)t + fetch_headers[i].off);
+			free(*slot);
+			*slot = NULL;
+		}
 	} else if ((value = strchr(line, ':')) != NULL) {
 		*value++ = '\0';
-		if (strcasecmp(line, "content-type") == 0)
-			slot = &t->content_type;
-		else if (strcasecmp(line, "content-location") == 0)
-			slot = &t->content_location;
-		else if (strcasecmp(line, "content-language") == 0)
-			slot = &t->content_language;
-		else if (strcasecmp(line, "etag") == 0)
-			slot = &t->etag;
-		else if (strcasecmp(line, "last-modified") == 0)
-			slot = &t->last_modified;
+		for (i = 0; i < nitems(fetch_headers); i++) {
+			if (strcasecmp(line, fetch_headers[i].name) == 0)
+				slot = (char **)((char *)t +
+				    fetch_headers[i].off);
+		}
 		if (slot != NULL) {
 			free(*slot);
 			*slot = xstrdup(util_trim(value));
@@ -427,7 +539,7 @@ fetch_write_cb(char *data, size_t size, size_t n, void *arg)
 	size_t			 len = size * n;
 	long			 code = 0;
 
-	if (len > t->fx->opts.max_bytes - t->nbytes) {
+	if (len > t->max_body - t->nbytes) {
 		t->is_too_large = 1;
 		return (0);
 	}
@@ -445,9 +557,12 @@ fetch_write_cb(char *data, size_t size, size_t n, void *arg)
 		po.content_language = t->content_language;
 		po.max_entries = t->fx->opts.max_entries;
 		t->parse = parse_new(&po);
+		t->hash = util_sha256_new();
 	}
-	if (t->parse != NULL)
+	if (t->parse != NULL) {
+		util_sha256_add(t->hash, data, len);
 		parse_push(t->parse, data, len);
+	}
 	return (len);
 }
 
@@ -495,6 +610,7 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 	struct fetcher		*fx = t->fx;
 	struct fetch_result	 r;
 	curl_off_t		 us = 0;
+	char			*final = NULL;
 
 	memset(&r, 0, sizeof r);
 	r.name = t->name;
@@ -508,14 +624,19 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 	r.seconds = (double)us / 1e6;
 	r.etag = t->etag;
 	r.last_modified = t->last_modified;
-	if (t->is_too_large) {
+	fetch_freshness(t, &r);
+	if (t->hash != NULL) {
+		util_sha256_end(t->hash, r.body_hash);
+		t->hash = NULL;
+	}
+	if (t->is_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		r.status = FETCH_PERMANENT;
 		xasprintf(&r.error, "body larger than %zu bytes",
-		    fx->opts.max_bytes);
+		    t->max_body);
 	} else if (rc != CURLE_OK) {
 		r.status = rc == CURLE_UNSUPPORTED_PROTOCOL ||
-		    rc == CURLE_URL_MALFORMAT || rc == CURLE_FILESIZE_EXCEEDED ?
-		    FETCH_PERMANENT : FETCH_TRANSIENT;
+		    rc == CURLE_URL_MALFORMAT ? FETCH_PERMANENT :
+		    FETCH_TRANSIENT;
 		xasprintf(&r.error, "%s", t->errbuf[0] != '\0' ? t->errbuf :
 		    curl_easy_strerror(rc));
 	} else if ((r.status = fetch_http_status(r.http_code)) != FETCH_OK) {
@@ -535,11 +656,16 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 			r.doc = NULL;
 		}
 	}
+	if (t->easy != NULL && t->nhops > 0 && !t->is_temporary &&
+	    curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &final) ==
+	    CURLE_OK && final != NULL)
+		r.moved_to = xstrdup(final);
 	LIST_REMOVE(t, entry);
 	fx->nrunning--;
 	t->cb(&r, t->arg);
 	feed_doc_free(r.doc);
 	free(r.error);
+	free(r.moved_to);
 	fetch_transfer_free(t);
 }
 
@@ -558,6 +684,11 @@ fetch_transfer_free(struct fetch_transfer *t)
 	free(t->content_language);
 	free(t->etag);
 	free(t->last_modified);
+	free(t->cache_control);
+	free(t->expires);
+	free(t->date);
+	free(t->retry_after);
+	util_sha256_free(t->hash);
 	free(t->name);
 	free(t->url);
 	free(t);

@@ -429,13 +429,10 @@ main_daemon(const char *path, int is_once)
 		goto out;
 	}
 	memset(&fo, 0, sizeof fo);
-	fo.user_agent = m.cfg->user_agent;
-	fo.connect_timeout = 30;
-	fo.timeout = 300;
-	fo.max_redirects = 5;
-	fo.max_bytes = 16 * 1024 * 1024;
+	fo.user_agent = m.cfg->fetch.user_agent;
 	fo.max_entries = 10000;
 	fo.max_parallel = m.cfg->max_parallel;
+	fo.per_host = m.cfg->per_host;
 	if ((m.fx = fetch_new(m.base, &fo, &cause)) == NULL) {
 		log_err("%s", cause);
 		goto out;

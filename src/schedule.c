@@ -23,6 +23,13 @@
 
 /* First polls after start-up are spread over this many milliseconds. */
 #define SCHEDULE_START_SPREAD_MS 1000
+/*
+ * Polls that must see the same permanent redirect before the stored URL
+ * follows it, so that one hijacked response cannot steal a subscription.
+ */
+#define SCHEDULE_MOVE_CONFIRMATIONS 2
+/* Backoff doubles per consecutive failure, up to 2^this times the floor. */
+#define SCHEDULE_MAX_BACKOFF_SHIFT 20
 
 struct schedule_feed {
 	struct schedule			*sch;
@@ -59,6 +66,16 @@ static void	schedule_enqueue(struct schedule_feed *);
 static void	schedule_drain(struct schedule *);
 static void	schedule_arm(struct schedule_feed *, time_t, long);
 static void	schedule_load_state(struct schedule_feed *);
+static void	schedule_set_error(struct schedule_feed *, const char *);
+static int	schedule_store(struct schedule_feed *, struct fetch_result *,
+		    time_t);
+static void	schedule_keep_validators(struct schedule_feed *,
+		    struct fetch_result *);
+static void	schedule_note_move(struct schedule_feed *,
+		    struct fetch_result *);
+static int64_t	schedule_delay(struct schedule_feed *, struct fetch_result *,
+		    int64_t);
+static int64_t	schedule_ttl(const struct feed_doc *);
 static int	schedule_is_gone(struct schedule_feed *);
 
 /*
@@ -274,10 +291,16 @@ schedule_drain(struct schedule *sch)
 		sch->nrunning++;
 		memset(&req, 0, sizeof req);
 		req.name = sf->cf->name;
-		req.url = sf->cf->url;
+		req.url = sf->state.fetch_url != NULL ? sf->state.fetch_url :
+		    sf->cf->url;
 		req.is_file_allowed = strncmp(sf->cf->url, "file:", 5) == 0;
 		req.etag = sf->state.etag;
 		req.last_modified = sf->state.last_modified;
+		req.user_agent = sf->cf->fetch.user_agent;
+		req.connect_timeout = (long)sf->cf->fetch.connect_timeout;
+		req.timeout = (long)sf->cf->fetch.timeout;
+		req.max_redirects = sf->cf->fetch.max_redirects;
+		req.max_body = (size_t)sf->cf->fetch.max_body;
 		log_debug("feed %s: polling %s", sf->cf->name, sf->cf->url);
 		if (fetch_start(sch->fx, &req, schedule_done_cb, sf) != 0) {
 			log_err("feed %s: cannot start transfer", sf->cf->name);
@@ -291,7 +314,19 @@ schedule_drain(struct schedule *sch)
 	}
 }
 
-/* Store a successful poll and log its counts; -1 if it was not stored. */
+/* Remember why a poll failed, for the next one and for status. */
+static void
+schedule_set_error(struct schedule_feed *sf, const char *error)
+{
+	free(sf->state.last_error);
+	sf->state.last_error = error != NULL ? xstrdup(error) : NULL;
+}
+
+/*
+ * Store a successful poll and log its counts; -1 if it was not stored.
+ * A body identical to the last one stored is not written again: some
+ * servers change their validators when nothing changed.
+ */
 static int
 schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 {
@@ -299,6 +334,12 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 	struct store_counts	 counts;
 	char			*cause = NULL;
 
+	if (sf->state.body_hash != NULL && r->body_hash[0] != '\0' &&
+	    strcmp(sf->state.body_hash, r->body_hash) == 0) {
+		log_info("feed %s: ok, body unchanged, %zu bytes, %.3fs",
+		    sf->cf->name, r->nbytes, r->seconds);
+		return (0);
+	}
 	if (r->doc->is_bozo)
 		log_warn("feed %s: %s at line %d: %s; kept %zu entries",
 		    sf->cf->name, r->doc->bozo_kind != NULL ?
@@ -308,10 +349,13 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 	if (store_commit_poll(sch->st, sf->cf->name, sf->cf->url,
 	    sf->cf->title, r->doc, now, &counts, &cause) != 0) {
 		log_err("feed %s: %s", sf->cf->name, cause);
+		schedule_set_error(sf, cause);
 		free(cause);
-		sch->nfailures++;
 		return (-1);
 	}
+	free(sf->state.body_hash);
+	sf->state.body_hash = r->body_hash[0] != '\0' ?
+	    xstrdup(r->body_hash) : NULL;
 	log_info("feed %s: ok, %zu new, %zu updated, %zu unchanged, "
 	    "%zu bytes, %.3fs", sf->cf->name, counts.nnew, counts.nupdated,
 	    counts.nunchanged, r->nbytes, r->seconds);
@@ -340,6 +384,94 @@ schedule_keep_validators(struct schedule_feed *sf, struct fetch_result *r)
 	}
 }
 
+/*
+ * Follow a permanent redirect once every hop of the same chain was 301
+ * or 308 on SCHEDULE_MOVE_CONFIRMATIONS consecutive successful polls.
+ * The configured URL stays the feed's key; only where it is fetched
+ * from changes.
+ */
+static void
+schedule_note_move(struct schedule_feed *sf, struct fetch_result *r)
+{
+	struct store_feed_state	*state = &sf->state;
+
+	if (r->moved_to == NULL) {
+		free(state->moved_to);
+		state->moved_to = NULL;
+		state->moved_count = 0;
+		return;
+	}
+	if (state->moved_to != NULL && strcmp(state->moved_to,
+	    r->moved_to) == 0)
+		state->moved_count++;
+	else {
+		free(state->moved_to);
+		state->moved_to = xstrdup(r->moved_to);
+		state->moved_count = 1;
+	}
+	if (state->moved_count < SCHEDULE_MOVE_CONFIRMATIONS) {
+		log_info("feed %s: permanent redirect to %s (%d of %d polls "
+		    "before following it)", sf->cf->name, state->moved_to,
+		    state->moved_count, SCHEDULE_MOVE_CONFIRMATIONS);
+		return;
+	}
+	log_notice("feed %s: moved permanently to %s (seen on %d "
+	    "consecutive polls); polling it from now on", sf->cf->name,
+	    state->moved_to, state->moved_count);
+	free(state->fetch_url);
+	state->fetch_url = state->moved_to;
+	state->moved_to = NULL;
+	state->moved_count = 0;
+}
+
+/* The larger of a and b. */
+static int64_t
+schedule_max(int64_t a, int64_t b)
+{
+	return (a > b ? a : b);
+}
+
+/*
+ * Seconds until the next poll.  The configured interval is the floor;
+ * consecutive failures double it; what the server asks for (max-age,
+ * Expires, Retry-After) and the feed's RSS ttl can only lengthen it;
+ * max_interval caps all of that (but never goes below the floor).
+ */
+static int64_t
+schedule_delay(struct schedule_feed *sf, struct fetch_result *r,
+    int64_t ttl)
+{
+	int64_t	 floor = sf->cf->interval, d = floor, cap;
+	int	 shift;
+
+	cap = schedule_max(sf->sch->cfg->max_interval, floor);
+	if (sf->state.failures > 0) {
+		shift = sf->state.failures < SCHEDULE_MAX_BACKOFF_SHIFT ?
+		    sf->state.failures : SCHEDULE_MAX_BACKOFF_SHIFT;
+		d = floor > cap >> shift ? cap : floor << shift;
+	}
+	d = schedule_max(d, r->max_age);
+	d = schedule_max(d, r->expires_in);
+	d = schedule_max(d, r->retry_after);
+	d = schedule_max(d, ttl);
+	return (d > cap ? cap : d);
+}
+
+/* The RSS ttl of a document in seconds, or -1. */
+static int64_t
+schedule_ttl(const struct feed_doc *doc)
+{
+	char	*end;
+	long	 minutes;
+
+	if (doc == NULL || doc->ttl == NULL)
+		return (-1);
+	minutes = strtol(doc->ttl, &end, 10);
+	if (end == doc->ttl || minutes <= 0 || minutes > 366L * 24 * 60)
+		return (-1);
+	return ((int64_t)minutes * 60);
+}
+
 /* A poll ended: store it, record when it is due next, start the next. */
 static void
 schedule_done_cb(struct fetch_result *r, void *arg)
@@ -348,39 +480,53 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	struct schedule		*sch = sf->sch;
 	char			*cause = NULL;
 	time_t			 now = time(NULL);
-	int64_t			 interval = sf->cf->interval;
+	int64_t			 delay, ttl = schedule_ttl(r->doc);
 
 	sf->is_running = 0;
 	sch->nrunning--;
+	sf->state.last_status = r->http_code;
 	switch (r->status) {
 	case FETCH_OK:
-		/* Validators count only once the entries are stored. */
-		if (schedule_store(sf, r, now) == 0)
-			schedule_keep_validators(sf, r);
-		break;
 	case FETCH_NOT_MODIFIED:
-		log_info("feed %s: not modified, %.3fs", sf->cf->name,
-		    r->seconds);
+		if (r->status == FETCH_NOT_MODIFIED)
+			log_info("feed %s: not modified, %.3fs",
+			    sf->cf->name, r->seconds);
+		/* Validators count only once the entries are stored. */
+		if (r->status == FETCH_OK && schedule_store(sf, r, now) != 0) {
+			sf->state.failures++;
+			sch->nfailures++;
+			break;
+		}
 		schedule_keep_validators(sf, r);
+		schedule_note_move(sf, r);
+		sf->state.failures = 0;
+		schedule_set_error(sf, NULL);
 		break;
 	case FETCH_GONE:
 		log_warn("feed %s: gone (HTTP 410); polling stops, its "
 		    "entries are kept", sf->cf->name);
 		sf->state.is_gone = true;
+		schedule_set_error(sf, "gone (HTTP 410)");
 		sch->nfailures++;
 		break;
 	case FETCH_TRANSIENT:
 	case FETCH_PERMANENT:
-		log_warn("feed %s: %s: %s", sf->cf->name,
-		    fetch_status_name(r->status), r->error);
+		sf->state.failures++;
+		log_warn("feed %s: %s: %s (%d in a row)", sf->cf->name,
+		    fetch_status_name(r->status), r->error,
+		    sf->state.failures);
+		schedule_set_error(sf, r->error);
 		sch->nfailures++;
 		break;
 	}
 
 	/* Up to 10% later, never earlier, so the interval stays a floor. */
+	delay = schedule_delay(sf, r, ttl);
 	sf->state.last_attempt = now;
-	sf->state.next_poll = now + interval +
-	    schedule_random((long)(interval / 10) + 1);
+	sf->state.next_poll = now + delay + schedule_random((long)(delay /
+	    10) + 1);
+	log_debug("feed %s: next poll in %llds", sf->cf->name,
+	    (long long)(sf->state.next_poll - now));
 	if (store_set_poll_state(sch->st, sf->cf->name, &sf->state,
 	    &cause) != 0) {
 		log_err("feed %s: %s", sf->cf->name, cause);

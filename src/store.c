@@ -42,11 +42,16 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" ON CONFLICT(name) DO UPDATE SET url = ?2, title = ?3,"
 	" title_override = ?4, link = ?5, feed_id = ?6, updated = ?7",
 	"INSERT INTO feeds (name, url, last_attempt, next_poll, etag,"
-	" last_modified, is_gone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	" last_modified, is_gone, fetch_url, moved_to, moved_count,"
+	" failures, last_error, last_status, body_hash) VALUES (?1, ?2, ?3,"
+	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
 	" ON CONFLICT(name) DO UPDATE SET url = ?2, last_attempt = ?3,"
-	" next_poll = ?4, etag = ?5, last_modified = ?6, is_gone = ?7",
-	"SELECT url, last_attempt, next_poll, etag, last_modified, is_gone"
-	" FROM feeds WHERE name = ?1",
+	" next_poll = ?4, etag = ?5, last_modified = ?6, is_gone = ?7,"
+	" fetch_url = ?8, moved_to = ?9, moved_count = ?10, failures = ?11,"
+	" last_error = ?12, last_status = ?13, body_hash = ?14",
+	"SELECT url, last_attempt, next_poll, etag, last_modified, is_gone,"
+	" fetch_url, moved_to, moved_count, failures, last_error,"
+	" last_status, body_hash FROM feeds WHERE name = ?1",
 	"SELECT digest FROM entries WHERE feed = ?1 AND key = ?2",
 	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
 	" link, summary, summary_type, content, content_type, author_name,"
@@ -80,7 +85,11 @@ static const char store_schema[] =
 	" last_attempt INTEGER NOT NULL DEFAULT 0,"
 	" next_poll INTEGER NOT NULL DEFAULT 0,"
 	" etag TEXT, last_modified TEXT,"	/* validators, as received */
-	" is_gone INTEGER NOT NULL DEFAULT 0);"
+	" is_gone INTEGER NOT NULL DEFAULT 0,"
+	" fetch_url TEXT,"		/* after a confirmed 301/308 */
+	" moved_to TEXT, moved_count INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	" last_status INTEGER NOT NULL DEFAULT 0, body_hash TEXT);"
 	"CREATE TABLE entries ("
 	" feed TEXT NOT NULL REFERENCES feeds(name),"
 	" key TEXT NOT NULL,"		/* dedup key within the feed */
@@ -476,6 +485,13 @@ store_set_poll_state(struct store *st, const char *name,
 	store_bind_text(stmt, 5, state->etag);
 	store_bind_text(stmt, 6, state->last_modified);
 	sqlite3_bind_int(stmt, 7, state->is_gone ? 1 : 0);
+	store_bind_text(stmt, 8, state->fetch_url);
+	store_bind_text(stmt, 9, state->moved_to);
+	sqlite3_bind_int(stmt, 10, state->moved_count);
+	sqlite3_bind_int(stmt, 11, state->failures);
+	store_bind_text(stmt, 12, state->last_error);
+	sqlite3_bind_int64(stmt, 13, (sqlite3_int64)state->last_status);
+	store_bind_text(stmt, 14, state->body_hash);
 	return (store_step_done(st, STORE_SET_STATE, cause));
 }
 
@@ -486,6 +502,10 @@ store_feed_state_clear(struct store_feed_state *state)
 	free(state->url);
 	free(state->etag);
 	free(state->last_modified);
+	free(state->fetch_url);
+	free(state->moved_to);
+	free(state->last_error);
+	free(state->body_hash);
 	memset(state, 0, sizeof *state);
 }
 
@@ -507,6 +527,13 @@ store_get_poll_state(struct store *st, const char *name,
 		state->etag = store_col_text(stmt, 3);
 		state->last_modified = store_col_text(stmt, 4);
 		state->is_gone = sqlite3_column_int(stmt, 5) != 0;
+		state->fetch_url = store_col_text(stmt, 6);
+		state->moved_to = store_col_text(stmt, 7);
+		state->moved_count = sqlite3_column_int(stmt, 8);
+		state->failures = sqlite3_column_int(stmt, 9);
+		state->last_error = store_col_text(stmt, 10);
+		state->last_status = (long)sqlite3_column_int64(stmt, 11);
+		state->body_hash = store_col_text(stmt, 12);
 	}
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);

@@ -15,6 +15,8 @@
 #include "feedd/log.h"
 #include "feedd/util.h"
 
+static void	util_hex(const unsigned char *, unsigned int, char[65]);
+
 /* Allocate size bytes or die. */
 void *
 xmalloc(size_t size)
@@ -267,11 +269,60 @@ void
 util_sha256_hex(const void *data, size_t len, char out[65])
 {
 	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0, i;
+	unsigned int	 mdlen = 0;
 
 	if (EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) != 1)
 		fatalx("EVP_Digest failed");
-	for (i = 0; i < mdlen && i < 32; i++)
+	util_hex(md, mdlen, out);
+}
+
+/* Write the hex form of a digest. */
+static void
+util_hex(const unsigned char *md, unsigned int len, char out[65])
+{
+	unsigned int	 i;
+
+	for (i = 0; i < len && i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 	out[64] = '\0';
+}
+
+/* Start an incremental SHA-256. */
+struct util_sha256 *
+util_sha256_new(void)
+{
+	EVP_MD_CTX	*md;
+
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		fatalx("EVP_DigestInit_ex failed");
+	return ((struct util_sha256 *)md);
+}
+
+/* Add data to an incremental SHA-256. */
+void
+util_sha256_add(struct util_sha256 *h, const void *data, size_t len)
+{
+	if (EVP_DigestUpdate((EVP_MD_CTX *)h, data, len) != 1)
+		fatalx("EVP_DigestUpdate failed");
+}
+
+/* Finish an incremental SHA-256 into hex, and free it. */
+void
+util_sha256_end(struct util_sha256 *h, char out[65])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 len = 0;
+
+	if (EVP_DigestFinal_ex((EVP_MD_CTX *)h, md, &len) != 1)
+		fatalx("EVP_DigestFinal_ex failed");
+	util_hex(md, len, out);
+	EVP_MD_CTX_free((EVP_MD_CTX *)h);
+}
+
+/* Free an incremental SHA-256 that will not be finished. */
+void
+util_sha256_free(struct util_sha256 *h)
+{
+	EVP_MD_CTX_free((EVP_MD_CTX *)h);
 }

@@ -9,6 +9,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Per-transfer limits: [feedd] holds the defaults and a [feed NAME] may
+ * override each; after config_load every feed's copy is complete.
+ */
+struct config_fetch {
+	int64_t	 connect_timeout;	/* seconds */
+	int64_t	 timeout;		/* seconds, the whole transfer */
+	int64_t	 max_body;		/* decoded body bytes */
+	int	 max_redirects;
+	char	*user_agent;
+};
+
 struct config_feed {
 	char	*name;		/* section name after "feed " */
 	char	*url;		/* as configured; relative file: made absolute */
@@ -17,6 +29,7 @@ struct config_feed {
 	char	**tags;
 	size_t	 ntags;
 	int	 line;		/* line of the [feed NAME] header */
+	struct config_fetch fetch;
 };
 
 struct config {
@@ -24,7 +37,9 @@ struct config {
 	char			*database;	/* absolute path */
 	int64_t			 default_interval;	/* seconds */
 	int			 max_parallel;
-	char			*user_agent;
+	int			 per_host;	/* connections per host */
+	int64_t			 max_interval;	/* ceiling on delays, seconds */
+	struct config_fetch	 fetch;		/* defaults for every feed */
 	char			*output_dir;	/* absolute path */
 	char			*output_title;
 	int			 max_entries;

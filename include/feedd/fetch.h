@@ -24,14 +24,12 @@ enum fetch_status {
 	FETCH_PERMANENT		/* other 4xx, bad URL, body too large */
 };
 
+/* What holds for every transfer of a fetcher. */
 struct fetch_options {
-	const char	*user_agent;
-	long		 connect_timeout;	/* seconds */
-	long		 timeout;		/* seconds, whole transfer */
-	long		 max_redirects;
-	size_t		 max_bytes;		/* decoded body cap */
+	const char	*user_agent;		/* unless a request has one */
 	size_t		 max_entries;		/* per feed */
 	int		 max_parallel;		/* in flight, for curl's pool */
+	int		 per_host;		/* connections per host */
 };
 
 struct fetch_request {
@@ -40,8 +38,14 @@ struct fetch_request {
 	bool		 is_file_allowed; /* the config named a file: URL */
 	const char	*etag;		/* sent as If-None-Match, or NULL */
 	const char	*last_modified;	/* sent as If-Modified-Since */
+	const char	*user_agent;	/* NULL: the fetcher's */
+	long		 connect_timeout; /* seconds */
+	long		 timeout;	/* seconds, the whole transfer */
+	long		 max_redirects;
+	size_t		 max_body;	/* decoded body bytes */
 };
 
+/* What a finished transfer reports; -1 marks an absent number. */
 struct fetch_result {
 	const char		*name;
 	const char		*url;
@@ -51,11 +55,16 @@ struct fetch_result {
 	struct feed_doc		*doc;		/* OK only; a callback may take it */
 	char			*etag;		/* of the final response, or NULL */
 	char			*last_modified;	/* of the final response */
+	long			 max_age;	/* Cache-Control max-age, s */
+	long			 expires_in;	/* Expires - Date, s */
+	long			 retry_after;	/* Retry-After, s from now */
+	char			*moved_to;	/* final URL when every hop was
+						   301 or 308, else NULL */
+	char			 body_hash[65];	/* SHA-256 of the decoded body */
 	size_t			 nbytes;	/* decoded body bytes */
 	double			 seconds;
 };
 
-/* The result and its strings live only during the call. */
 typedef void (*fetch_done_cb)(struct fetch_result *, void *arg);
 
 struct fetcher	*fetch_new(struct event_base *, const struct fetch_options *,

@@ -33,6 +33,13 @@ struct store_feed_state {
 	char	*etag;		/* exactly as the server sent it, or NULL */
 	char	*last_modified;	/* exactly as the server sent it, or NULL */
 	bool	 is_gone;	/* the server said 410: poll no more */
+	char	*fetch_url;	/* where a permanent move led, or NULL */
+	char	*moved_to;	/* a 301/308 target seen moved_count times */
+	int	 moved_count;	/* consecutive polls that saw moved_to */
+	int	 failures;	/* consecutive failed polls */
+	char	*last_error;	/* why the last poll failed, or NULL */
+	long	 last_status;	/* HTTP status of the last poll, 0: none */
+	char	*body_hash;	/* SHA-256 of the last 200 body, or NULL */
 };
 
 /* A stored entry with where it came from, for emit. */

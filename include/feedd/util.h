@@ -58,4 +58,13 @@ char	*util_trim(char *s);
 /* Lower-case hex SHA-256 of data (65 bytes with the NUL). */
 void	 util_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* The same, over data that arrives in pieces. */
+struct util_sha256;
+struct util_sha256 *util_sha256_new(void);
+void	 util_sha256_add(struct util_sha256 *, const void *, size_t);
+/* Write the hex digest and free the context. */
+void	 util_sha256_end(struct util_sha256 *, char out[65]);
+/* Free a context without a digest; NULL is fine. */
+void	 util_sha256_free(struct util_sha256 *);
+
 #endif

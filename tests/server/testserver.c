@@ -11,7 +11,9 @@
  *                      below apply here too (body defaults to PATH).
  *   /script?...        a scripted reply: status=N, body=FILE (under the
  *                      docroot), etag=, last_modified=, location=,
- *                      retry_after=, content_type=, delay_ms=N (reply
+ *                      retry_after=, cache_control=, expires_in=N
+ *                      (Expires N seconds from now), content_type=,
+ *                      delay_ms=N (reply
  *                      later, from a timer), trickle=N (send the body N
  *                      bytes at a time, trickle_ms=N apart, default 10).
  *                      If-None-Match matching the ETag, or
@@ -43,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -94,6 +97,8 @@ struct ts_script {
 	const char	*last_modified;
 	const char	*location;
 	const char	*retry_after;
+	const char	*cache_control;
+	long		 expires_in;	/* Expires = now + this; -1: none */
 	const char	*content_type;
 	int		 delay_ms;
 	size_t		 trickle;
@@ -136,6 +141,7 @@ static void		 ts_log_escaped(struct evbuffer *, const char *);
 static void		 ts_log_request(struct ts_server *,
 			    struct evhttp_request *);
 static int		 ts_number(const char *, long, long, long *);
+static void		 ts_add_expires(struct evkeyvalq *, long);
 static int		 ts_script_parse(struct ts_script *,
 			    const struct evkeyvalq *, char **);
 static int		 ts_is_not_modified(struct evhttp_request *,
@@ -411,6 +417,19 @@ ts_number(const char *s, long min, long max, long *out)
 	return (0);
 }
 
+/* Add an Expires header secs seconds from now, as an HTTP date. */
+static void
+ts_add_expires(struct evkeyvalq *out, long secs)
+{
+	char		 date[64];
+	time_t		 t = time(NULL) + secs;
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	evhttp_add_header(out, "Expires", date);
+}
+
 /*
  * Fill a script from the query parameters.  On a bad parameter return
  * -1 and point *bad at its name.
@@ -424,6 +443,7 @@ ts_script_parse(struct ts_script *sc, const struct evkeyvalq *q, char **bad)
 	memset(sc, 0, sizeof *sc);
 	sc->status = 200;
 	sc->trickle_ms = TS_DEFAULT_TRICKLE_MS;
+	sc->expires_in = -1;
 	TAILQ_FOREACH(kv, q, next) {
 		*bad = kv->key;
 		if (strcmp(kv->key, "status") == 0) {
@@ -440,6 +460,13 @@ ts_script_parse(struct ts_script *sc, const struct evkeyvalq *q, char **bad)
 			sc->location = kv->value;
 		else if (strcmp(kv->key, "retry_after") == 0)
 			sc->retry_after = kv->value;
+		else if (strcmp(kv->key, "cache_control") == 0)
+			sc->cache_control = kv->value;
+		else if (strcmp(kv->key, "expires_in") == 0) {
+			if (ts_number(kv->value, 0, 100L * 86400, &v) != 0)
+				return (-1);
+			sc->expires_in = v;
+		}
 		else if (strcmp(kv->key, "content_type") == 0)
 			sc->content_type = kv->value;
 		else if (strcmp(kv->key, "delay_ms") == 0) {
@@ -574,6 +601,10 @@ ts_serve(struct ts_server *srv, struct evhttp_request *req,
 		evhttp_add_header(out, "Location", sc.location);
 	if (sc.retry_after != NULL)
 		evhttp_add_header(out, "Retry-After", sc.retry_after);
+	if (sc.cache_control != NULL)
+		evhttp_add_header(out, "Cache-Control", sc.cache_control);
+	if (sc.expires_in >= 0)
+		ts_add_expires(out, sc.expires_in);
 	if (ts_is_not_modified(req, &sc, etag)) {
 		pd->status = 304;
 		pd->trickle = 0;

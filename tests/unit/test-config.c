@@ -56,6 +56,7 @@ static void		 check_listen_v6(const struct config *, const char *);
 static void		 check_file_urls(const struct config *, const char *);
 static void		 check_tags(const struct config *, const char *);
 static void		 check_layout(const struct config *, const char *);
+static void		 check_fetch(const struct config *, const char *);
 
 static const struct test_good test_goods[] = {
 	{ "good_every_key", "good.conf", check_good },
@@ -72,6 +73,8 @@ static const struct test_good test_goods[] = {
 	  check_tags },
 	{ "good_bom_crlf_indent_comments_colon", "layout.conf",
 	  check_layout },
+	{ "good_fetch_limits_inherit_and_override", "fetch.conf",
+	  check_fetch },
 };
 
 static const struct test_error test_errors[] = {
@@ -139,6 +142,12 @@ static const struct test_error test_errors[] = {
 	{ "error_empty_value", "bad-empty-value.conf", 2,
 	  "empty value for title" },
 	{ "error_line_too_long", "bad-long-line.conf", 2, "line too long" },
+	{ "error_bad_size_unit", "bad-size.conf", 2,
+	  "bad size \"16X\" for max_body" },
+	{ "error_size_too_big", "bad-size-big.conf", 2,
+	  "max_body 5G is larger than 4G" },
+	{ "error_max_redirects_out_of_range", "bad-redirects.conf", 3,
+	  "max_redirects 21 is out of range 0..20" },
 };
 
 /* The test data directory; fails the test when ctest did not set it. */
@@ -322,7 +331,7 @@ check_good(const struct config *cfg, const char *file)
 	free(want);
 	assert_int_equal(cfg->default_interval, 2 * 3600);
 	assert_int_equal(cfg->max_parallel, 8);
-	assert_string_equal(cfg->user_agent,
+	assert_string_equal(cfg->fetch.user_agent,
 	    "feedd-test/1.0 (+https://example.org/)");
 	want = test_in_dir("public");
 	assert_string_equal(cfg->output_dir, want);
@@ -367,7 +376,7 @@ check_defaults(const struct config *cfg)
 	free(want);
 	assert_int_equal(cfg->default_interval, 3600);
 	assert_int_equal(cfg->max_parallel, 32);
-	assert_string_equal(cfg->user_agent,
+	assert_string_equal(cfg->fetch.user_agent,
 	    "feedd/" FEEDD_VERSION " (+" FEEDD_URL ")");
 	want = test_in_dir("out");
 	assert_string_equal(cfg->output_dir, want);
@@ -377,7 +386,38 @@ check_defaults(const struct config *cfg)
 	assert_string_equal(cfg->listen, "127.0.0.1:8080");
 }
 
-/* minimal.conf: one feed, defaults everywhere else. */
+/* fetch.conf: limits set in [feedd], inherited or overridden per feed. */
+static void
+check_fetch(const struct config *cfg, const char *file)
+{
+	const struct config_feed	*f;
+
+	(void)file;
+	assert_int_equal(cfg->fetch.connect_timeout, 5);
+	assert_int_equal(cfg->fetch.timeout, 120);
+	assert_int_equal(cfg->fetch.max_body, 8 * 1024 * 1024);
+	assert_int_equal(cfg->fetch.max_redirects, 3);
+	assert_int_equal(cfg->per_host, 4);
+	assert_int_equal(cfg->max_interval, 12 * 3600);
+	assert_int_equal(cfg->nfeeds, 2);
+	f = &cfg->feeds[0];
+	assert_int_equal(f->fetch.connect_timeout, 5);
+	assert_int_equal(f->fetch.timeout, 120);
+	assert_int_equal(f->fetch.max_body, 8 * 1024 * 1024);
+	assert_int_equal(f->fetch.max_redirects, 3);
+	assert_string_equal(f->fetch.user_agent, "agent/1");
+	f = &cfg->feeds[1];
+	assert_int_equal(f->fetch.connect_timeout, 1);
+	assert_int_equal(f->fetch.timeout, 30);
+	assert_int_equal(f->fetch.max_body, 512 * 1024);
+	assert_int_equal(f->fetch.max_redirects, 0);
+	assert_string_equal(f->fetch.user_agent, "agent/2");
+}
+
+/*
+ * minimal.conf: one feed, defaults everywhere else, including the fetch
+ * limits the feed inherits.
+ */
 static void
 check_minimal(const struct config *cfg, const char *file)
 {
@@ -390,6 +430,14 @@ check_minimal(const struct config *cfg, const char *file)
 	assert_null(cfg->feeds[0].title);
 	assert_int_equal(cfg->feeds[0].ntags, 0);
 	assert_int_equal(cfg->feeds[0].line, 2);
+	assert_int_equal(cfg->per_host, 2);
+	assert_int_equal(cfg->max_interval, 86400);
+	assert_int_equal(cfg->feeds[0].fetch.connect_timeout, 10);
+	assert_int_equal(cfg->feeds[0].fetch.timeout, 60);
+	assert_int_equal(cfg->feeds[0].fetch.max_body, 16 * 1024 * 1024);
+	assert_int_equal(cfg->feeds[0].fetch.max_redirects, 5);
+	assert_string_equal(cfg->feeds[0].fetch.user_agent,
+	    cfg->fetch.user_agent);
 }
 
 /* empty.conf: defaults and no feeds. */
@@ -469,7 +517,7 @@ check_layout(const struct config *cfg, const char *file)
 {
 	(void)file;
 	assert_int_equal(cfg->max_parallel, 4);
-	assert_string_equal(cfg->user_agent, "tabbed agent");
+	assert_string_equal(cfg->fetch.user_agent, "tabbed agent");
 	assert_int_equal(cfg->nfeeds, 1);
 	assert_string_equal(cfg->feeds[0].name, "spaced");
 	assert_string_equal(cfg->feeds[0].url, "https://example.org/a;b.xml");

@@ -275,6 +275,13 @@ poll_state_round_trips_and_survives_reopen(void **state)
 	in.etag = xstrdup("W/\"abc\"");
 	in.last_modified = xstrdup("Wed, 01 May 2024 12:00:00 GMT");
 	in.is_gone = true;
+	in.fetch_url = xstrdup("http://e/moved");
+	in.moved_to = xstrdup("http://e/moved2");
+	in.moved_count = 1;
+	in.failures = 3;
+	in.last_error = xstrdup("HTTP status 503");
+	in.last_status = 503;
+	in.body_hash = xstrdup("abc123");
 	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
 	store_close(fx->st);
 	fx->st = store_open(fx->path, &cause);
@@ -287,6 +294,13 @@ poll_state_round_trips_and_survives_reopen(void **state)
 	assert_string_equal(out.last_modified,
 	    "Wed, 01 May 2024 12:00:00 GMT");
 	assert_true(out.is_gone);
+	assert_string_equal(out.fetch_url, "http://e/moved");
+	assert_string_equal(out.moved_to, "http://e/moved2");
+	assert_int_equal(out.moved_count, 1);
+	assert_int_equal(out.failures, 3);
+	assert_string_equal(out.last_error, "HTTP status 503");
+	assert_int_equal(out.last_status, 503);
+	assert_string_equal(out.body_hash, "abc123");
 	store_feed_state_clear(&out);
 	store_feed_state_clear(&in);
 }

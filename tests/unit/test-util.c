@@ -38,6 +38,7 @@ static void	test_rfc3339(void **);
 static void	test_trim_table(void **);
 static void	test_sha256_abc(void **);
 static void	test_sha256_empty(void **);
+static void	test_sha256_in_pieces(void **);
 
 static const struct test_duration test_durations[] = {
 	{ "45s", 0, 45 },
@@ -254,6 +255,24 @@ test_sha256_abc(void **state)
 	    "b00361a396177a9cb410ff61f20015ad");
 }
 
+/* A digest fed in pieces equals the one-shot digest. */
+static void
+test_sha256_in_pieces(void **state)
+{
+	struct util_sha256	*h;
+	char			 out[65];
+
+	(void)state;
+	h = util_sha256_new();
+	util_sha256_add(h, "a", 1);
+	util_sha256_add(h, "", 0);
+	util_sha256_add(h, "bc", 2);
+	util_sha256_end(h, out);
+	assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	util_sha256_free(NULL);
+}
+
 /* The digest of nothing. */
 static void
 test_sha256_empty(void **state)
@@ -281,6 +300,7 @@ main(void)
 		cmocka_unit_test(test_trim_table),
 		cmocka_unit_test(test_sha256_abc),
 		cmocka_unit_test(test_sha256_empty),
+		cmocka_unit_test(test_sha256_in_pieces),
 	};
 
 	return (cmocka_run_group_tests_name("util", tests, NULL, NULL));
