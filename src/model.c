@@ -108,6 +108,68 @@ feed_persons_free(struct feed_person *persons, size_t n)
 	free(persons);
 }
 
+static void
+feed_categories_free(struct feed_category *categories, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		feed_category_clear(&categories[i]);
+	free(categories);
+}
+
+/* Free an extension element's strings. */
+void
+feed_ext_clear(struct feed_ext *x)
+{
+	size_t	 i;
+
+	free(x->key);
+	free(x->value);
+	for (i = 0; i < 2 * x->nattrs; i++)
+		free(x->attrs[i]);
+	free(x->attrs);
+	feed_date_clear(&x->date);
+	memset(x, 0, sizeof *x);
+}
+
+static void
+feed_exts_free(struct feed_ext *ext, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		feed_ext_clear(&ext[i]);
+	free(ext);
+}
+
+/* Free a source and all it holds; NULL is fine. */
+void
+feed_source_free(struct feed_source *s)
+{
+	if (s == NULL)
+		return;
+	feed_text_clear(&s->title);
+	feed_text_clear(&s->subtitle);
+	feed_text_clear(&s->rights);
+	free(s->id);
+	free(s->link);
+	feed_links_free(s->links, s->nlinks);
+	feed_date_clear(&s->updated);
+	feed_date_clear(&s->published);
+	feed_persons_free(s->authors, s->nauthors);
+	feed_persons_free(s->contributors, s->ncontributors);
+	feed_categories_free(s->categories, s->ncategories);
+	free(s->generator);
+	free(s->generator_uri);
+	free(s->generator_version);
+	free(s->icon);
+	free(s->logo);
+	free(s->url);
+	feed_exts_free(s->ext, s->next);
+	free(s);
+}
+
 /* Free everything an entry holds. */
 void
 feed_entry_clear(struct feed_entry *e)
@@ -129,6 +191,14 @@ feed_entry_clear(struct feed_entry *e)
 		feed_category_clear(&e->categories[i]);
 	free(e->categories);
 	free(e->comments);
+	feed_text_clear(&e->rights);
+	feed_date_clear(&e->created);
+	feed_date_clear(&e->expired);
+	feed_persons_free(e->contributors, e->ncontributors);
+	feed_person_clear(&e->publisher);
+	free(e->language);
+	feed_source_free(e->source);
+	feed_exts_free(e->ext, e->next);
 	memset(e, 0, sizeof *e);
 }
 
@@ -157,6 +227,37 @@ feed_doc_free(struct feed_doc *doc)
 	free(doc->icon);
 	free(doc->logo);
 	free(doc->ttl);
+	free(doc->generator_uri);
+	free(doc->generator_version);
+	feed_text_clear(&doc->info);
+	feed_date_clear(&doc->created);
+	feed_persons_free(doc->contributors, doc->ncontributors);
+	feed_person_clear(&doc->publisher);
+	feed_categories_free(doc->categories, doc->ncategories);
+	free(doc->docs);
+	if (doc->image != NULL) {
+		free(doc->image->url);
+		free(doc->image->title);
+		free(doc->image->link);
+		free(doc->image->description);
+		free(doc->image);
+	}
+	if (doc->cloud != NULL) {
+		free(doc->cloud->domain);
+		free(doc->cloud->port);
+		free(doc->cloud->path);
+		free(doc->cloud->register_procedure);
+		free(doc->cloud->protocol);
+		free(doc->cloud);
+	}
+	if (doc->textinput != NULL) {
+		free(doc->textinput->title);
+		free(doc->textinput->description);
+		free(doc->textinput->name);
+		free(doc->textinput->link);
+		free(doc->textinput);
+	}
+	feed_exts_free(doc->ext, doc->next);
 	for (i = 0; i < doc->nentries; i++)
 		feed_entry_clear(&doc->entries[i]);
 	free(doc->entries);
@@ -199,6 +300,13 @@ feed_categories_add(struct feed_category **categories, size_t *n)
 {
 	*categories = feed_array_grow(*categories, *n, sizeof **categories);
 	return (&(*categories)[(*n)++]);
+}
+
+struct feed_ext *
+feed_exts_add(struct feed_ext **ext, size_t *n)
+{
+	*ext = feed_array_grow(*ext, *n, sizeof **ext);
+	return (&(*ext)[(*n)++]);
 }
 
 struct feed_text *

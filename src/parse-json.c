@@ -32,6 +32,13 @@ static void	 parse_json_set_persons(json_t *, const char *,
 		     const struct feed_person *, size_t);
 static void	 parse_json_set_categories(json_t *,
 		     const struct feed_category *, size_t);
+static void	 parse_json_set_person(json_t *, const char *,
+		     const struct feed_person *);
+static void	 parse_json_set_generator(json_t *, const char *,
+		     const char *, const char *);
+static void	 parse_json_set_ext(json_t *, const struct feed_ext *,
+		     size_t);
+static json_t	*parse_json_source(const struct feed_source *);
 static json_t	*parse_json_entry(const struct feed_entry *);
 static json_t	*parse_json_feed(const struct feed_doc *);
 
@@ -220,6 +227,101 @@ parse_json_set_categories(json_t *obj, const struct feed_category *c,
 	json_object_set_new(obj, "categories", arr);
 }
 
+/* Set key to one Person object, unless it is absent (all NULL). */
+static void
+parse_json_set_person(json_t *obj, const char *key,
+    const struct feed_person *p)
+{
+	json_t	*j;
+
+	if (p->name == NULL && p->email == NULL && p->uri == NULL &&
+	    p->raw == NULL)
+		return;
+	j = json_object();
+	parse_json_set(j, "name", p->name);
+	parse_json_set(j, "email", p->email);
+	parse_json_set(j, "uri", p->uri);
+	parse_json_set(j, "raw", p->raw);
+	json_object_set_new(obj, key, j);
+}
+
+/* Set "generator" to {"name", "uri", "version"}, unless all are absent. */
+static void
+parse_json_set_generator(json_t *obj, const char *name, const char *uri,
+    const char *version)
+{
+	json_t	*j;
+
+	if (name == NULL && uri == NULL && version == NULL)
+		return;
+	j = json_object();
+	parse_json_set(j, "name", name);
+	parse_json_set(j, "uri", uri);
+	parse_json_set(j, "version", version);
+	json_object_set_new(obj, "generator", j);
+}
+
+/* Set "ext" to the object of extension elements, unless there are none. */
+static void
+parse_json_set_ext(json_t *obj, const struct feed_ext *x, size_t n)
+{
+	json_t	*ext, *j;
+	size_t	 i, k;
+
+	if (n == 0)
+		return;
+	ext = json_object();
+	for (i = 0; i < n; i++) {
+		switch (x[i].kind) {
+		case FEED_EXT_STRING:
+			j = parse_json_str(x[i].value != NULL ? x[i].value :
+			    "");
+			break;
+		case FEED_EXT_ATTRS:
+			j = json_object();
+			for (k = 0; k < x[i].nattrs; k++)
+				json_object_set_new(j, x[i].attrs[2 * k],
+				    parse_json_str(x[i].attrs[2 * k + 1]));
+			break;
+		case FEED_EXT_DATE:
+			parse_json_set_date(ext, x[i].key, &x[i].date);
+			continue;
+		default:
+			continue;
+		}
+		json_object_set_new(ext, x[i].key, j);
+	}
+	json_object_set_new(obj, "ext", ext);
+}
+
+/* A Source object. */
+static json_t *
+parse_json_source(const struct feed_source *src)
+{
+	json_t	*obj;
+
+	obj = json_object();
+	parse_json_set_text(obj, "title", &src->title);
+	parse_json_set_text(obj, "subtitle", &src->subtitle);
+	parse_json_set_text(obj, "rights", &src->rights);
+	parse_json_set(obj, "link", src->link);
+	parse_json_set_links(obj, src->links, src->nlinks);
+	parse_json_set(obj, "id", src->id);
+	parse_json_set_date(obj, "updated", &src->updated);
+	parse_json_set_date(obj, "published", &src->published);
+	parse_json_set_persons(obj, "authors", src->authors, src->nauthors);
+	parse_json_set_persons(obj, "contributors", src->contributors,
+	    src->ncontributors);
+	parse_json_set_categories(obj, src->categories, src->ncategories);
+	parse_json_set_generator(obj, src->generator, src->generator_uri,
+	    src->generator_version);
+	parse_json_set(obj, "icon", src->icon);
+	parse_json_set(obj, "logo", src->logo);
+	parse_json_set(obj, "url", src->url);
+	parse_json_set_ext(obj, src->ext, src->next);
+	return (obj);
+}
+
 /* An Entry object. */
 static json_t *
 parse_json_entry(const struct feed_entry *e)
@@ -249,6 +351,17 @@ parse_json_entry(const struct feed_entry *e)
 	parse_json_set_persons(obj, "authors", e->authors, e->nauthors);
 	parse_json_set_categories(obj, e->categories, e->ncategories);
 	parse_json_set(obj, "comments", e->comments);
+	parse_json_set_text(obj, "rights", &e->rights);
+	parse_json_set_date(obj, "created", &e->created);
+	parse_json_set_date(obj, "expired", &e->expired);
+	parse_json_set_persons(obj, "contributors", e->contributors,
+	    e->ncontributors);
+	parse_json_set_person(obj, "publisher", &e->publisher);
+	parse_json_set(obj, "language", e->language);
+	if (e->source != NULL)
+		json_object_set_new(obj, "source",
+		    parse_json_source(e->source));
+	parse_json_set_ext(obj, e->ext, e->next);
 	return (obj);
 }
 
@@ -268,15 +381,52 @@ parse_json_feed(const struct feed_doc *doc)
 	parse_json_set_date(obj, "updated", &doc->updated);
 	parse_json_set_date(obj, "published", &doc->published);
 	parse_json_set_persons(obj, "authors", doc->authors, doc->nauthors);
-	if (doc->generator != NULL) {
-		j = json_object();
-		parse_json_set(j, "name", doc->generator);
-		json_object_set_new(obj, "generator", j);
-	}
+	parse_json_set_generator(obj, doc->generator, doc->generator_uri,
+	    doc->generator_version);
 	parse_json_set(obj, "icon", doc->icon);
 	parse_json_set(obj, "logo", doc->logo);
 	parse_json_set(obj, "language", doc->language);
 	parse_json_set(obj, "ttl", doc->ttl);
+	parse_json_set_text(obj, "info", &doc->info);
+	parse_json_set_date(obj, "created", &doc->created);
+	parse_json_set_persons(obj, "contributors", doc->contributors,
+	    doc->ncontributors);
+	parse_json_set_person(obj, "publisher", &doc->publisher);
+	parse_json_set_categories(obj, doc->categories, doc->ncategories);
+	parse_json_set(obj, "docs", doc->docs);
+	if (doc->image != NULL) {
+		j = json_object();
+		parse_json_set(j, "url", doc->image->url);
+		parse_json_set(j, "title", doc->image->title);
+		parse_json_set(j, "link", doc->image->link);
+		parse_json_set(j, "description", doc->image->description);
+		if (doc->image->width >= 0)
+			json_object_set_new(j, "width",
+			    json_integer(doc->image->width));
+		if (doc->image->height >= 0)
+			json_object_set_new(j, "height",
+			    json_integer(doc->image->height));
+		json_object_set_new(obj, "image", j);
+	}
+	if (doc->cloud != NULL) {
+		j = json_object();
+		parse_json_set(j, "domain", doc->cloud->domain);
+		parse_json_set(j, "port", doc->cloud->port);
+		parse_json_set(j, "path", doc->cloud->path);
+		parse_json_set(j, "register_procedure",
+		    doc->cloud->register_procedure);
+		parse_json_set(j, "protocol", doc->cloud->protocol);
+		json_object_set_new(obj, "cloud", j);
+	}
+	if (doc->textinput != NULL) {
+		j = json_object();
+		parse_json_set(j, "title", doc->textinput->title);
+		parse_json_set(j, "description", doc->textinput->description);
+		parse_json_set(j, "name", doc->textinput->name);
+		parse_json_set(j, "link", doc->textinput->link);
+		json_object_set_new(obj, "textinput", j);
+	}
+	parse_json_set_ext(obj, doc->ext, doc->next);
 	return (obj);
 }
 

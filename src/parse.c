@@ -43,6 +43,19 @@
  * sane XML declaration, even in UTF-32.
  */
 #define PARSE_HEAD_MAX 1024
+/*
+ * Limits on what a hostile document can make the parser hold or do
+ * (each stops the document with a bozo error; entries before are kept):
+ * element nesting, the text of the elements open at once, and the
+ * characters that entity expansion produces, as a multiple of the
+ * input bytes (with a floor, so small documents with a few entities
+ * are not caught).  libxml2 2.9.14 has no amplification limit of its
+ * own that we can set.
+ */
+#define PARSE_DEPTH_MAX		256
+#define PARSE_TEXT_MAX		(4 * 1024 * 1024)
+#define PARSE_AMPLIFY_FLOOR	(1024 * 1024)
+#define PARSE_AMPLIFY_FACTOR	4
 /* A JSON Feed is parsed whole; this caps what is held (the fetcher's
  * body cap is the real limit). */
 #define PARSE_JSON_MAX (64 * 1024 * 1024)
@@ -51,6 +64,7 @@
 enum parse_ns {
 	PARSE_NS_OTHER = 0,	/* some namespace we do not know */
 	PARSE_NS_CORE,		/* no namespace, RSS or Atom: one vocabulary */
+	PARSE_NS_CC,		/* Creative Commons, both namespaces */
 	PARSE_NS_CONTENT,
 	PARSE_NS_DC,
 	PARSE_NS_DCTERMS,
@@ -76,6 +90,10 @@ enum parse_kind {
 	PARSE_K_ROOT,		/* <rss> or <rdf:RDF>: holds channel, items */
 	PARSE_K_FEED,		/* <channel> or Atom <feed> */
 	PARSE_K_ENTRY,		/* <item> or <entry> */
+	PARSE_K_SOURCE,		/* Atom <source>, RSS <source> */
+	PARSE_K_IMAGE,		/* RSS <image> */
+	PARSE_K_TEXTINPUT,	/* RSS <textInput> */
+	PARSE_K_EXT,		/* an unknown element kept in ext */
 	PARSE_K_PERSON,		/* Atom <author>; also captures bare text */
 	PARSE_K_FIELD,		/* a field read as plain text */
 	PARSE_K_TEXT,		/* a text construct, children kept as markup */
@@ -88,30 +106,46 @@ enum parse_field {
 	PARSE_F_NONE = 0,
 	PARSE_F_AUTHOR,		/* person: Atom container or RSS free text */
 	PARSE_F_CATEGORY,	/* RSS category text or Atom term= */
+	PARSE_F_CLOUD,		/* RSS cloud: attributes */
 	PARSE_F_COMMENTS,
 	PARSE_F_CONTENT,	/* Atom content */
 	PARSE_F_CONTENT_HTML,	/* content:encoded */
 	PARSE_F_CONTENT_XHTML,	/* xhtml:body */
+	PARSE_F_CONTRIBUTOR,	/* person, as AUTHOR */
+	PARSE_F_CREATED,
 	PARSE_F_DESCRIPTION,	/* RSS description: html by default */
+	PARSE_F_DOCS,
 	PARSE_F_EMAIL,
 	PARSE_F_ENCLOSURE,
+	PARSE_F_EXPIRED,
 	PARSE_F_GENERATOR,
 	PARSE_F_GUID,
+	PARSE_F_HEIGHT,		/* image height */
 	PARSE_F_ICON,
 	PARSE_F_ID,
+	PARSE_F_IMAGE,		/* RSS image: a container */
+	PARSE_F_INFO,		/* Atom 0.3 info */
 	PARSE_F_LANGUAGE,
+	PARSE_F_LICENSE,	/* a link rel="license" */
 	PARSE_F_LINK,		/* Atom link with href=, or RSS link text */
 	PARSE_F_LOGO,
 	PARSE_F_NAME,
 	PARSE_F_PUBLISHED,
+	PARSE_F_PUBLISHER,	/* person, as AUTHOR, but only one */
 	PARSE_F_RIGHTS,
+	PARSE_F_SOURCE,		/* Atom source, RSS source url= */
 	PARSE_F_SUBJECT,	/* dc:subject: a category term */
 	PARSE_F_SUBTITLE,
 	PARSE_F_SUMMARY,
+	PARSE_F_TAGS,		/* comma-separated category terms */
+	PARSE_F_TEXTINPUT,	/* RSS textInput: a container */
 	PARSE_F_TITLE,
 	PARSE_F_TTL,
 	PARSE_F_UPDATED,
-	PARSE_F_URI
+	PARSE_F_URI,
+	PARSE_F_URL,		/* image url */
+	PARSE_F_VALID,		/* dcterms:valid: start= and end= dates */
+	PARSE_F_WIDTH		/* image width */
 };
 
 /* A namespace URI and what we call it. */
@@ -119,6 +153,7 @@ struct parse_nsmap {
 	const char	*uri;
 	enum parse_ns	 ns;
 	enum parse_core	 core;
+	const char	*prefix;	/* conventional prefix for ext keys */
 };
 
 /* A known element: what it fills below a feed, an entry, a person. */
@@ -128,6 +163,8 @@ struct parse_elem {
 	enum parse_field	 feed;
 	enum parse_field	 entry;
 	enum parse_field	 person;
+	enum parse_field	 image;
+	enum parse_field	 textinput;
 };
 
 /* One open element. */
@@ -140,6 +177,8 @@ struct parse_frame {
 	char		*own_base;
 	size_t		 text_off;	/* start of this element's text */
 	bool		 has_end_tag;	/* markup: write the end tag */
+	char		*ext_key;	/* ext: "prefix_localname"; owned */
+	bool		 has_ext_value;	/* ext: kept as its attributes */
 };
 
 /* The text construct being read; there is at most one at a time. */
@@ -152,6 +191,45 @@ struct parse_tc {
 	bool		 is_xhtml;	/* Atom 1.0 type="xhtml": drop the div */
 	bool		 has_div;	/* the xhtml wrapper div was dropped */
 	size_t		 depth;		/* frame index of the construct */
+};
+
+/*
+ * Where the fields of a holder go: the feed, the open entry or its
+ * source.  A NULL member is a field that holder does not have.
+ */
+struct parse_dst {
+	struct feed_text	*title;
+	struct feed_text	*subtitle;
+	struct feed_text	*rights;
+	struct feed_text	*info;
+	struct feed_text	*summary;
+	char			**id;
+	char			**link;
+	char			**generator;
+	char			**generator_uri;
+	char			**generator_version;
+	char			**icon;
+	char			**logo;
+	char			**language;
+	char			**docs;
+	char			**ttl;
+	char			**comments;
+	struct feed_link	**links;
+	size_t			*nlinks;
+	struct feed_date	*updated;
+	struct feed_date	*published;
+	struct feed_date	*created;
+	struct feed_date	*expired;
+	struct feed_person	**authors;
+	size_t			*nauthors;
+	struct feed_person	**contributors;
+	size_t			*ncontributors;
+	struct feed_person	*publisher;
+	struct feed_category	**categories;
+	size_t			*ncategories;
+	struct feed_ext		**ext;
+	size_t			*next;
+	bool			 is_entry;
 };
 
 struct parse_ctx {
@@ -177,6 +255,9 @@ struct parse_ctx {
 	char			*ascii_fallback; /* encoding if it is not */
 	char			*feed_lang;	/* xml:lang on the feed */
 	bool			 is_over_cap;
+	bool			 is_stopped;	/* a limit was hit */
+	size_t			 nin;		/* bytes pushed to libxml2 */
+	size_t			 nout;		/* characters it delivered */
 	bool			 is_finished;
 	bool			 is_json;	/* a JSON Feed, held in head */
 };
@@ -224,7 +305,26 @@ static void	 parse_set_date(struct feed_date *, char *);
 static void	 parse_set_str(char **, char *);
 static void	 parse_person_raw(struct feed_person *, const char *);
 static void	 parse_add_link(struct parse_ctx *, struct parse_frame *,
-		     xmlParserCtxtPtr, const xmlChar **, int);
+		     const struct parse_dst *, xmlParserCtxtPtr,
+		     const xmlChar **, int);
+static void	 parse_get_dst(struct parse_ctx *, enum parse_kind,
+		     struct parse_dst *);
+static void	 parse_stop(struct parse_ctx *, const char *, const char *);
+static char	*parse_attr_value(xmlParserCtxtPtr, const xmlChar *,
+		     const xmlChar *);
+static void	 parse_start_ext(struct parse_ctx *, struct parse_frame *,
+		     const xmlChar *, const xmlChar *,
+		     const struct parse_nsmap *, const xmlChar **, int);
+static struct feed_ext *parse_ext_slot(struct parse_ctx *,
+		     struct parse_frame *);
+static void	 parse_end_ext(struct parse_ctx *, struct parse_frame *);
+static char	*parse_resolve_id(const char *, char *);
+static void	 parse_end_sub(struct parse_ctx *, struct parse_frame *,
+		     char *);
+static void	 parse_end_date(const struct parse_dst *, enum parse_field,
+		     char *);
+static void	 parse_end_valid(const struct parse_dst *, const char *);
+static void	 parse_end_source(struct parse_ctx *, struct parse_frame *);
 static void	 parse_escape(struct buf *, const char *, size_t, bool);
 static char	*parse_strip(char *);
 static bool	 parse_looks_like_html(const char *);
@@ -248,131 +348,184 @@ static void	 parse_sax_error(void *, xmlErrorPtr);
  * Namespace URIs, sorted by strcasecmp for bsearch.  The core ones are
  * those feedparser maps to no prefix: Userland's and Harvard's RSS, RSS
  * 0.90 and 1.0, Atom 1.0, and Atom 0.3 with its pre-release names.
+ * PARSE_NS_OTHER rows are extensions known only for their prefix
+ * (PARSE_JSON.md "Extensions").
  */
 static const struct parse_nsmap parse_nsmaps[] = {
-	{ "http://backend.userland.com/rss", PARSE_NS_CORE, PARSE_CORE_RSS },
-	{ "http://backend.userland.com/rss2", PARSE_NS_CORE, PARSE_CORE_RSS },
+	{ "http://a9.com/-/spec/opensearch/1.1/", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "opensearch" },
+	{ "http://backend.userland.com/creativeCommonsRssModule", PARSE_NS_CC,
+	    PARSE_CORE_NONE, "creativecommons" },
+	{ "http://backend.userland.com/rss", PARSE_NS_CORE,
+	    PARSE_CORE_RSS, NULL },
+	{ "http://backend.userland.com/rss2", PARSE_NS_CORE,
+	    PARSE_CORE_RSS, NULL },
 	{ "http://blogs.law.harvard.edu/tech/rss", PARSE_NS_CORE,
-	    PARSE_CORE_RSS },
-	{ "http://example.com/necho", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
-	{ "http://example.com/newformat#", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+	    PARSE_CORE_RSS, NULL },
+	{ "http://example.com/necho", PARSE_NS_CORE, PARSE_CORE_ATOM03, NULL },
+	{ "http://example.com/newformat#", PARSE_NS_CORE,
+	    PARSE_CORE_ATOM03, NULL },
 	{ "http://my.netscape.com/rdf/simple/0.9/", PARSE_NS_CORE,
-	    PARSE_CORE_RSS090 },
-	{ "http://purl.org/atom/ns#", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
-	{ "http://purl.org/dc/elements/1.1/", PARSE_NS_DC, PARSE_CORE_NONE },
-	{ "http://purl.org/dc/terms/", PARSE_NS_DCTERMS, PARSE_CORE_NONE },
-	{ "http://purl.org/echo/", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
-	{ "http://purl.org/pie/", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
-	{ "http://purl.org/rss/1.0/", PARSE_NS_CORE, PARSE_CORE_RSS10 },
+	    PARSE_CORE_RSS090, NULL },
+	{ "http://podlove.org/simple-chapters", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "psc" },
+	{ "http://purl.org/atom/ns#", PARSE_NS_CORE, PARSE_CORE_ATOM03, NULL },
+	{ "http://purl.org/dc/elements/1.1/", PARSE_NS_DC,
+	    PARSE_CORE_NONE, "dc" },
+	{ "http://purl.org/dc/terms/", PARSE_NS_DCTERMS,
+	    PARSE_CORE_NONE, "dcterms" },
+	{ "http://purl.org/echo/", PARSE_NS_CORE, PARSE_CORE_ATOM03, NULL },
+	{ "http://purl.org/pie/", PARSE_NS_CORE, PARSE_CORE_ATOM03, NULL },
+	{ "http://purl.org/rss/1.0/", PARSE_NS_CORE, PARSE_CORE_RSS10, NULL },
 	{ "http://purl.org/rss/1.0/modules/content/", PARSE_NS_CONTENT,
-	    PARSE_CORE_NONE },
+	    PARSE_CORE_NONE, "content" },
+	{ "http://purl.org/rss/1.0/modules/slash/", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "slash" },
+	{ "http://purl.org/rss/1.0/modules/syndication/", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "sy" },
+	{ "http://purl.org/syndication/thread/1.0", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "thr" },
+	{ "http://rssnamespace.org/feedburner/ext/1.0", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "feedburner" },
+	{ "http://search.yahoo.com/mrss", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "media" },
+	{ "http://search.yahoo.com/mrss/", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "media" },
+	{ "http://web.resource.org/cc/", PARSE_NS_CC, PARSE_CORE_NONE, "cc" },
+	{ "http://webns.net/mvcb/", PARSE_NS_OTHER, PARSE_CORE_NONE, "admin" },
+	{ "http://wellformedweb.org/CommentAPI/", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "wfw" },
+	{ "http://www.georss.org/georss", PARSE_NS_OTHER,
+	    PARSE_CORE_NONE, "georss" },
 	{ "http://www.itunes.com/dtds/podcast-1.0.dtd", PARSE_NS_ITUNES,
-	    PARSE_CORE_NONE },
+	    PARSE_CORE_NONE, "itunes" },
 	{ "http://www.w3.org/1999/02/22-rdf-syntax-ns#", PARSE_NS_RDF,
-	    PARSE_CORE_NONE },
-	{ "http://www.w3.org/1999/xhtml", PARSE_NS_XHTML, PARSE_CORE_NONE },
-	{ "http://www.w3.org/2005/atom", PARSE_NS_CORE, PARSE_CORE_ATOM10 },
+	    PARSE_CORE_NONE, "rdf" },
+	{ "http://www.w3.org/1999/xhtml", PARSE_NS_XHTML,
+	    PARSE_CORE_NONE, "xhtml" },
+	{ "http://www.w3.org/2005/atom", PARSE_NS_CORE,
+	    PARSE_CORE_ATOM10, NULL },
 	{ "http://www.w3.org/xml/1998/namespace", PARSE_NS_XML,
-	    PARSE_CORE_NONE },
-	{ "uri/of/echo/namespace#", PARSE_NS_CORE, PARSE_CORE_ATOM03 },
+	    PARSE_CORE_NONE, "xml" },
+	{ "uri/of/echo/namespace#", PARSE_NS_CORE, PARSE_CORE_ATOM03, NULL },
 };
 
 /* What stands for an element in no namespace. */
 static const struct parse_nsmap parse_ns_none = {
-	"", PARSE_NS_CORE, PARSE_CORE_NONE
+	"", PARSE_NS_CORE, PARSE_CORE_NONE, NULL
 };
 
-/* What stands for an unknown namespace. */
+/* What stands for an unknown namespace: the document's prefix is used. */
 static const struct parse_nsmap parse_ns_other = {
-	"", PARSE_NS_OTHER, PARSE_CORE_NONE
+	"", PARSE_NS_OTHER, PARSE_CORE_NONE, NULL
 };
 
 /*
- * Known elements, sorted by namespace and then by strcmp of the local
- * name, for bsearch.  Columns: what the element fills as a child of the
- * feed (channel), of an entry (item), of an Atom person.
+ * Known elements, sorted by namespace (enum order) and then by strcmp of
+ * the local name, for bsearch.  Columns: what the element fills as a
+ * child of the feed (channel, also an Atom source and the RSS root), of
+ * an entry (item), of an Atom person, of an RSS image and textInput;
+ * absent columns are PARSE_F_NONE.
  */
 static const struct parse_elem parse_elems[] = {
-	{ PARSE_NS_CORE, "author", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "category", PARSE_F_NONE, PARSE_F_CATEGORY,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "comments", PARSE_F_NONE, PARSE_F_COMMENTS,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "content", PARSE_F_NONE, PARSE_F_CONTENT,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "copyright", PARSE_F_RIGHTS, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "description", PARSE_F_DESCRIPTION,
-	    PARSE_F_DESCRIPTION, PARSE_F_NONE },
-	{ PARSE_NS_CORE, "email", PARSE_F_NONE, PARSE_F_NONE,
-	    PARSE_F_EMAIL },
-	{ PARSE_NS_CORE, "enclosure", PARSE_F_NONE, PARSE_F_ENCLOSURE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "generator", PARSE_F_GENERATOR, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "guid", PARSE_F_NONE, PARSE_F_GUID, PARSE_F_NONE },
-	{ PARSE_NS_CORE, "homepage", PARSE_F_NONE, PARSE_F_NONE,
-	    PARSE_F_URI },
-	{ PARSE_NS_CORE, "icon", PARSE_F_ICON, PARSE_F_NONE, PARSE_F_NONE },
-	{ PARSE_NS_CORE, "id", PARSE_F_ID, PARSE_F_ID, PARSE_F_NONE },
-	{ PARSE_NS_CORE, "issued", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "language", PARSE_F_LANGUAGE, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "lastBuildDate", PARSE_F_UPDATED, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "link", PARSE_F_LINK, PARSE_F_LINK, PARSE_F_NONE },
-	{ PARSE_NS_CORE, "logo", PARSE_F_LOGO, PARSE_F_NONE, PARSE_F_NONE },
-	{ PARSE_NS_CORE, "managingEditor", PARSE_F_AUTHOR, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "modified", PARSE_F_UPDATED, PARSE_F_UPDATED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "name", PARSE_F_NONE, PARSE_F_NONE, PARSE_F_NAME },
-	{ PARSE_NS_CORE, "pubDate", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "published", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "rights", PARSE_F_RIGHTS, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "subtitle", PARSE_F_SUBTITLE, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "summary", PARSE_F_NONE, PARSE_F_SUMMARY,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "tagline", PARSE_F_SUBTITLE, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "title", PARSE_F_TITLE, PARSE_F_TITLE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "ttl", PARSE_F_TTL, PARSE_F_NONE, PARSE_F_NONE },
-	{ PARSE_NS_CORE, "updated", PARSE_F_UPDATED, PARSE_F_UPDATED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_CORE, "uri", PARSE_F_NONE, PARSE_F_NONE, PARSE_F_URI },
-	{ PARSE_NS_CORE, "url", PARSE_F_NONE, PARSE_F_NONE, PARSE_F_URI },
-	{ PARSE_NS_CONTENT, "encoded", PARSE_F_NONE, PARSE_F_CONTENT_HTML,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "author", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "creator", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "date", PARSE_F_UPDATED, PARSE_F_UPDATED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "description", PARSE_F_DESCRIPTION, PARSE_F_DESCRIPTION,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "language", PARSE_F_LANGUAGE, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "rights", PARSE_F_RIGHTS, PARSE_F_NONE,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "subject", PARSE_F_NONE, PARSE_F_SUBJECT,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DC, "title", PARSE_F_TITLE, PARSE_F_TITLE, PARSE_F_NONE },
-	{ PARSE_NS_DCTERMS, "issued", PARSE_F_PUBLISHED, PARSE_F_PUBLISHED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_DCTERMS, "modified", PARSE_F_UPDATED, PARSE_F_UPDATED,
-	    PARSE_F_NONE },
-	{ PARSE_NS_ITUNES, "author", PARSE_F_AUTHOR, PARSE_F_AUTHOR,
-	    PARSE_F_NONE },
-	{ PARSE_NS_XHTML, "body", PARSE_F_NONE, PARSE_F_CONTENT_XHTML,
-	    PARSE_F_NONE },
+	{ PARSE_NS_CORE, "author", .feed = PARSE_F_AUTHOR,
+	    .entry = PARSE_F_AUTHOR },
+	{ PARSE_NS_CORE, "body", .entry = PARSE_F_CONTENT_XHTML },
+	{ PARSE_NS_CORE, "category", .feed = PARSE_F_CATEGORY,
+	    .entry = PARSE_F_CATEGORY },
+	{ PARSE_NS_CORE, "cloud", .feed = PARSE_F_CLOUD },
+	{ PARSE_NS_CORE, "comments", .entry = PARSE_F_COMMENTS },
+	{ PARSE_NS_CORE, "content", .entry = PARSE_F_CONTENT },
+	{ PARSE_NS_CORE, "contributor", .feed = PARSE_F_CONTRIBUTOR,
+	    .entry = PARSE_F_CONTRIBUTOR },
+	{ PARSE_NS_CORE, "copyright", .feed = PARSE_F_RIGHTS,
+	    .entry = PARSE_F_RIGHTS },
+	{ PARSE_NS_CORE, "created", .feed = PARSE_F_CREATED,
+	    .entry = PARSE_F_CREATED },
+	{ PARSE_NS_CORE, "description", .feed = PARSE_F_DESCRIPTION,
+	    .entry = PARSE_F_DESCRIPTION, .image = PARSE_F_DESCRIPTION,
+	    .textinput = PARSE_F_DESCRIPTION },
+	{ PARSE_NS_CORE, "docs", .feed = PARSE_F_DOCS },
+	{ PARSE_NS_CORE, "email", .person = PARSE_F_EMAIL },
+	{ PARSE_NS_CORE, "enclosure", .entry = PARSE_F_ENCLOSURE },
+	{ PARSE_NS_CORE, "expirationDate", .entry = PARSE_F_EXPIRED },
+	{ PARSE_NS_CORE, "fullitem", .entry = PARSE_F_CONTENT_HTML },
+	{ PARSE_NS_CORE, "generator", .feed = PARSE_F_GENERATOR },
+	{ PARSE_NS_CORE, "guid", .entry = PARSE_F_GUID },
+	{ PARSE_NS_CORE, "height", .image = PARSE_F_HEIGHT },
+	{ PARSE_NS_CORE, "homepage", .person = PARSE_F_URI },
+	{ PARSE_NS_CORE, "icon", .feed = PARSE_F_ICON },
+	{ PARSE_NS_CORE, "id", .feed = PARSE_F_ID, .entry = PARSE_F_ID },
+	{ PARSE_NS_CORE, "image", .feed = PARSE_F_IMAGE },
+	{ PARSE_NS_CORE, "info", .feed = PARSE_F_INFO },
+	{ PARSE_NS_CORE, "issued", .feed = PARSE_F_PUBLISHED,
+	    .entry = PARSE_F_PUBLISHED },
+	{ PARSE_NS_CORE, "language", .feed = PARSE_F_LANGUAGE,
+	    .entry = PARSE_F_LANGUAGE },
+	{ PARSE_NS_CORE, "lastBuildDate", .feed = PARSE_F_UPDATED },
+	{ PARSE_NS_CORE, "link", .feed = PARSE_F_LINK, .entry = PARSE_F_LINK,
+	    .image = PARSE_F_LINK, .textinput = PARSE_F_LINK },
+	{ PARSE_NS_CORE, "logo", .feed = PARSE_F_LOGO },
+	{ PARSE_NS_CORE, "managingEditor", .feed = PARSE_F_AUTHOR },
+	{ PARSE_NS_CORE, "modified", .feed = PARSE_F_UPDATED,
+	    .entry = PARSE_F_UPDATED },
+	{ PARSE_NS_CORE, "name", .person = PARSE_F_NAME,
+	    .textinput = PARSE_F_NAME },
+	{ PARSE_NS_CORE, "pubDate", .feed = PARSE_F_PUBLISHED,
+	    .entry = PARSE_F_PUBLISHED },
+	{ PARSE_NS_CORE, "published", .feed = PARSE_F_PUBLISHED,
+	    .entry = PARSE_F_PUBLISHED },
+	{ PARSE_NS_CORE, "rights", .feed = PARSE_F_RIGHTS,
+	    .entry = PARSE_F_RIGHTS },
+	{ PARSE_NS_CORE, "source", .entry = PARSE_F_SOURCE },
+	{ PARSE_NS_CORE, "subtitle", .feed = PARSE_F_SUBTITLE },
+	{ PARSE_NS_CORE, "summary", .entry = PARSE_F_SUMMARY },
+	{ PARSE_NS_CORE, "tagline", .feed = PARSE_F_SUBTITLE },
+	{ PARSE_NS_CORE, "tags", .entry = PARSE_F_TAGS },
+	{ PARSE_NS_CORE, "textInput", .feed = PARSE_F_TEXTINPUT },
+	{ PARSE_NS_CORE, "textinput", .feed = PARSE_F_TEXTINPUT },
+	{ PARSE_NS_CORE, "title", .feed = PARSE_F_TITLE, .entry = PARSE_F_TITLE,
+	    .image = PARSE_F_TITLE, .textinput = PARSE_F_TITLE },
+	{ PARSE_NS_CORE, "ttl", .feed = PARSE_F_TTL },
+	{ PARSE_NS_CORE, "updated", .feed = PARSE_F_UPDATED,
+	    .entry = PARSE_F_UPDATED },
+	{ PARSE_NS_CORE, "uri", .person = PARSE_F_URI },
+	{ PARSE_NS_CORE, "url", .person = PARSE_F_URI, .image = PARSE_F_URL },
+	{ PARSE_NS_CORE, "webMaster", .feed = PARSE_F_PUBLISHER },
+	{ PARSE_NS_CORE, "width", .image = PARSE_F_WIDTH },
+	{ PARSE_NS_CC, "license", .feed = PARSE_F_LICENSE,
+	    .entry = PARSE_F_LICENSE },
+	{ PARSE_NS_CONTENT, "encoded", .entry = PARSE_F_CONTENT_HTML },
+	{ PARSE_NS_DC, "author", .feed = PARSE_F_AUTHOR,
+	    .entry = PARSE_F_AUTHOR },
+	{ PARSE_NS_DC, "contributor", .feed = PARSE_F_CONTRIBUTOR,
+	    .entry = PARSE_F_CONTRIBUTOR },
+	{ PARSE_NS_DC, "creator", .feed = PARSE_F_AUTHOR,
+	    .entry = PARSE_F_AUTHOR },
+	{ PARSE_NS_DC, "date", .feed = PARSE_F_UPDATED,
+	    .entry = PARSE_F_UPDATED },
+	{ PARSE_NS_DC, "description", .feed = PARSE_F_DESCRIPTION,
+	    .entry = PARSE_F_DESCRIPTION },
+	{ PARSE_NS_DC, "language", .feed = PARSE_F_LANGUAGE,
+	    .entry = PARSE_F_LANGUAGE },
+	{ PARSE_NS_DC, "publisher", .feed = PARSE_F_PUBLISHER,
+	    .entry = PARSE_F_PUBLISHER },
+	{ PARSE_NS_DC, "rights", .feed = PARSE_F_RIGHTS,
+	    .entry = PARSE_F_RIGHTS },
+	{ PARSE_NS_DC, "subject", .feed = PARSE_F_SUBJECT,
+	    .entry = PARSE_F_SUBJECT },
+	{ PARSE_NS_DC, "title", .feed = PARSE_F_TITLE, .entry = PARSE_F_TITLE },
+	{ PARSE_NS_DCTERMS, "created", .feed = PARSE_F_CREATED,
+	    .entry = PARSE_F_CREATED },
+	{ PARSE_NS_DCTERMS, "issued", .feed = PARSE_F_PUBLISHED,
+	    .entry = PARSE_F_PUBLISHED },
+	{ PARSE_NS_DCTERMS, "modified", .feed = PARSE_F_UPDATED,
+	    .entry = PARSE_F_UPDATED },
+	{ PARSE_NS_DCTERMS, "valid", .feed = PARSE_F_VALID,
+	    .entry = PARSE_F_VALID },
+	{ PARSE_NS_ITUNES, "author", .feed = PARSE_F_AUTHOR,
+	    .entry = PARSE_F_AUTHOR },
+	{ PARSE_NS_XHTML, "body", .entry = PARSE_F_CONTENT_XHTML },
 };
 
 /*
@@ -1060,8 +1213,9 @@ parse_feed_bytes(struct parse_ctx *ctx, const char *data, size_t len,
 	size_t	 n, i;
 	char	*msg;
 
-	if (ctx->xc == NULL)
+	if (ctx->xc == NULL || ctx->is_stopped)
 		return;
+	ctx->nin += len;
 	if (ctx->check_ascii) {
 		for (i = 0; i < len; i++) {
 			if ((unsigned char)data[i] < 0x80)
@@ -1081,7 +1235,7 @@ parse_feed_bytes(struct parse_ctx *ctx, const char *data, size_t len,
 		xmlParseChunk(ctx->xc, data, (int)n, is_last && n == len);
 		data += n;
 		len -= n;
-	} while (len > 0 && !ctx->is_over_cap);
+	} while (len > 0 && !ctx->is_over_cap && !ctx->is_stopped);
 }
 
 /*
@@ -1193,7 +1347,9 @@ parse_ns_lookup(const xmlChar *uri)
 		return (m);
 	/* feedparser: any backend.userland.com namespace is RSS. */
 	if (strcasestr((const char *)uri, "backend.userland.com/rss") != NULL)
-		return (&parse_nsmaps[0]);
+		return (bsearch("http://backend.userland.com/rss",
+		    parse_nsmaps, nitems(parse_nsmaps), sizeof parse_nsmaps[0],
+		    parse_nsmap_cmp));
 	return (&parse_ns_other);
 }
 
@@ -1235,9 +1391,6 @@ static char *
 parse_attr(xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs,
     enum parse_ns ns, const char *name)
 {
-	const xmlChar	*value, *end;
-	xmlChar		*dec;
-	char		*s;
 	int		 i;
 
 	for (i = 0; i < nattrs; i++, attrs += 5) {
@@ -1245,19 +1398,28 @@ parse_attr(xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs,
 			continue;
 		if (parse_ns_lookup(attrs[2])->ns != ns)
 			continue;
-		value = attrs[3];
-		end = attrs[4];
-		if (memchr(value, '&', end - value) == NULL)
-			return (xstrndup((const char *)value, end - value));
-		dec = xmlStringLenDecodeEntities(xc, value, (int)(end - value),
-		    XML_SUBSTITUTE_REF, 0, 0, 0);
-		if (dec == NULL)
-			return (xstrndup((const char *)value, end - value));
-		s = xstrdup((const char *)dec);
-		xmlFree(dec);
-		return (s);
+		return (parse_attr_value(xc, attrs[3], attrs[4]));
 	}
 	return (NULL);
+}
+
+/* An attribute value from value to end, its references decoded. */
+static char *
+parse_attr_value(xmlParserCtxtPtr xc, const xmlChar *value,
+    const xmlChar *end)
+{
+	xmlChar		*dec;
+	char		*s;
+
+	if (memchr(value, '&', end - value) == NULL)
+		return (xstrndup((const char *)value, end - value));
+	dec = xmlStringLenDecodeEntities(xc, value, (int)(end - value),
+	    XML_SUBSTITUTE_REF, 0, 0, 0);
+	if (dec == NULL)
+		return (xstrndup((const char *)value, end - value));
+	s = xstrdup((const char *)dec);
+	xmlFree(dec);
+	return (s);
 }
 
 /*
@@ -1371,7 +1533,8 @@ parse_pop_frame(struct parse_ctx *ctx)
 	f = &ctx->frames[--ctx->nframes];
 	free(f->own_lang);
 	free(f->own_base);
-	f->own_lang = f->own_base = NULL;
+	free(f->ext_key);
+	f->own_lang = f->own_base = f->ext_key = NULL;
 }
 
 /*
@@ -1511,8 +1674,12 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	const char			*name = (const char *)local;
 
 	(void)ndefaulted;
-	if (ctx->is_over_cap)
+	if (ctx->is_over_cap || ctx->is_stopped)
 		return;
+	if (ctx->nframes >= PARSE_DEPTH_MAX) {
+		parse_stop(ctx, "too-deep", "elements nested too deep");
+		return;
+	}
 	parent = ctx->nframes > 0 ? &ctx->frames[ctx->nframes - 1] : NULL;
 	f = parse_push_frame(ctx);
 
@@ -1580,24 +1747,38 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	}
 
 	el = parse_elem_lookup(m->ns, name);
-	if (el == NULL)
-		return;
-	switch (pkind) {
-	case PARSE_K_FEED:
-		f->field = el->feed;
-		break;
-	case PARSE_K_ENTRY:
-		f->field = el->entry;
-		break;
-	case PARSE_K_PERSON:
-		f->field = el->person;
-		break;
-	default:
-		break;
+	if (el != NULL) {
+		switch (pkind) {
+		case PARSE_K_ROOT:
+		case PARSE_K_FEED:
+		case PARSE_K_SOURCE:
+			f->field = el->feed;
+			break;
+		case PARSE_K_ENTRY:
+			f->field = el->entry;
+			break;
+		case PARSE_K_PERSON:
+			f->field = el->person;
+			break;
+		case PARSE_K_IMAGE:
+			f->field = el->image;
+			break;
+		case PARSE_K_TEXTINPUT:
+			f->field = el->textinput;
+			break;
+		default:
+			break;
+		}
 	}
-	if (f->field == PARSE_F_NONE)
+	if (f->field != PARSE_F_NONE) {
+		parse_start_field(ctx, f, xc, attrs, nattrs);
 		return;
-	parse_start_field(ctx, f, xc, attrs, nattrs);
+	}
+	/* Unknown elements of a feed, entry or source go to its ext. */
+	if (el == NULL && (pkind == PARSE_K_ROOT || pkind == PARSE_K_FEED ||
+	    pkind == PARSE_K_ENTRY || pkind == PARSE_K_SOURCE ||
+	    pkind == PARSE_K_EXT))
+		parse_start_ext(ctx, f, local, prefix, m, attrs, nattrs);
 }
 
 /*
@@ -1671,8 +1852,116 @@ parse_root(struct parse_ctx *ctx, struct parse_frame *f, const xmlChar *local,
 }
 
 /*
- * Start a known field: text constructs, persons and links are set up
- * here; everything else just collects its text until the end tag.
+ * The fields of the holder whose frame kind is kind (PARSE_K_FEED,
+ * PARSE_K_ROOT, PARSE_K_ENTRY or PARSE_K_SOURCE).  OUT: *d; every member
+ * is NULL for anything else.
+ */
+static void
+parse_get_dst(struct parse_ctx *ctx, enum parse_kind kind,
+    struct parse_dst *d)
+{
+	struct feed_doc		*doc = ctx->doc;
+	struct feed_entry	*e = ctx->entry;
+	struct feed_source	*src;
+
+	memset(d, 0, sizeof *d);
+	switch (kind) {
+	case PARSE_K_ROOT:
+	case PARSE_K_FEED:
+		d->title = &doc->title;
+		d->subtitle = &doc->subtitle;
+		d->rights = &doc->rights;
+		d->info = &doc->info;
+		d->id = &doc->id;
+		d->link = &doc->link;
+		d->generator = &doc->generator;
+		d->generator_uri = &doc->generator_uri;
+		d->generator_version = &doc->generator_version;
+		d->icon = &doc->icon;
+		d->logo = &doc->logo;
+		d->language = &doc->language;
+		d->docs = &doc->docs;
+		d->ttl = &doc->ttl;
+		d->links = &doc->links;
+		d->nlinks = &doc->nlinks;
+		d->updated = &doc->updated;
+		d->published = &doc->published;
+		d->created = &doc->created;
+		d->authors = &doc->authors;
+		d->nauthors = &doc->nauthors;
+		d->contributors = &doc->contributors;
+		d->ncontributors = &doc->ncontributors;
+		d->publisher = &doc->publisher;
+		d->categories = &doc->categories;
+		d->ncategories = &doc->ncategories;
+		d->ext = &doc->ext;
+		d->next = &doc->next;
+		break;
+	case PARSE_K_ENTRY:
+		if (e == NULL)
+			break;
+		d->is_entry = true;
+		d->title = &e->title;
+		d->subtitle = NULL;
+		d->rights = &e->rights;
+		d->summary = &e->summary;
+		d->id = &e->id;
+		d->link = &e->link;
+		d->language = &e->language;
+		d->comments = &e->comments;
+		d->links = &e->links;
+		d->nlinks = &e->nlinks;
+		d->updated = &e->updated;
+		d->published = &e->published;
+		d->created = &e->created;
+		d->expired = &e->expired;
+		d->authors = &e->authors;
+		d->nauthors = &e->nauthors;
+		d->contributors = &e->contributors;
+		d->ncontributors = &e->ncontributors;
+		d->publisher = &e->publisher;
+		d->categories = &e->categories;
+		d->ncategories = &e->ncategories;
+		d->ext = &e->ext;
+		d->next = &e->next;
+		break;
+	case PARSE_K_SOURCE:
+		if (e == NULL || e->source == NULL)
+			break;
+		src = e->source;
+		d->title = &src->title;
+		d->subtitle = &src->subtitle;
+		d->rights = &src->rights;
+		d->id = &src->id;
+		d->link = &src->link;
+		d->generator = &src->generator;
+		d->generator_uri = &src->generator_uri;
+		d->generator_version = &src->generator_version;
+		d->icon = &src->icon;
+		d->logo = &src->logo;
+		d->links = &src->links;
+		d->nlinks = &src->nlinks;
+		d->updated = &src->updated;
+		d->published = &src->published;
+		d->authors = &src->authors;
+		d->nauthors = &src->nauthors;
+		d->contributors = &src->contributors;
+		d->ncontributors = &src->ncontributors;
+		d->categories = &src->categories;
+		d->ncategories = &src->ncategories;
+		d->ext = &src->ext;
+		d->next = &src->next;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Start a known field: text constructs, persons, links and the RSS
+ * containers are set up here; everything else just collects its text
+ * until the end tag.  Inside an RSS image or textInput every field is
+ * plain text.
  */
 static void
 parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
@@ -1682,33 +1971,64 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 	struct feed_doc		*doc = ctx->doc;
 	struct feed_category	*c;
 	struct feed_link	*l;
+	struct feed_cloud	*cl;
+	struct parse_dst	 d;
 	char			*v;
-	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
+	enum parse_kind		 holder = f[-1].kind;
 
 	f->kind = PARSE_K_FIELD;
+	if (holder == PARSE_K_IMAGE || holder == PARSE_K_TEXTINPUT ||
+	    holder == PARSE_K_PERSON)
+		return;
+	parse_get_dst(ctx, holder, &d);
 	switch (f->field) {
 	case PARSE_F_TITLE:
 	case PARSE_F_SUBTITLE:
 	case PARSE_F_SUMMARY:
 	case PARSE_F_DESCRIPTION:
 	case PARSE_F_RIGHTS:
+	case PARSE_F_INFO:
 	case PARSE_F_CONTENT:
 	case PARSE_F_CONTENT_HTML:
 	case PARSE_F_CONTENT_XHTML:
 		parse_start_text(ctx, f, xc, attrs, nattrs);
 		break;
 	case PARSE_F_AUTHOR:
+	case PARSE_F_CONTRIBUTOR:
+	case PARSE_F_PUBLISHER:
 		f->kind = PARSE_K_PERSON;
-		ctx->person = in_entry ? feed_persons_add(&e->authors,
-		    &e->nauthors) : feed_persons_add(&doc->authors,
-		    &doc->nauthors);
+		if (f->field == PARSE_F_AUTHOR && d.authors != NULL)
+			ctx->person = feed_persons_add(d.authors, d.nauthors);
+		else if (f->field == PARSE_F_CONTRIBUTOR &&
+		    d.contributors != NULL)
+			ctx->person = feed_persons_add(d.contributors,
+			    d.ncontributors);
+		else if (f->field == PARSE_F_PUBLISHER && d.publisher != NULL) {
+			feed_person_clear(d.publisher);
+			ctx->person = d.publisher;
+		} else
+			ctx->person = NULL;
 		break;
 	case PARSE_F_LINK:
 		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "href");
 		if (v == NULL)
 			break;		/* RSS: the link is the text */
 		free(v);
-		parse_add_link(ctx, f, xc, attrs, nattrs);
+		if (d.links != NULL)
+			parse_add_link(ctx, f, &d, xc, attrs, nattrs);
+		f->kind = PARSE_K_OTHER;
+		break;
+	case PARSE_F_LICENSE:
+		/* cc:license rdf:resource=; creativeCommons: the text. */
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_RDF, "resource");
+		if (v == NULL)
+			break;
+		if (d.links != NULL) {
+			l = feed_links_add(d.links, d.nlinks);
+			l->rel = xstrdup("license");
+			l->href = parse_resolve(f->base, v);
+		}
+		free(v);
 		f->kind = PARSE_K_OTHER;
 		break;
 	case PARSE_F_ENCLOSURE:
@@ -1726,16 +2046,18 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 		f->kind = PARSE_K_OTHER;
 		break;
 	case PARSE_F_CATEGORY:
+		if (d.categories == NULL) {
+			f->kind = PARSE_K_OTHER;
+			break;
+		}
 		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "term");
+		c = feed_categories_add(d.categories, d.ncategories);
 		if (v == NULL) {
 			/* RSS: the text is the term, domain= the scheme. */
-			c = feed_categories_add(&e->categories,
-			    &e->ncategories);
 			parse_set_str(&c->scheme, parse_attr(xc, attrs,
 			    nattrs, PARSE_NS_CORE, "domain"));
 			break;
 		}
-		c = feed_categories_add(&e->categories, &e->ncategories);
 		parse_set_str(&c->term, v);
 		parse_set_str(&c->scheme, parse_attr(xc, attrs, nattrs,
 		    PARSE_NS_CORE, "scheme"));
@@ -1750,6 +2072,69 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 		e->guid_is_link = v == NULL || strcasecmp(v, "true") == 0;
 		free(v);
 		break;
+	case PARSE_F_GENERATOR:
+		if (d.generator_uri == NULL)
+			break;
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "uri");
+		if (v == NULL)
+			v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "url");
+		if (v != NULL) {
+			parse_set_str(d.generator_uri, parse_resolve(f->base,
+			    v));
+			free(v);
+		}
+		parse_set_str(d.generator_version, parse_attr(xc, attrs,
+		    nattrs, PARSE_NS_CORE, "version"));
+		break;
+	case PARSE_F_SOURCE:
+		f->kind = PARSE_K_SOURCE;
+		feed_source_free(e->source);
+		e->source = xcalloc(1, sizeof *e->source);
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "url");
+		if (v != NULL) {
+			parse_set_str(&e->source->url, parse_resolve(f->base,
+			    v));
+			free(v);
+		}
+		break;
+	case PARSE_F_IMAGE:
+		if (holder != PARSE_K_FEED && holder != PARSE_K_ROOT) {
+			f->kind = PARSE_K_OTHER;
+			break;
+		}
+		f->kind = PARSE_K_IMAGE;
+		if (doc->image == NULL) {
+			doc->image = xcalloc(1, sizeof *doc->image);
+			doc->image->width = doc->image->height = -1;
+		}
+		break;
+	case PARSE_F_TEXTINPUT:
+		if (holder != PARSE_K_FEED && holder != PARSE_K_ROOT) {
+			f->kind = PARSE_K_OTHER;
+			break;
+		}
+		f->kind = PARSE_K_TEXTINPUT;
+		if (doc->textinput == NULL)
+			doc->textinput = xcalloc(1, sizeof *doc->textinput);
+		break;
+	case PARSE_F_CLOUD:
+		f->kind = PARSE_K_OTHER;
+		if (holder != PARSE_K_FEED)
+			break;
+		if (doc->cloud == NULL)
+			doc->cloud = xcalloc(1, sizeof *doc->cloud);
+		cl = doc->cloud;
+		parse_set_str(&cl->domain, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "domain"));
+		parse_set_str(&cl->port, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "port"));
+		parse_set_str(&cl->path, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "path"));
+		parse_set_str(&cl->register_procedure, parse_attr(xc, attrs,
+		    nattrs, PARSE_NS_CORE, "registerProcedure"));
+		parse_set_str(&cl->protocol, parse_attr(xc, attrs, nattrs,
+		    PARSE_NS_CORE, "protocol"));
+		break;
 	default:
 		break;
 	}
@@ -1758,21 +2143,19 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 /*
  * An Atom <link>: every attribute as given, rel defaulting to alternate
  * and type to what feedparser assumes; an alternate HTML link is also
- * the feed's or entry's main link.
+ * the holder's main link.
  */
 static void
 parse_add_link(struct parse_ctx *ctx, struct parse_frame *f,
-    xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs)
+    const struct parse_dst *d, xmlParserCtxtPtr xc, const xmlChar **attrs,
+    int nattrs)
 {
 	struct feed_link	*l;
-	char			*href, **main;
-	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
+	char			*href;
 
+	(void)ctx;
 	href = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "href");
-	if (in_entry)
-		l = feed_links_add(&ctx->entry->links, &ctx->entry->nlinks);
-	else
-		l = feed_links_add(&ctx->doc->links, &ctx->doc->nlinks);
+	l = feed_links_add(d->links, d->nlinks);
 	l->href = parse_resolve(f->base, href);
 	free(href);
 	parse_set_str(&l->rel, parse_attr(xc, attrs, nattrs, PARSE_NS_CORE,
@@ -1796,9 +2179,132 @@ parse_add_link(struct parse_ctx *ctx, struct parse_frame *f,
 	    strcasecmp(l->type, "application/xhtml+xml") != 0)
 		return;
 	/* As in feedparser, the last alternate link wins. */
-	main = in_entry ? &ctx->entry->link : &ctx->doc->link;
-	parse_set_str(main, xstrdup(l->href));
+	parse_set_str(d->link, xstrdup(l->href));
 }
+
+/*
+ * An element the model does not cover, below a feed, entry or source:
+ * kept in the holder's ext as "prefix_localname" (PARSE_JSON.md
+ * "Extensions").  An element with attributes is kept as them now; one
+ * without, as its text at the end tag.
+ */
+static void
+parse_start_ext(struct parse_ctx *ctx, struct parse_frame *f,
+    const xmlChar *local, const xmlChar *prefix, const struct parse_nsmap *m,
+    const xmlChar **attrs, int nattrs)
+{
+	struct feed_ext	*x;
+	struct buf	 key;
+	char		*name;
+	int		 i, n;
+
+	f->kind = PARSE_K_EXT;
+	buf_init(&key);
+	if (m->ns != PARSE_NS_CORE) {
+		if (m->prefix != NULL)
+			buf_adds(&key, m->prefix);
+		else if (prefix != NULL)
+			buf_adds(&key, (const char *)prefix);
+		if (key.len > 0)
+			buf_addc(&key, '_');
+	}
+	buf_adds(&key, (const char *)local);
+	for (i = 0; i < (int)key.len; i++)
+		key.data[i] = tolower((unsigned char)key.data[i]);
+	f->ext_key = buf_steal(&key);
+
+	for (i = n = 0; i < nattrs; i++) {
+		if (parse_ns_lookup(attrs[5 * i + 2])->ns != PARSE_NS_XML)
+			n++;
+	}
+	if (n == 0)
+		return;
+	x = parse_ext_slot(ctx, f);
+	if (x == NULL)
+		return;
+	x->kind = FEED_EXT_ATTRS;
+	x->attrs = xreallocarray(NULL, 2 * (size_t)n, sizeof *x->attrs);
+	for (i = 0; i < nattrs; i++, attrs += 5) {
+		if (parse_ns_lookup(attrs[2])->ns == PARSE_NS_XML)
+			continue;
+		if (attrs[1] != NULL)
+			xasprintf(&name, "%s:%s", attrs[1], attrs[0]);
+		else
+			name = xstrdup((const char *)attrs[0]);
+		x->attrs[2 * x->nattrs] = name;
+		x->attrs[2 * x->nattrs + 1] = parse_attr_value(ctx->xc,
+		    attrs[3], attrs[4]);
+		x->nattrs++;
+	}
+	f->has_ext_value = true;
+}
+
+/*
+ * The ext slot for frame f's key in the nearest feed, entry or source,
+ * cleared for a new value; NULL when an existing value must stay.  The
+ * holder's own child wins over a deeper element of the same name
+ * (wellformed/node_precedence); otherwise the last one wins.
+ */
+static struct feed_ext *
+parse_ext_slot(struct parse_ctx *ctx, struct parse_frame *f)
+{
+	struct parse_frame	*h;
+	struct parse_dst	 d;
+	struct feed_ext		*x = NULL;
+	bool			 is_direct;
+	size_t			 i;
+
+	for (h = f - 1; h > ctx->frames && h->kind == PARSE_K_EXT; h--)
+		;
+	is_direct = h == f - 1;
+	parse_get_dst(ctx, h->kind, &d);
+	if (d.ext == NULL)
+		return (NULL);
+	for (i = 0; i < *d.next; i++) {
+		if (strcmp((*d.ext)[i].key, f->ext_key) == 0) {
+			x = &(*d.ext)[i];
+			break;
+		}
+	}
+	if (x != NULL) {
+		if (x->is_direct && !is_direct)
+			return (NULL);
+		feed_ext_clear(x);
+	} else
+		x = feed_exts_add(d.ext, d.next);
+	x->key = xstrdup(f->ext_key);
+	x->is_direct = is_direct;
+	return (x);
+}
+
+/* End of an ext element: keep its text, if it has some. */
+static void
+parse_end_ext(struct parse_ctx *ctx, struct parse_frame *f)
+{
+	struct feed_ext	*x;
+	char		*v, *r;
+
+	v = parse_take_text(ctx, f);
+	if (f->has_ext_value || *v == '\0') {
+		free(v);
+		return;
+	}
+	x = parse_ext_slot(ctx, f);
+	if (x == NULL) {
+		free(v);
+		return;
+	}
+	x->kind = FEED_EXT_STRING;
+	/* Comment links of the CommentAPI are URLs. */
+	if (strcmp(x->key, "wfw_comment") == 0 ||
+	    strcmp(x->key, "wfw_commentrss") == 0) {
+		r = parse_resolve(f->base, v);
+		free(v);
+		v = r != NULL ? r : xstrdup("");
+	}
+	x->value = v;
+}
+
 
 /*
  * Start a text construct: work out its MIME type (Atom type= and 0.3
@@ -1885,8 +2391,6 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
     xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs)
 {
 	struct parse_tc	*tc = &ctx->tc;
-	const xmlChar	*value, *end;
-	xmlChar		*dec;
 	const char	*name = (const char *)local;
 	char		*v, *r;
 	int		 i;
@@ -1905,17 +2409,7 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
 	}
 	buf_adds(&ctx->text, name);
 	for (i = 0; i < nattrs; i++, attrs += 5) {
-		value = attrs[3];
-		end = attrs[4];
-		dec = NULL;
-		if (memchr(value, '&', end - value) != NULL)
-			dec = xmlStringLenDecodeEntities(xc, value,
-			    (int)(end - value), XML_SUBSTITUTE_REF, 0, 0, 0);
-		if (dec != NULL) {
-			v = xstrdup((const char *)dec);
-			xmlFree(dec);
-		} else
-			v = xstrndup((const char *)value, end - value);
+		v = parse_attr_value(xc, attrs[3], attrs[4]);
 
 		/* Relative URLs in markup resolve against its base. */
 		if (attrs[1] == NULL && parse_is_url_attr(
@@ -2011,7 +2505,7 @@ parse_sax_end(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	struct parse_frame	*f;
 	const struct parse_nsmap *m;
 
-	if (ctx->nframes == 0 || ctx->is_over_cap)
+	if (ctx->nframes == 0 || ctx->is_over_cap || ctx->is_stopped)
 		return;
 	f = &ctx->frames[ctx->nframes - 1];
 	switch (f->kind) {
@@ -2034,6 +2528,12 @@ parse_sax_end(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	case PARSE_K_PERSON:
 		parse_end_field(ctx, f);
 		break;
+	case PARSE_K_SOURCE:
+		parse_end_source(ctx, f);
+		break;
+	case PARSE_K_EXT:
+		parse_end_ext(ctx, f);
+		break;
 	case PARSE_K_ENTRY:
 		parse_end_entry(ctx);
 		break;
@@ -2043,16 +2543,84 @@ parse_sax_end(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	parse_pop_frame(ctx);
 }
 
-/* SAX: character data and CDATA sections. */
+
+
+/*
+ * Stop the document at a limit: flag it bozo with kind and keep what
+ * was parsed before.
+ */
+static void
+parse_stop(struct parse_ctx *ctx, const char *kind, const char *msg)
+{
+	int	 line = 0, column = 0;
+
+	if (ctx->xc != NULL && ctx->xc->input != NULL) {
+		line = ctx->xc->input->line;
+		column = ctx->xc->input->col;
+	}
+	/* A limit is the error to report, whatever came before. */
+	if (ctx->doc != NULL && ctx->doc->is_bozo) {
+		free(ctx->doc->bozo_kind);
+		free(ctx->doc->bozo_message);
+		ctx->doc->bozo_kind = ctx->doc->bozo_message = NULL;
+		ctx->doc->is_bozo = false;
+	}
+	parse_set_bozo(ctx, kind, msg, line, column);
+	ctx->is_stopped = true;
+	if (ctx->xc != NULL)
+		xmlStopParser(ctx->xc);
+}
+
+
+
+/*
+ * A URI-valued id (Atom id, RSS guid that is a permalink): resolved
+ * against the base as feedparser does, unless it already has a scheme
+ * (tag:, urn:).  Takes v.
+ */
+static char *
+parse_resolve_id(const char *base, char *v)
+{
+	char	*r;
+
+	if (*v == '\0' || parse_has_scheme(v) || base == NULL)
+		return (v);
+	r = parse_resolve(base, v);
+	if (r == NULL)
+		return (v);
+	free(v);
+	return (r);
+}
+
+/*
+ * SAX: character data and CDATA sections.  What libxml2 delivers is
+ * counted against the input (entity amplification), and what open
+ * elements hold is capped.
+ */
 static void
 parse_sax_chars(void *uctx, const xmlChar *s, int len)
 {
 	xmlParserCtxtPtr	 xc = uctx;
 	struct parse_ctx	*ctx = xc->_private;
 	struct parse_frame	*f;
+	size_t			 cap;
 
-	if (ctx->nframes == 0 || ctx->is_over_cap || len <= 0)
+	if (ctx->nframes == 0 || ctx->is_over_cap || ctx->is_stopped ||
+	    len <= 0)
 		return;
+	ctx->nout += (size_t)len;
+	cap = ctx->nin > PARSE_AMPLIFY_FLOOR / PARSE_AMPLIFY_FACTOR ?
+	    ctx->nin * PARSE_AMPLIFY_FACTOR : PARSE_AMPLIFY_FLOOR;
+	if (ctx->nout > cap) {
+		parse_stop(ctx, "entity-amplification", "entity expansion "
+		    "produced too much text for the size of the document");
+		return;
+	}
+	if (ctx->text.len + (size_t)len > PARSE_TEXT_MAX) {
+		parse_stop(ctx, "text-too-large", "an element's text is "
+		    "larger than the parser's cap");
+		return;
+	}
 	f = &ctx->frames[ctx->nframes - 1];
 	switch (f->kind) {
 	case PARSE_K_TEXT:
@@ -2065,6 +2633,8 @@ parse_sax_chars(void *uctx, const xmlChar *s, int len)
 		break;
 	case PARSE_K_FIELD:
 	case PARSE_K_PERSON:
+	case PARSE_K_SOURCE:
+	case PARSE_K_EXT:
 		buf_add(&ctx->text, s, len);
 		break;
 	default:
@@ -2078,16 +2648,16 @@ parse_end_text(struct parse_ctx *ctx, struct parse_frame *f)
 {
 	struct parse_tc		*tc = &ctx->tc;
 	struct feed_entry	*e = ctx->entry;
-	struct feed_doc		*doc = ctx->doc;
 	struct feed_text	*t = NULL;
-	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
-	char			*v, *d;
+	struct parse_dst	 d;
+	char			*v, *dec;
 
+	parse_get_dst(ctx, f[-1].kind, &d);
 	v = parse_take_text(ctx, f);
 	if (tc->is_base64) {
-		d = parse_base64(v);
+		dec = parse_base64(v);
 		free(v);
-		v = d;
+		v = dec;
 	}
 	if (tc->is_guess && parse_looks_like_html(v)) {
 		free(tc->type);
@@ -2095,32 +2665,43 @@ parse_end_text(struct parse_ctx *ctx, struct parse_frame *f)
 	}
 	if (tc->type != NULL && (strcmp(tc->type, "text/html") == 0 ||
 	    strcmp(tc->type, "application/xhtml+xml") == 0)) {
-		d = parse_html_sanitize(v, f->base);
+		dec = parse_html_sanitize(v, f->base);
 		free(v);
-		v = d;
+		v = dec;
 	}
 	switch (f->field) {
 	case PARSE_F_TITLE:
-		t = in_entry ? &e->title : &doc->title;
+		t = d.title;
 		break;
 	case PARSE_F_SUBTITLE:
-		t = &doc->subtitle;
+		t = d.subtitle;
 		break;
 	case PARSE_F_DESCRIPTION:
-		t = in_entry ? &e->summary : &doc->subtitle;
-		break;
 	case PARSE_F_SUMMARY:
-		t = &e->summary;
+		t = d.is_entry ? d.summary : d.subtitle;
+		/*
+		 * feedparser: in RSS, a second description or summary of
+		 * an item becomes its content.
+		 */
+		if (d.is_entry && !ctx->is_atom && t->value != NULL)
+			t = feed_texts_add(&e->content, &e->ncontent);
 		break;
 	case PARSE_F_RIGHTS:
-		t = &doc->rights;
+		t = d.rights;
+		break;
+	case PARSE_F_INFO:
+		t = d.info;
 		break;
 	case PARSE_F_CONTENT:
 	case PARSE_F_CONTENT_HTML:
 	case PARSE_F_CONTENT_XHTML:
-		t = feed_texts_add(&e->content, &e->ncontent);
+		if (d.is_entry)
+			t = feed_texts_add(&e->content, &e->ncontent);
 		break;
 	default:
+		break;
+	}
+	if (t == NULL) {
 		free(v);
 		return;
 	}
@@ -2149,23 +2730,32 @@ parse_end_field(struct parse_ctx *ctx, struct parse_frame *f)
 	struct feed_person	*p = ctx->person;
 	struct feed_link	*l;
 	struct feed_category	*c;
-	bool			 in_entry = f[-1].kind == PARSE_K_ENTRY;
-	char			*v;
+	struct parse_dst	 d;
+	char			*v, *tok, *next;
 
 	v = parse_take_text(ctx, f);
+	if (f[-1].kind == PARSE_K_IMAGE || f[-1].kind == PARSE_K_TEXTINPUT) {
+		parse_end_sub(ctx, f, v);
+		return;
+	}
+	parse_get_dst(ctx, f[-1].kind, &d);
 	switch (f->field) {
 	case PARSE_F_AUTHOR:
+	case PARSE_F_CONTRIBUTOR:
+	case PARSE_F_PUBLISHER:
 		/* An Atom person with children, or free text. */
 		if (p != NULL && p->name == NULL && p->email == NULL &&
 		    p->uri == NULL && *v != '\0')
 			parse_person_raw(p, v);
 		if (p != NULL && p->name == NULL && p->email == NULL &&
 		    p->uri == NULL && p->raw == NULL) {
-			if (in_entry)
-				feed_person_clear(&e->authors[--e->nauthors]);
-			else
+			if (f->field == PARSE_F_AUTHOR && d.authors != NULL)
 				feed_person_clear(
-				    &doc->authors[--doc->nauthors]);
+				    &(*d.authors)[--*d.nauthors]);
+			else if (f->field == PARSE_F_CONTRIBUTOR &&
+			    d.contributors != NULL)
+				feed_person_clear(
+				    &(*d.contributors)[--*d.ncontributors]);
 		}
 		ctx->person = NULL;
 		break;
@@ -2186,79 +2776,304 @@ parse_end_field(struct parse_ctx *ctx, struct parse_frame *f)
 			parse_set_str(&p->uri, parse_resolve(f->base, v));
 		break;
 	case PARSE_F_ID:
-		parse_set_str(in_entry ? &e->id : &doc->id, v);
-		v = NULL;
+		if (d.id != NULL) {
+			parse_set_str(d.id, parse_resolve_id(f->base, v));
+			v = NULL;
+		}
 		break;
 	case PARSE_F_GUID:
+		if (e->guid_is_link)
+			v = parse_resolve_id(f->base, v);
 		parse_set_str(&e->id, v);
 		v = NULL;
 		break;
 	case PARSE_F_LINK:
-		if (*v == '\0')
+		if (*v == '\0' || d.links == NULL)
 			break;
-		if (in_entry)
-			l = feed_links_add(&e->links, &e->nlinks);
-		else
-			l = feed_links_add(&doc->links, &doc->nlinks);
+		l = feed_links_add(d.links, d.nlinks);
 		l->rel = xstrdup("alternate");
 		l->type = xstrdup("text/html");
 		l->href = parse_resolve(f->base, v);
 		if (l->href != NULL)
-			parse_set_str(in_entry ? &e->link : &doc->link,
-			    xstrdup(l->href));
+			parse_set_str(d.link, xstrdup(l->href));
+		break;
+	case PARSE_F_LICENSE:
+		if (*v == '\0' || d.links == NULL)
+			break;
+		l = feed_links_add(d.links, d.nlinks);
+		l->rel = xstrdup("license");
+		l->href = parse_resolve(f->base, v);
 		break;
 	case PARSE_F_COMMENTS:
-		parse_set_str(&e->comments, parse_resolve(f->base, v));
+		if (d.comments != NULL)
+			parse_set_str(d.comments, parse_resolve(f->base, v));
+		break;
+	case PARSE_F_DOCS:
+		if (d.docs != NULL)
+			parse_set_str(d.docs, parse_resolve(f->base, v));
 		break;
 	case PARSE_F_CATEGORY:
-		if (e->ncategories > 0) {
-			c = &e->categories[e->ncategories - 1];
+		if (d.categories != NULL && *d.ncategories > 0) {
+			c = &(*d.categories)[*d.ncategories - 1];
 			parse_set_str(&c->term, v);
 			v = NULL;
 			if (c->term == NULL && c->scheme == NULL)
 				feed_category_clear(
-				    &e->categories[--e->ncategories]);
+				    &(*d.categories)[--*d.ncategories]);
 		}
 		break;
 	case PARSE_F_SUBJECT:
-		if (*v != '\0') {
-			c = feed_categories_add(&e->categories,
-			    &e->ncategories);
+		if (*v != '\0' && d.categories != NULL) {
+			c = feed_categories_add(d.categories, d.ncategories);
 			c->term = v;
 			v = NULL;
 		}
 		break;
+	case PARSE_F_TAGS:
+		/* Comma-separated terms, as feedparser reads <tags>. */
+		for (tok = v; tok != NULL && d.categories != NULL;
+		    tok = next) {
+			next = strchr(tok, ',');
+			if (next != NULL)
+				*next++ = '\0';
+			tok = xstrdup(tok);
+			parse_strip(tok);
+			if (*tok == '\0') {
+				free(tok);
+				continue;
+			}
+			c = feed_categories_add(d.categories, d.ncategories);
+			c->term = tok;
+		}
+		break;
 	case PARSE_F_PUBLISHED:
-		parse_set_date(in_entry ? &e->published : &doc->published, v);
+	case PARSE_F_UPDATED:
+	case PARSE_F_CREATED:
+	case PARSE_F_EXPIRED:
+		parse_end_date(&d, f->field, v);
 		v = NULL;
 		break;
-	case PARSE_F_UPDATED:
-		parse_set_date(in_entry ? &e->updated : &doc->updated, v);
-		v = NULL;
+	case PARSE_F_VALID:
+		parse_end_valid(&d, v);
 		break;
 	case PARSE_F_LANGUAGE:
-		parse_set_str(&doc->language, v);
-		v = NULL;
+		if (d.language != NULL) {
+			parse_set_str(d.language, v);
+			v = NULL;
+		}
 		break;
 	case PARSE_F_GENERATOR:
-		parse_set_str(&doc->generator, v);
-		v = NULL;
+		if (d.generator != NULL) {
+			parse_set_str(d.generator, v);
+			v = NULL;
+		}
 		break;
 	case PARSE_F_ICON:
-		parse_set_str(&doc->icon, parse_resolve(f->base, v));
+		if (d.icon != NULL)
+			parse_set_str(d.icon, parse_resolve(f->base, v));
 		break;
 	case PARSE_F_LOGO:
-		parse_set_str(&doc->logo, parse_resolve(f->base, v));
+		if (d.logo != NULL)
+			parse_set_str(d.logo, parse_resolve(f->base, v));
 		break;
 	case PARSE_F_TTL:
-		parse_set_str(&doc->ttl, v);
-		v = NULL;
+		if (d.ttl != NULL) {
+			parse_set_str(d.ttl, v);
+			v = NULL;
+		}
 		break;
 	default:
 		break;
 	}
+	(void)doc;
 	free(v);
 }
+
+/* End of a field of an RSS image or textInput. */
+static void
+parse_end_sub(struct parse_ctx *ctx, struct parse_frame *f, char *v)
+{
+	struct feed_image	*img = ctx->doc->image;
+	struct feed_textinput	*ti = ctx->doc->textinput;
+	char			**dst = NULL, *end;
+	long			 n;
+	bool			 is_url = false;
+
+	if (f[-1].kind == PARSE_K_IMAGE && img != NULL) {
+		switch (f->field) {
+		case PARSE_F_TITLE:
+			dst = &img->title;
+			break;
+		case PARSE_F_DESCRIPTION:
+			dst = &img->description;
+			break;
+		case PARSE_F_LINK:
+			dst = &img->link;
+			is_url = true;
+			break;
+		case PARSE_F_URL:
+			dst = &img->url;
+			is_url = true;
+			break;
+		case PARSE_F_WIDTH:
+		case PARSE_F_HEIGHT:
+			n = strtol(v, &end, 10);
+			if (end != v && *end == '\0' && n >= 0) {
+				if (f->field == PARSE_F_WIDTH)
+					img->width = n;
+				else
+					img->height = n;
+			}
+			break;
+		default:
+			break;
+		}
+	} else if (f[-1].kind == PARSE_K_TEXTINPUT && ti != NULL) {
+		switch (f->field) {
+		case PARSE_F_TITLE:
+			dst = &ti->title;
+			break;
+		case PARSE_F_DESCRIPTION:
+			dst = &ti->description;
+			break;
+		case PARSE_F_NAME:
+			dst = &ti->name;
+			break;
+		case PARSE_F_LINK:
+			dst = &ti->link;
+			is_url = true;
+			break;
+		default:
+			break;
+		}
+	}
+	if (dst == NULL) {
+		free(v);
+		return;
+	}
+	if (is_url) {
+		parse_set_str(dst, parse_resolve(f->base, v));
+		free(v);
+	} else
+		parse_set_str(dst, v);
+}
+
+
+
+/* Store a date field (v owned) where the holder keeps it. */
+static void
+parse_end_date(const struct parse_dst *d, enum parse_field field, char *v)
+{
+	struct feed_date	*date = NULL;
+
+	switch (field) {
+	case PARSE_F_PUBLISHED:
+		date = d->published;
+		break;
+	case PARSE_F_UPDATED:
+		date = d->updated;
+		break;
+	case PARSE_F_CREATED:
+		date = d->created;
+		break;
+	case PARSE_F_EXPIRED:
+		date = d->expired;
+		break;
+	default:
+		break;
+	}
+	if (date == NULL) {
+		free(v);
+		return;
+	}
+	parse_set_date(date, v);
+}
+
+/*
+ * dcterms:valid ("start=2002-10-13T09:00+01:00;end=...", DCMI Period):
+ * the start and end as ext dates validity_start and validity_end.
+ */
+static void
+parse_end_valid(const struct parse_dst *d, const char *v)
+{
+	static const struct {
+		const char	*name;
+		const char	*key;
+	} parts[] = {
+		{ "start", "validity_start" },
+		{ "end", "validity_end" }
+	};
+	struct feed_ext	*x;
+	const char	*p, *eq, *semi;
+	size_t		 i, j, len;
+
+	if (d->ext == NULL)
+		return;
+	for (p = v; *p != '\0'; p = *semi != '\0' ? semi + 1 : semi) {
+		semi = strchr(p, ';');
+		if (semi == NULL)
+			semi = p + strlen(p);
+		eq = memchr(p, '=', semi - p);
+		if (eq == NULL)
+			continue;
+		while (p < eq && isspace((unsigned char)*p))
+			p++;
+		len = eq - p;
+		while (len > 0 && isspace((unsigned char)p[len - 1]))
+			len--;
+		for (i = 0; i < nitems(parts); i++) {
+			if (strlen(parts[i].name) != len ||
+			    strncmp(p, parts[i].name, len) != 0)
+				continue;
+			for (j = 0; j < *d->next; j++) {
+				if (strcmp((*d->ext)[j].key, parts[i].key) == 0)
+					break;
+			}
+			if (j < *d->next) {
+				x = &(*d->ext)[j];
+				feed_ext_clear(x);
+			} else
+				x = feed_exts_add(d->ext, d->next);
+			x->key = xstrdup(parts[i].key);
+			x->kind = FEED_EXT_DATE;
+			x->is_direct = true;
+			parse_set_date(&x->date, parse_strip(xstrndup(eq + 1,
+			    semi - eq - 1)));
+		}
+	}
+}
+
+/*
+ * End of a source: an RSS <source url=> has only text, its title.
+ * An empty source is dropped.
+ */
+static void
+parse_end_source(struct parse_ctx *ctx, struct parse_frame *f)
+{
+	struct feed_source	*src;
+	char			*v;
+
+	v = parse_take_text(ctx, f);
+	if (ctx->entry == NULL || (src = ctx->entry->source) == NULL) {
+		free(v);
+		return;
+	}
+	if (*v != '\0' && src->title.value == NULL) {
+		src->title.value = v;
+		src->title.type = xstrdup("text/plain");
+		if (f->lang != NULL)
+			src->title.lang = xstrdup(f->lang);
+		if (f->base != NULL)
+			src->title.base = xstrdup(f->base);
+	} else
+		free(v);
+}
+
+
+
+
+
+
 
 /*
  * End of an entry: an RSS guid that is a permalink stands in for a

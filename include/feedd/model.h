@@ -69,6 +69,80 @@ struct feed_category {
 	char	*label;
 };
 
+/*
+ * An extension or unknown element (PARSE_JSON "Extensions"): a string,
+ * the element's attributes, or a date, under a key "prefix_localname".
+ */
+enum feed_ext_kind {
+	FEED_EXT_STRING = 0,
+	FEED_EXT_ATTRS,
+	FEED_EXT_DATE
+};
+
+struct feed_ext {
+	char			*key;		/* lower case */
+	enum feed_ext_kind	 kind;
+	char			*value;		/* STRING */
+	char			**attrs;	/* ATTRS: name, value, ... */
+	size_t			 nattrs;	/* pairs in attrs */
+	struct feed_date	 date;		/* DATE */
+	bool			 is_direct;	/* child of its holder */
+};
+
+/* RSS <image>. */
+struct feed_image {
+	char	*url;
+	char	*title;
+	char	*link;
+	char	*description;
+	long	 width;		/* -1: absent */
+	long	 height;	/* -1: absent */
+};
+
+/* RSS <cloud>. */
+struct feed_cloud {
+	char	*domain;
+	char	*port;
+	char	*path;
+	char	*register_procedure;
+	char	*protocol;
+};
+
+/* RSS <textInput>. */
+struct feed_textinput {
+	char	*title;
+	char	*description;
+	char	*name;
+	char	*link;
+};
+
+/* Atom <source> or RSS <source url=>: the feed an entry came from. */
+struct feed_source {
+	struct feed_text	 title;
+	struct feed_text	 subtitle;
+	struct feed_text	 rights;
+	char			*id;
+	char			*link;
+	struct feed_link	*links;
+	size_t			 nlinks;
+	struct feed_date	 updated;
+	struct feed_date	 published;
+	struct feed_person	*authors;
+	size_t			 nauthors;
+	struct feed_person	*contributors;
+	size_t			 ncontributors;
+	struct feed_category	*categories;
+	size_t			 ncategories;
+	char			*generator;
+	char			*generator_uri;
+	char			*generator_version;
+	char			*icon;
+	char			*logo;
+	char			*url;		/* RSS source url= */
+	struct feed_ext		*ext;
+	size_t			 next;
+};
+
 struct feed_entry {
 	char			*id;		/* guid / atom:id / rdf:about */
 	bool			 has_guid;	/* RSS guid seen */
@@ -87,6 +161,16 @@ struct feed_entry {
 	struct feed_category	*categories;
 	size_t			 ncategories;
 	char			*comments;
+	struct feed_text	 rights;
+	struct feed_date	 created;
+	struct feed_date	 expired;
+	struct feed_person	*contributors;
+	size_t			 ncontributors;
+	struct feed_person	 publisher;	/* all NULL: absent */
+	char			*language;	/* dc:language of the item */
+	struct feed_source	*source;	/* NULL: absent */
+	struct feed_ext		*ext;
+	size_t			 next;
 };
 
 struct feed_doc {
@@ -110,10 +194,25 @@ struct feed_doc {
 	struct feed_person	*authors;
 	size_t			 nauthors;
 	char			*language;
-	char			*generator;
+	char			*generator;	/* its name */
 	char			*icon;
 	char			*logo;
 	char			*ttl;
+	char			*generator_uri;
+	char			*generator_version;
+	struct feed_text	 info;		/* Atom 0.3 info */
+	struct feed_date	 created;
+	struct feed_person	*contributors;
+	size_t			 ncontributors;
+	struct feed_person	 publisher;	/* all NULL: absent */
+	struct feed_category	*categories;
+	size_t			 ncategories;
+	char			*docs;
+	struct feed_image	*image;		/* NULL: absent */
+	struct feed_cloud	*cloud;		/* NULL: absent */
+	struct feed_textinput	*textinput;	/* NULL: absent */
+	struct feed_ext		*ext;
+	size_t			 next;
 
 	struct feed_entry	*entries;
 	size_t			 nentries;
@@ -129,6 +228,8 @@ void		 feed_person_clear(struct feed_person *);
 void		 feed_link_clear(struct feed_link *);
 void		 feed_category_clear(struct feed_category *);
 void		 feed_entry_clear(struct feed_entry *);
+void		 feed_ext_clear(struct feed_ext *);
+void		 feed_source_free(struct feed_source *);
 
 /* Append a zeroed element to an array and return it. */
 struct feed_entry	*feed_doc_add_entry(struct feed_doc *);
@@ -137,5 +238,6 @@ struct feed_person	*feed_persons_add(struct feed_person **, size_t *);
 struct feed_category	*feed_categories_add(struct feed_category **,
 			    size_t *);
 struct feed_text	*feed_texts_add(struct feed_text **, size_t *);
+struct feed_ext		*feed_exts_add(struct feed_ext **, size_t *);
 
 #endif
