@@ -52,7 +52,7 @@
  * are not caught).  libxml2 2.9.14 has no amplification limit of its
  * own that we can set.
  */
-#define PARSE_DEPTH_MAX		256
+#define PARSE_DEPTH_MAX		200
 #define PARSE_TEXT_MAX		(4 * 1024 * 1024)
 #define PARSE_AMPLIFY_FLOOR	(1024 * 1024)
 #define PARSE_AMPLIFY_FACTOR	4
@@ -343,6 +343,10 @@ static xmlEntityPtr parse_sax_entity(void *, const xmlChar *);
 static void	 parse_sax_subset(void *, const xmlChar *, const xmlChar *,
 		     const xmlChar *);
 static void	 parse_sax_error(void *, xmlErrorPtr);
+static xmlParserInputPtr parse_sax_resolve(void *, const xmlChar *,
+		     const xmlChar *);
+static xmlParserInputPtr parse_deny_loader(const char *, const char *,
+		     xmlParserCtxtPtr);
 
 /*
  * Namespace URIs, sorted by strcasecmp for bsearch.  The core ones are
@@ -580,6 +584,12 @@ parse_new(const struct parse_options *opt)
 {
 	struct parse_ctx	*ctx;
 	char			*loc;
+
+	/*
+	 * Belt and braces: no option we set loads anything external, but
+	 * should one ever slip in, the loader refuses every URL and path.
+	 */
+	xmlSetExternalEntityLoader(parse_deny_loader);
 
 	ctx = xcalloc(1, sizeof *ctx);
 	if (opt != NULL) {
@@ -1175,7 +1185,7 @@ parse_start(struct parse_ctx *ctx)
 	sax.getEntity = parse_sax_entity;
 	sax.internalSubset = parse_sax_subset;
 	sax.externalSubset = NULL;
-	sax.resolveEntity = NULL;
+	sax.resolveEntity = parse_sax_resolve;
 	sax.reference = NULL;
 	sax.comment = NULL;
 	sax.processingInstruction = NULL;
@@ -1265,6 +1275,29 @@ parse_sax_error(void *uctx, xmlErrorPtr err)
 	parse_strip(msg);
 	parse_set_bozo(ctx, kind, msg, err->line, err->int2);
 	free(msg);
+}
+
+/*
+ * SAX: an external entity or DTD would be read here; it never is (no
+ * file, no network: XXE).
+ */
+static xmlParserInputPtr
+parse_sax_resolve(void *uctx, const xmlChar *pubid, const xmlChar *sysid)
+{
+	(void)uctx;
+	(void)pubid;
+	(void)sysid;
+	return (NULL);
+}
+
+/* The external entity loader: refuses everything. */
+static xmlParserInputPtr
+parse_deny_loader(const char *url, const char *id, xmlParserCtxtPtr xc)
+{
+	(void)url;
+	(void)id;
+	(void)xc;
+	return (NULL);
 }
 
 /*

@@ -52,6 +52,11 @@ static void	 test_free_dates(struct test_date *, size_t);
 static bool	 test_date_is_asserted(const struct test_date *);
 static void	 test_date_rows(const char *);
 static char	*test_utc(time_t);
+static void	 test_gen_quadratic(struct buf *);
+static void	 test_gen_laughs(struct buf *);
+static void	 test_gen_external(struct buf *);
+static void	 test_gen_deep(struct buf *);
+static void	 test_gen_huge_text(struct buf *);
 
 /* Fixtures whose JSON must not depend on the chunking. */
 static const char *test_fixtures[] = {
@@ -676,6 +681,146 @@ test_billion_laughs_is_bounded(void **state)
 	feed_doc_free(doc);
 }
 
+/*
+ * Hostile documents for the limits, generated here: each has a first
+ * item "first" before the attack, which must be kept.
+ */
+static void
+test_gen_quadratic(struct buf *b)
+{
+	size_t	 i;
+
+	/* One 110 KB entity referenced 10000 times: 1.1 GB of text. */
+	buf_adds(b, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [<!ENTITY a \"");
+	for (i = 0; i < 110 * 1024; i++)
+		buf_addc(b, 'A');
+	buf_adds(b, "\">]>\n<rss version=\"2.0\"><channel>"
+	    "<item><title>first</title></item><item><title>");
+	for (i = 0; i < 10000; i++)
+		buf_adds(b, "&a;");
+	buf_adds(b, "</title></item></channel></rss>\n");
+}
+
+static void
+test_gen_laughs(struct buf *b)
+{
+	int	 i, j;
+
+	buf_adds(b, "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n"
+	    "<!ENTITY lol0 \"lol\">\n");
+	for (i = 1; i < 10; i++) {
+		buf_addf(b, "<!ENTITY lol%d \"", i);
+		for (j = 0; j < 10; j++)
+			buf_addf(b, "&lol%d;", i - 1);
+		buf_adds(b, "\">\n");
+	}
+	buf_adds(b, "]>\n<rss version=\"2.0\"><channel>"
+	    "<item><title>first</title></item>"
+	    "<item><title>&lol9;</title><link>&lol9;</link>"
+	    "<description a=\"&lol9;\">x</description></item>"
+	    "</channel></rss>\n");
+}
+
+static void
+test_gen_external(struct buf *b)
+{
+	buf_adds(b, "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE rss SYSTEM \"http://127.0.0.1:1/rss.dtd\" [\n"
+	    "<!ENTITY file SYSTEM \"file:///etc/passwd\">\n"
+	    "<!ENTITY net SYSTEM \"http://127.0.0.1:1/x\">\n"
+	    "<!ENTITY % pe SYSTEM \"file:///etc/passwd\">\n"
+	    "%pe;\n]>\n<rss version=\"2.0\"><channel>"
+	    "<item><title>first</title></item>"
+	    "<item><title>[&file;][&net;]</title></item>"
+	    "</channel></rss>\n");
+}
+
+static void
+test_gen_deep(struct buf *b)
+{
+	size_t	 i;
+
+	buf_adds(b, "<rss version=\"2.0\"><channel>"
+	    "<item><title>first</title></item><item>");
+	for (i = 0; i < 100000; i++)
+		buf_adds(b, "<x>");
+	for (i = 0; i < 100000; i++)
+		buf_adds(b, "</x>");
+	buf_adds(b, "</item></channel></rss>\n");
+}
+
+static void
+test_gen_huge_text(struct buf *b)
+{
+	size_t	 i;
+
+	buf_adds(b, "<rss version=\"2.0\"><channel>"
+	    "<item><title>first</title></item><item><title>");
+	for (i = 0; i < 5 * 1024 * 1024 / 64; i++)
+		buf_adds(b, "0123456789abcdef0123456789abcdef"
+		    "0123456789abcdef0123456789abcdef");
+	buf_adds(b, "</title></item></channel></rss>\n");
+}
+
+/*
+ * The limits: entity amplification, external entities (never read, no
+ * error needed), nesting depth, the text of one field.  Each document
+ * is pushed whole and in random chunks; the first item survives, the
+ * output stays small and the expected bozo kind (or none) is reported.
+ */
+static void
+test_limits_keep_entries_before(void **state)
+{
+	static const struct {
+		const char	*name;
+		void		(*gen)(struct buf *);
+		const char	*kind;		/* NULL: any, or none */
+	} cases[] = {
+		{ "quadratic", test_gen_quadratic, "entity-amplification" },
+		{ "laughs", test_gen_laughs, NULL },
+		{ "external", test_gen_external, NULL },
+		{ "deep", test_gen_deep, "too-deep" },
+		{ "huge-text", test_gen_huge_text, "text-too-large" },
+	};
+	struct feed_doc	*doc;
+	struct buf	 b;
+	char		*json;
+	size_t		 i, k;
+	int		 mode;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		buf_init(&b);
+		cases[i].gen(&b);
+		for (mode = 0; mode <= 2; mode += 2) {
+			doc = test_parse(b.data, b.len, NULL, mode, 7);
+			if (doc->nentries < 1 ||
+			    doc->entries[0].title.value == NULL ||
+			    strcmp(doc->entries[0].title.value, "first") != 0)
+				fail_msg("%s: first entry lost", cases[i].name);
+			if (cases[i].kind != NULL && (!doc->is_bozo ||
+			    strcmp(doc->bozo_kind, cases[i].kind) != 0))
+				fail_msg("%s: bozo %s, want %s", cases[i].name,
+				    doc->bozo_kind != NULL ? doc->bozo_kind :
+				    "none", cases[i].kind);
+			json = parse_doc_json(doc);
+			if (strlen(json) > 8 * 1024 * 1024)
+				fail_msg("%s: %zu bytes of output",
+				    cases[i].name, strlen(json));
+			assert_null(strstr(json, "root:"));
+			for (k = 1; k < doc->nentries; k++) {
+				if (doc->entries[k].title.value != NULL)
+					assert_null(strstr(
+					    doc->entries[k].title.value,
+					    "root:"));
+			}
+			free(json);
+			feed_doc_free(doc);
+		}
+		buf_clear(&b);
+	}
+}
+
 /* Encodings: BOM, XML declaration, HTTP charset (RFC 3023). */
 static void
 test_encodings(void **state)
@@ -934,6 +1079,7 @@ main(void)
 		cmocka_unit_test(test_entry_cap_keeps_first),
 		cmocka_unit_test(test_external_entity_not_expanded),
 		cmocka_unit_test(test_billion_laughs_is_bounded),
+		cmocka_unit_test(test_limits_keep_entries_before),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_dates_rfc822),
 		cmocka_unit_test(test_dates_w3cdtf_iso8601),
