@@ -1,17 +1,1484 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * HTML sanitizing.  Placeholder: returns the fragment unchanged until
- * the allow-list sanitizer lands.
+ * HTML sanitizing: the allow-list filter applied to every text/html and
+ * application/xhtml+xml text construct (titles, summaries, content,
+ * rights, subtitles).  It keeps and drops what the Universal Feed Parser
+ * 6.0.10 does: its lists of elements, attributes, CSS properties and
+ * keywords, SVG and MathML; script, applet and style go with their
+ * content; any other unknown element loses its tags but keeps its text;
+ * href, src and the like are resolved against the base, and a URL with
+ * a scheme outside the safe list becomes "".
+ *
+ * libxml2's HTML parser reads the fragment (SAX, no tree is built) and
+ * the callbacks below write what survives back out.  libxml2 repairs
+ * markup (it closes what was left open, and drops end tags nothing
+ * opened) where feedparser passes tags through as they come, so an end
+ * tag is written only when it was really in the input, and a stray one
+ * is picked up from libxml2's error report.
  */
+#include <ctype.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
 
 #include "feedd/util.h"
 #include "parse-int.h"
 
-/* Sanitize html; see parse-int.h. */
+/* A lower-case name and its spelling on output (SVG is camel case). */
+struct parse_html_name {
+	const char	*lower;
+	const char	*name;
+};
+
+/* Which allow-list of attributes applies to an element. */
+enum parse_html_vocab {
+	PARSE_HTML_HTML,
+	PARSE_HTML_MATHML,
+	PARSE_HTML_SVG
+};
+
+/* An element libxml2 has open, and what its start tag did. */
+struct parse_html_open {
+	const char	*name;		/* as written, or NULL if dropped */
+	bool		 is_unacceptable; /* counted in unacceptable */
+	bool		 is_math;	/* counted in math */
+	bool		 is_svg;	/* counted in svg */
+	bool		 is_raw;	/* script or style: text not parsed */
+	bool		 is_closed;	/* written as <name/> */
+};
+
+/* One attribute while it is being cleaned. */
+struct parse_html_attr {
+	const char	*name;		/* lower case, from libxml2 */
+	char		*value;
+};
+
+/* The sanitizer's state across SAX callbacks. */
+struct parse_html_state {
+	htmlParserCtxtPtr	 xc;
+	const char		*base;
+	struct buf		 out;
+	struct parse_html_open	*open;
+	size_t			 nopen;
+	size_t			 opensize;
+	int			 unacceptable;	/* inside script, applet, style */
+	int			 math;		/* inside MathML */
+	int			 svg;		/* inside SVG */
+	unsigned long		 last_end;	/* offset after the last end tag */
+};
+
+#define PARSE_HTML_MATHML_NS "http://www.w3.org/1998/Math/MathML"
+#define PARSE_HTML_SVG_NS "http://www.w3.org/2000/svg"
+#define PARSE_HTML_XLINK_NS "http://www.w3.org/1999/xlink"
+
+/* How far back an end tag is looked for before the parser's position. */
+#define PARSE_HTML_LOOKBACK 1024
+
+static int	 parse_html_strcmp(const void *, const void *);
+static int	 parse_html_namecmp(const void *, const void *);
+static const char *parse_html_find(const char **, size_t, const char *);
+static const struct parse_html_name *parse_html_find_name(
+		     const struct parse_html_name *, size_t, const char *);
+static bool	 parse_html_is_s(int);
+static bool	 parse_html_is_w(int);
+static bool	 parse_html_is_unacceptable(const char *);
+static void	 parse_html_escape(struct buf *, const char *, size_t, bool);
+static void	 parse_html_prepare(struct buf *, const char *);
+static bool	 parse_html_has_scheme(const char *);
+static bool	 parse_html_is_safe(const char *);
+static char	*parse_html_resolve(const char *, const char *);
+static bool	 parse_html_is_relative(const char *, const char *);
+static bool	 parse_html_is_url_attr(const char *);
+static const char *parse_html_css_url(const char *);
+static bool	 parse_html_css_gauntlet(const char *, size_t);
+static bool	 parse_html_css_value(const char *, size_t);
+static bool	 parse_html_css_keep(const char *, size_t, const char *,
+		     size_t, bool);
+static char	*parse_html_style(const char *, bool);
+static unsigned long parse_html_offset(struct parse_html_state *);
+static const xmlChar *parse_html_last_tag(struct parse_html_state *);
+static bool	 parse_html_is_start_tag(struct parse_html_state *,
+		     const char *);
+static bool	 parse_html_is_end_tag(struct parse_html_state *, const char *);
+static void	 parse_html_stray_end(struct parse_html_state *, const char *);
+static void	 parse_html_raw(struct parse_html_state *, const char *,
+		     size_t);
+static size_t	 parse_html_attrs(struct parse_html_state *, const char *,
+		     const xmlChar **, struct parse_html_attr **);
+static struct parse_html_attr *parse_html_attr_get(struct parse_html_attr *,
+		     size_t, const char *);
+static void	 parse_html_attr_set(struct parse_html_attr **, size_t *,
+		     const char *, const char *);
+static void	 parse_html_write_attrs(struct parse_html_state *,
+		     enum parse_html_vocab, struct parse_html_attr *, size_t);
+static void	 parse_html_sax_start(void *, const xmlChar *,
+		     const xmlChar **);
+static void	 parse_html_sax_end(void *, const xmlChar *);
+static void	 parse_html_sax_chars(void *, const xmlChar *, int);
+static void	 parse_html_sax_comment(void *, const xmlChar *);
+static void	 parse_html_sax_error(void *, xmlErrorPtr);
+
+static const char *parse_html_elements[] = {
+	"a", "abbr", "acronym", "address", "area", "article", "aside",
+	"audio", "b", "big", "blockquote", "br", "button", "canvas",
+	"caption", "center", "cite", "code", "col", "colgroup", "command",
+	"datagrid", "datalist", "dd", "del", "details", "dfn", "dialog",
+	"dir", "div", "dl", "dt", "em", "event-source", "fieldset",
+	"figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3",
+	"h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd",
+	"keygen", "label", "legend", "li", "m", "map", "menu", "meter",
+	"multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option",
+	"output", "p", "pre", "progress", "q", "s", "samp", "section",
+	"select", "small", "sound", "source", "spacer", "span", "strike",
+	"strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot",
+	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video"
+};
+
+static const char *parse_html_attributes[] = {
+	"abbr", "accept", "accept-charset", "accesskey", "action", "align",
+	"alt", "autocomplete", "autofocus", "axis", "background", "balance",
+	"bgcolor", "bgproperties", "border", "bordercolor",
+	"bordercolordark", "bordercolorlight", "bottompadding",
+	"cellpadding", "cellspacing", "ch", "challenge", "char", "charoff",
+	"charset", "checked", "choff", "cite", "class", "clear", "color",
+	"cols", "colspan", "compact", "contenteditable", "controls",
+	"coords", "data", "datafld", "datapagesize", "datasrc", "datetime",
+	"default", "delay", "dir", "disabled", "draggable", "dynsrc",
+	"enctype", "end", "face", "for", "form", "frame", "galleryimg",
+	"gutter", "headers", "height", "hidden", "hidefocus", "high", "href",
+	"hreflang", "hspace", "icon", "id", "inputmode", "ismap", "keytype",
+	"label", "lang", "leftspacing", "list", "longdesc", "loop",
+	"loopcount", "loopend", "loopstart", "low", "lowsrc", "max",
+	"maxlength", "media", "method", "min", "multiple", "name", "nohref",
+	"noshade", "nowrap", "open", "optimum", "pattern", "ping",
+	"point-size", "poster", "pqg", "preload", "prompt", "radiogroup",
+	"readonly", "rel", "repeat-max", "repeat-min", "replace", "required",
+	"rev", "rightspacing", "rows", "rowspan", "rules", "scope",
+	"selected", "shape", "size", "span", "src", "start", "step", "style",
+	"summary", "suppress", "tabindex", "target", "template", "title",
+	"toppadding", "type", "unselectable", "urn", "usemap", "valign",
+	"value", "variable", "volume", "vrml", "vspace", "width", "wrap",
+	"xml:lang"
+};
+
+static const char *parse_html_css_properties[] = {
+	"azimuth", "background-color", "border-bottom-color",
+	"border-collapse", "border-color", "border-left-color",
+	"border-right-color", "border-top-color", "clear", "color", "cursor",
+	"direction", "display", "elevation", "float", "font", "font-family",
+	"font-size", "font-style", "font-variant", "font-weight", "height",
+	"letter-spacing", "line-height", "overflow", "pause", "pause-after",
+	"pause-before", "pitch", "pitch-range", "richness", "speak",
+	"speak-header", "speak-numeral", "speak-punctuation", "speech-rate",
+	"stress", "text-align", "text-decoration", "text-indent",
+	"unicode-bidi", "vertical-align", "voice-family", "volume",
+	"white-space", "width"
+};
+
+static const char *parse_html_css_keywords[] = {
+	"!important", "aqua", "auto", "black", "block", "blue", "bold",
+	"both", "bottom", "brown", "center", "collapse", "dashed", "dotted",
+	"fuchsia", "gray", "green", "italic", "left", "lime", "maroon",
+	"medium", "navy", "none", "normal", "nowrap", "olive", "pointer",
+	"purple", "red", "right", "silver", "solid", "teal", "top",
+	"transparent", "underline", "white", "yellow"
+};
+
+static const char *parse_html_mathml_elements[] = {
+	"annotation", "annotation-xml", "maction", "maligngroup",
+	"malignmark", "math", "menclose", "merror", "mfenced", "mfrac",
+	"mglyph", "mi", "mlabeledtr", "mlongdiv", "mmultiscripts", "mn",
+	"mo", "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow",
+	"ms", "mscarries", "mscarry", "msgroup", "msline", "mspace", "msqrt",
+	"msrow", "mstack", "mstyle", "msub", "msubsup", "msup", "mtable",
+	"mtd", "mtext", "mtr", "munder", "munderover", "none", "semantics"
+};
+
+static const char *parse_html_mathml_attributes[] = {
+	"accent", "accentunder", "actiontype", "align", "alignmentscope",
+	"altimg", "altimg-height", "altimg-valign", "altimg-width",
+	"alttext", "bevelled", "charalign", "close", "columnalign",
+	"columnlines", "columnspacing", "columnspan", "columnwidth",
+	"crossout", "decimalpoint", "denomalign", "depth", "dir", "display",
+	"displaystyle", "edge", "encoding", "equalcolumns", "equalrows",
+	"fence", "fontstyle", "fontweight", "form", "frame", "framespacing",
+	"groupalign", "height", "href", "id", "indentalign",
+	"indentalignfirst", "indentalignlast", "indentshift",
+	"indentshiftfirst", "indentshiftlast", "indenttarget",
+	"infixlinebreakstyle", "largeop", "length", "linebreak",
+	"linebreakmultchar", "linebreakstyle", "lineleading",
+	"linethickness", "location", "longdivstyle", "lquote", "lspace",
+	"mathbackground", "mathcolor", "mathsize", "mathvariant", "maxsize",
+	"minlabelspacing", "minsize", "movablelimits", "notation",
+	"numalign", "open", "other", "overflow", "position", "rowalign",
+	"rowlines", "rowspacing", "rowspan", "rquote", "rspace",
+	"scriptlevel", "scriptminsize", "scriptsizemultiplier", "selection",
+	"separator", "separators", "shift", "side", "src", "stackalign",
+	"stretchy", "subscriptshift", "superscriptshift", "symmetric",
+	"voffset", "width", "xlink:href", "xlink:show", "xlink:type",
+	"xmlns", "xmlns:xlink"
+};
+
+static const struct parse_html_name parse_html_svg_elements[] = {
+	{ "a", "a" },
+	{ "animate", "animate" },
+	{ "animatecolor", "animateColor" },
+	{ "animatemotion", "animateMotion" },
+	{ "animatetransform", "animateTransform" },
+	{ "circle", "circle" },
+	{ "defs", "defs" },
+	{ "desc", "desc" },
+	{ "ellipse", "ellipse" },
+	{ "font-face", "font-face" },
+	{ "font-face-name", "font-face-name" },
+	{ "font-face-src", "font-face-src" },
+	{ "foreignobject", "foreignObject" },
+	{ "g", "g" },
+	{ "glyph", "glyph" },
+	{ "hkern", "hkern" },
+	{ "line", "line" },
+	{ "lineargradient", "linearGradient" },
+	{ "marker", "marker" },
+	{ "metadata", "metadata" },
+	{ "missing-glyph", "missing-glyph" },
+	{ "mpath", "mpath" },
+	{ "path", "path" },
+	{ "polygon", "polygon" },
+	{ "polyline", "polyline" },
+	{ "radialgradient", "radialGradient" },
+	{ "rect", "rect" },
+	{ "set", "set" },
+	{ "stop", "stop" },
+	{ "svg", "svg" },
+	{ "switch", "switch" },
+	{ "text", "text" },
+	{ "title", "title" },
+	{ "tspan", "tspan" },
+	{ "use", "use" },
+};
+
+static const struct parse_html_name parse_html_svg_attributes[] = {
+	{ "accent-height", "accent-height" },
+	{ "accumulate", "accumulate" },
+	{ "additive", "additive" },
+	{ "alphabetic", "alphabetic" },
+	{ "arabic-form", "arabic-form" },
+	{ "ascent", "ascent" },
+	{ "attributename", "attributeName" },
+	{ "attributetype", "attributeType" },
+	{ "baseprofile", "baseProfile" },
+	{ "bbox", "bbox" },
+	{ "begin", "begin" },
+	{ "by", "by" },
+	{ "calcmode", "calcMode" },
+	{ "cap-height", "cap-height" },
+	{ "class", "class" },
+	{ "color", "color" },
+	{ "color-rendering", "color-rendering" },
+	{ "content", "content" },
+	{ "cx", "cx" },
+	{ "cy", "cy" },
+	{ "d", "d" },
+	{ "descent", "descent" },
+	{ "display", "display" },
+	{ "dur", "dur" },
+	{ "dx", "dx" },
+	{ "dy", "dy" },
+	{ "end", "end" },
+	{ "fill", "fill" },
+	{ "fill-opacity", "fill-opacity" },
+	{ "fill-rule", "fill-rule" },
+	{ "font-family", "font-family" },
+	{ "font-size", "font-size" },
+	{ "font-stretch", "font-stretch" },
+	{ "font-style", "font-style" },
+	{ "font-variant", "font-variant" },
+	{ "font-weight", "font-weight" },
+	{ "from", "from" },
+	{ "fx", "fx" },
+	{ "fy", "fy" },
+	{ "g1", "g1" },
+	{ "g2", "g2" },
+	{ "glyph-name", "glyph-name" },
+	{ "gradientunits", "gradientUnits" },
+	{ "hanging", "hanging" },
+	{ "height", "height" },
+	{ "horiz-adv-x", "horiz-adv-x" },
+	{ "horiz-origin-x", "horiz-origin-x" },
+	{ "id", "id" },
+	{ "ideographic", "ideographic" },
+	{ "k", "k" },
+	{ "keypoints", "keyPoints" },
+	{ "keysplines", "keySplines" },
+	{ "keytimes", "keyTimes" },
+	{ "lang", "lang" },
+	{ "marker-end", "marker-end" },
+	{ "marker-mid", "marker-mid" },
+	{ "marker-start", "marker-start" },
+	{ "markerheight", "markerHeight" },
+	{ "markerunits", "markerUnits" },
+	{ "markerwidth", "markerWidth" },
+	{ "mathematical", "mathematical" },
+	{ "max", "max" },
+	{ "min", "min" },
+	{ "name", "name" },
+	{ "offset", "offset" },
+	{ "opacity", "opacity" },
+	{ "orient", "orient" },
+	{ "origin", "origin" },
+	{ "overline-position", "overline-position" },
+	{ "overline-thickness", "overline-thickness" },
+	{ "panose-1", "panose-1" },
+	{ "path", "path" },
+	{ "pathlength", "pathLength" },
+	{ "points", "points" },
+	{ "preserveaspectratio", "preserveAspectRatio" },
+	{ "r", "r" },
+	{ "refx", "refX" },
+	{ "refy", "refY" },
+	{ "repeatcount", "repeatCount" },
+	{ "repeatdur", "repeatDur" },
+	{ "requiredextensions", "requiredExtensions" },
+	{ "requiredfeatures", "requiredFeatures" },
+	{ "restart", "restart" },
+	{ "rotate", "rotate" },
+	{ "rx", "rx" },
+	{ "ry", "ry" },
+	{ "slope", "slope" },
+	{ "stemh", "stemh" },
+	{ "stemv", "stemv" },
+	{ "stop-color", "stop-color" },
+	{ "stop-opacity", "stop-opacity" },
+	{ "strikethrough-position", "strikethrough-position" },
+	{ "strikethrough-thickness", "strikethrough-thickness" },
+	{ "stroke", "stroke" },
+	{ "stroke-dasharray", "stroke-dasharray" },
+	{ "stroke-dashoffset", "stroke-dashoffset" },
+	{ "stroke-linecap", "stroke-linecap" },
+	{ "stroke-linejoin", "stroke-linejoin" },
+	{ "stroke-miterlimit", "stroke-miterlimit" },
+	{ "stroke-opacity", "stroke-opacity" },
+	{ "stroke-width", "stroke-width" },
+	{ "systemlanguage", "systemLanguage" },
+	{ "target", "target" },
+	{ "text-anchor", "text-anchor" },
+	{ "to", "to" },
+	{ "transform", "transform" },
+	{ "type", "type" },
+	{ "u1", "u1" },
+	{ "u2", "u2" },
+	{ "underline-position", "underline-position" },
+	{ "underline-thickness", "underline-thickness" },
+	{ "unicode", "unicode" },
+	{ "unicode-range", "unicode-range" },
+	{ "units-per-em", "units-per-em" },
+	{ "values", "values" },
+	{ "version", "version" },
+	{ "viewbox", "viewBox" },
+	{ "visibility", "visibility" },
+	{ "width", "width" },
+	{ "widths", "widths" },
+	{ "x", "x" },
+	{ "x-height", "x-height" },
+	{ "x1", "x1" },
+	{ "x2", "x2" },
+	{ "xlink:actuate", "xlink:actuate" },
+	{ "xlink:arcrole", "xlink:arcrole" },
+	{ "xlink:href", "xlink:href" },
+	{ "xlink:role", "xlink:role" },
+	{ "xlink:show", "xlink:show" },
+	{ "xlink:title", "xlink:title" },
+	{ "xlink:type", "xlink:type" },
+	{ "xml:base", "xml:base" },
+	{ "xml:lang", "xml:lang" },
+	{ "xml:space", "xml:space" },
+	{ "xmlns", "xmlns" },
+	{ "xmlns:xlink", "xmlns:xlink" },
+	{ "y", "y" },
+	{ "y1", "y1" },
+	{ "y2", "y2" },
+	{ "zoomandpan", "zoomAndPan" },
+};
+
+static const char *parse_html_svg_properties[] = {
+	"fill", "fill-opacity", "fill-rule", "stroke", "stroke-linecap",
+	"stroke-linejoin", "stroke-opacity", "stroke-width"
+};
+
+static const char *parse_html_void_elements[] = {
+	"area", "base", "basefont", "br", "col", "command", "embed", "frame",
+	"hr", "img", "input", "isindex", "keygen", "link", "meta", "param",
+	"source", "track", "wbr"
+};
+
+static const char *parse_html_safe_schemes[] = {
+	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
+	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
+	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
+	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip",
+	"sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh", "telnet",
+	"wais", "ymsg"
+};
+
+
+/*
+ * The (element, attribute) pairs whose value is a URL resolved against
+ * the base (feedparser's RelativeURIResolver), sorted.
+ */
+static const struct parse_html_pair {
+	const char	*element;
+	const char	*attribute;
+} parse_html_relative[] = {
+	{ "a", "href" }, { "applet", "codebase" }, { "area", "href" },
+	{ "audio", "src" }, { "blockquote", "cite" }, { "body", "background" },
+	{ "del", "cite" }, { "form", "action" }, { "frame", "longdesc" },
+	{ "frame", "src" }, { "head", "profile" }, { "iframe", "longdesc" },
+	{ "iframe", "src" }, { "img", "longdesc" }, { "img", "src" },
+	{ "img", "usemap" }, { "input", "src" }, { "input", "usemap" },
+	{ "ins", "cite" }, { "link", "href" }, { "object", "classid" },
+	{ "object", "codebase" }, { "object", "data" }, { "object", "usemap" },
+	{ "q", "cite" }, { "script", "src" }, { "source", "src" },
+	{ "video", "poster" }, { "video", "src" }
+};
+
+/*
+ * Attributes holding a URL: a value with an unsafe scheme is emptied
+ * whatever the element, even where feedparser only checks href.
+ */
+static const char *parse_html_url_attrs[] = {
+	"action", "background", "cite", "classid", "codebase", "data",
+	"dynsrc", "href", "longdesc", "lowsrc", "ping", "poster", "profile",
+	"src", "usemap", "xlink:href"
+};
+
+/*
+ * Sanitize html; see parse-int.h.  Text without markup or references is
+ * copied as it is, without running the HTML parser.  Like feedparser,
+ * the result has no white space at either end and CRLF becomes LF.
+ */
 char *
 parse_html_sanitize(const char *html, const char *base)
 {
-	(void)base;
-	return (xstrdup(html));
+	struct parse_html_state	 st;
+	struct buf		 in;
+	xmlSAXHandlerPtr	 sax;
+	char			*s, *t, *u;
+	size_t			 len;
+
+	if (strpbrk(html, "<&") == NULL)
+		return (xstrdup(html));
+
+	memset(&st, 0, sizeof st);
+	st.base = base;
+	st.last_end = (unsigned long)-1;
+	buf_init(&st.out);
+	buf_init(&in);
+	parse_html_prepare(&in, html);
+	if (in.len > INT_MAX)
+		goto out;
+
+	st.xc = htmlCreateMemoryParserCtxt(in.data, (int)in.len);
+	if (st.xc == NULL)
+		goto out;
+	htmlCtxtUseOptions(st.xc, HTML_PARSE_RECOVER | HTML_PARSE_NONET |
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD |
+	    HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding(st.xc, XML_CHAR_ENCODING_UTF8);
+	sax = st.xc->sax;
+	memset(sax, 0, sizeof *sax);
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->startElement = parse_html_sax_start;
+	sax->endElement = parse_html_sax_end;
+	sax->characters = parse_html_sax_chars;
+	sax->ignorableWhitespace = parse_html_sax_chars;
+	sax->cdataBlock = parse_html_sax_chars;
+	sax->comment = parse_html_sax_comment;
+	sax->serror = parse_html_sax_error;
+	st.xc->userData = &st;
+	htmlParseDocument(st.xc);
+	htmlFreeParserCtxt(st.xc);
+	st.xc = NULL;
+
+out:
+	buf_clear(&in);
+	free(st.open);
+	s = buf_steal(&st.out);
+
+	/* Trim, and turn CRLF into LF, in place. */
+	for (t = s; parse_html_is_s((unsigned char)*t); t++)
+		/* nothing */;
+	for (u = s; *t != '\0'; t++) {
+		if (t[0] != '\r' || t[1] != '\n')
+			*u++ = *t;
+	}
+	*u = '\0';
+	len = u - s;
+	while (len > 0 && parse_html_is_s((unsigned char)s[len - 1]))
+		s[--len] = '\0';
+	return (s);
+}
+
+/* bsearch comparator for arrays of strings. */
+static int
+parse_html_strcmp(const void *key, const void *elem)
+{
+	return (strcmp(key, *(const char * const *)elem));
+}
+
+/* bsearch comparator for arrays of struct parse_html_name. */
+static int
+parse_html_namecmp(const void *key, const void *elem)
+{
+	return (strcmp(key, ((const struct parse_html_name *)elem)->lower));
+}
+
+/* Look name up in a sorted array; returns the array's string or NULL. */
+static const char *
+parse_html_find(const char **tab, size_t n, const char *name)
+{
+	const char	**p;
+
+	p = bsearch(name, tab, n, sizeof *tab, parse_html_strcmp);
+	return (p != NULL ? *p : NULL);
+}
+
+/* Look a lower-case name up in a sorted array of names. */
+static const struct parse_html_name *
+parse_html_find_name(const struct parse_html_name *tab, size_t n,
+    const char *name)
+{
+	return (bsearch(name, tab, n, sizeof *tab, parse_html_namecmp));
+}
+
+/* Python's \s for ASCII: what feedparser's regular expressions match. */
+static bool
+parse_html_is_s(int c)
+{
+	return (c == ' ' || (c >= '\t' && c <= '\r') ||
+	    (c >= 0x1c && c <= 0x1f));
+}
+
+/* Python's \w for ASCII. */
+static bool
+parse_html_is_w(int c)
+{
+	return (isascii(c) && (isalnum(c) || c == '_'));
+}
+
+/* Whether an element goes with all its content (script, applet, style). */
+static bool
+parse_html_is_unacceptable(const char *name)
+{
+	return (strcmp(name, "script") == 0 || strcmp(name, "applet") == 0 ||
+	    strcmp(name, "style") == 0);
+}
+
+/*
+ * Append s escaped for HTML text (&, <, >) or for a double-quoted
+ * attribute value (also ").
+ */
+static void
+parse_html_escape(struct buf *b, const char *s, size_t len, bool is_attr)
+{
+	const char	*end = s + len, *p;
+
+	for (p = s; p < end; p++) {
+		switch (*p) {
+		case '&':
+		case '<':
+		case '>':
+			break;
+		case '"':
+			if (is_attr)
+				break;
+			continue;
+		default:
+			continue;
+		}
+		buf_add(b, s, p - s);
+		switch (*p) {
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		default:
+			buf_adds(b, "&quot;");
+			break;
+		}
+		s = p + 1;
+	}
+	buf_add(b, s, end - s);
+}
+
+/*
+ * Copy the fragment into b behind "<html><body>", so that libxml2 takes
+ * it as body content and implies no element of its own, and make the
+ * changes feedparser makes before it tokenizes: "<![CDATA[" and a "<!"
+ * that opens neither a DOCTYPE, a comment nor a marked section are text;
+ * a comment without "-->" ends at the next "--" followed somewhere by
+ * ">", or else takes the rest of the fragment with it.
+ */
+static void
+parse_html_prepare(struct buf *b, const char *html)
+{
+	const char	*p = html, *q, *end, *gt;
+
+	buf_adds(b, "<html><body>");
+	while ((q = strstr(p, "<!")) != NULL) {
+		buf_add(b, p, q - p);
+		if (strncmp(q, "<!--", 4) == 0) {
+			end = strstr(q + 4, "-->");
+			if (end != NULL) {
+				buf_add(b, q, end + 3 - q);
+				p = end + 3;
+				continue;
+			}
+			end = strstr(q + 4, "--");
+			if (end == NULL || (gt = strchr(end + 2, '>')) == NULL)
+				return;
+			p = gt + 1;
+			continue;
+		}
+		if (strncmp(q, "<![CDATA[", 9) == 0) {
+			buf_adds(b, "&lt;![CDATA[");
+			p = q + 9;
+		} else if (strncmp(q, "<!DOCTYPE", 9) == 0 || q[2] == '[') {
+			buf_add(b, q, 2);
+			p = q + 2;
+		} else {
+			buf_adds(b, "&lt;!");
+			p = q + 2;
+		}
+	}
+	buf_adds(b, p);
+}
+
+/* Whether s starts with a URI scheme (RFC 3986 3.1) followed by ':'. */
+static bool
+parse_html_has_scheme(const char *s)
+{
+	const char	*p = s;
+
+	if (!isalpha((unsigned char)*p))
+		return (false);
+	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+	    *p == '.')
+		p++;
+	return (*p == ':');
+}
+
+/*
+ * Whether a URL may stay: it has no scheme, or one in the safe list.
+ * The scheme is found as Python's urlsplit finds it (leading control
+ * characters and spaces skipped, tabs and newlines ignored), so that
+ * "java&#9;script:" is caught too.
+ */
+static bool
+parse_html_is_safe(const char *url)
+{
+	char		 scheme[16];
+	const char	*p = url;
+	size_t		 n = 0;
+
+	while (*p != '\0' && (unsigned char)*p <= ' ')
+		p++;
+	for (; *p != ':'; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			continue;
+		if (!isascii((unsigned char)*p) ||
+		    !(isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
+		    *p == '.'))
+			return (true);	/* no scheme: a relative reference */
+		if (n == 0 && !isalpha((unsigned char)*p))
+			return (true);
+		if (n + 1 >= sizeof scheme)
+			return (false);
+		scheme[n++] = tolower((unsigned char)*p);
+	}
+	if (n == 0)
+		return (true);
+	scheme[n] = '\0';
+	return (parse_html_find(parse_html_safe_schemes,
+	    nitems(parse_html_safe_schemes), scheme) != NULL);
+}
+
+/*
+ * Resolve a reference against the base with curl's URL API, as
+ * parse_resolve in parse.c does: without a base the reference stays as
+ * it is, an absolute reference is kept as written, and a result with an
+ * unsafe scheme is dropped (NULL).
+ */
+static char *
+parse_html_resolve(const char *base, const char *ref)
+{
+	CURLU		*u;
+	char		*out = NULL, *s;
+	unsigned int	 flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
+
+	if (parse_html_has_scheme(ref)) {
+		if (base != NULL && !parse_html_is_safe(ref))
+			return (NULL);
+		return (xstrdup(ref));
+	}
+	if (base == NULL || !parse_html_has_scheme(base))
+		return (xstrdup(ref));
+	if (*ref == '\0')
+		return (xstrdup(base));
+
+	u = curl_url();
+	if (u == NULL)
+		return (xstrdup(ref));
+	if (curl_url_set(u, CURLUPART_URL, base, flags) != CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_URL, ref, flags) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+		curl_url_cleanup(u);
+		return (xstrdup(ref));
+	}
+	s = xstrdup(out);
+	curl_free(out);
+	curl_url_cleanup(u);
+	if (!parse_html_is_safe(s)) {
+		free(s);
+		return (NULL);
+	}
+	return (s);
+}
+
+/* Whether element's attribute holds a URL to resolve against the base. */
+static bool
+parse_html_is_relative(const char *element, const char *attribute)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(parse_html_relative); i++) {
+		if (strcmp(parse_html_relative[i].element, element) == 0 &&
+		    strcmp(parse_html_relative[i].attribute, attribute) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether an attribute holds a URL whose scheme must be checked. */
+static bool
+parse_html_is_url_attr(const char *name)
+{
+	return (parse_html_find(parse_html_url_attrs,
+	    nitems(parse_html_url_attrs), name) != NULL);
+}
+
+/*
+ * Match feedparser's url\s*\(\s*[^\s)]+?\s*\)\s* at s, just after "url";
+ * returns the end of the match or NULL.
+ */
+static const char *
+parse_html_css_url(const char *s)
+{
+	const char	*p = s, *q;
+
+	while (parse_html_is_s((unsigned char)*p))
+		p++;
+	if (*p++ != '(')
+		return (NULL);
+	while (parse_html_is_s((unsigned char)*p))
+		p++;
+	for (q = p; *q != '\0' && *q != ')' &&
+	    !parse_html_is_s((unsigned char)*q); q++)
+		/* nothing */;
+	if (q == p)
+		return (NULL);
+	while (parse_html_is_s((unsigned char)*q))
+		q++;
+	if (*q++ != ')')
+		return (NULL);
+	while (parse_html_is_s((unsigned char)*q))
+		q++;
+	return (q);
+}
+
+/*
+ * feedparser's first test of a style attribute: the whole value must be
+ * a run of ([:,;#%.\sa-zA-Z0-9!]|\w-\w|'[\s\w]+'|"[\s\w]+"|\([\d,\s]+\)).
+ * Decided by marking which offsets a run can reach, in linear time.
+ */
+static bool
+parse_html_css_gauntlet(const char *s, size_t len)
+{
+	unsigned char	*reach;
+	size_t		 i, j;
+	int		 c;
+	bool		 ok;
+
+	reach = xcalloc(len + 1, 1);
+	reach[0] = 1;
+	for (i = 0; i < len; i++) {
+		if (!reach[i])
+			continue;
+		c = (unsigned char)s[i];
+		if (parse_html_is_s(c) || (isascii(c) && isalnum(c)) ||
+		    strchr(":,;#%.!", c) != NULL)
+			reach[i + 1] = 1;
+		if (i + 2 < len && parse_html_is_w(c) && s[i + 1] == '-' &&
+		    parse_html_is_w((unsigned char)s[i + 2]))
+			reach[i + 3] = 1;
+		if (c == '\'' || c == '"') {
+			for (j = i + 1; j < len &&
+			    (parse_html_is_s((unsigned char)s[j]) ||
+			    parse_html_is_w((unsigned char)s[j])); j++)
+				/* nothing */;
+			if (j > i + 1 && j < len && s[j] == c)
+				reach[j + 1] = 1;
+		}
+		if (c == '(') {
+			for (j = i + 1; j < len &&
+			    (isdigit((unsigned char)s[j]) || s[j] == ',' ||
+			    parse_html_is_s((unsigned char)s[j])); j++)
+				/* nothing */;
+			if (j > i + 1 && j < len && s[j] == ')')
+				reach[j + 1] = 1;
+		}
+	}
+	ok = reach[len];
+	free(reach);
+	return (ok);
+}
+
+/*
+ * Whether one word of a background, border, margin or padding value
+ * matches feedparser's valid_css_values: #hex, rgb(...), or a number of
+ * up to four digits (two and two around a point) with an optional unit.
+ */
+static bool
+parse_html_css_value(const char *w, size_t len)
+{
+	static const char	*units[] = {
+		"%", ")", ",", "cm", "em", "ex", "in", "mm", "pc", "pt", "px"
+	};
+	size_t			 i, n, u;
+
+	if (len > 0 && w[0] == '#') {
+		for (i = 1; i < len; i++) {
+			if (!isdigit((unsigned char)w[i]) &&
+			    (w[i] < 'a' || w[i] > 'f'))
+				return (false);
+		}
+		return (len > 1);
+	}
+	if (len >= 4 && memcmp(w, "rgb(", 4) == 0) {
+		i = 4;
+		for (n = i; i < len && isdigit((unsigned char)w[i]); i++)
+			/* nothing */;
+		if (i == n)
+			return (false);
+		if (i < len && w[i] == '%')
+			i++;
+		if (i >= len || w[i++] != ',')
+			return (false);
+		while (i < len && isdigit((unsigned char)w[i]))
+			i++;
+		if (i < len && w[i] == '%')
+			i++;
+		if (i < len && w[i] == ',')
+			i++;
+		while (i < len && isdigit((unsigned char)w[i]))
+			i++;
+		if (i < len && w[i] == '%')
+			i++;
+		if (i < len && w[i] == ')')
+			i++;
+		return (i == len);
+	}
+	for (i = 0; i < len && isdigit((unsigned char)w[i]); i++)
+		/* nothing */;
+	if (i < len && w[i] == '.') {
+		if (i > 2)
+			return (false);
+		for (n = ++i; i < len && isdigit((unsigned char)w[i]); i++)
+			/* nothing */;
+		if (i - n > 2)
+			return (false);
+	} else if (i > 4)
+		return (false);
+	if (i == len)
+		return (true);
+	for (u = 0; u < nitems(units); u++) {
+		if (strlen(units[u]) == len - i &&
+		    memcmp(units[u], w + i, len - i) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * Whether one declaration (prop: value) survives: an allowed property;
+ * a background, border, margin or padding one whose words are all
+ * allowed keywords or values; or, inside SVG, an SVG paint property.
+ */
+static bool
+parse_html_css_keep(const char *prop, size_t plen, const char *value,
+    size_t vlen, bool is_svg)
+{
+	static const char	*groups[] = {
+		"background", "border", "margin", "padding"
+	};
+	char			 lower[32], word[32];
+	size_t			 i, n, g;
+
+	if (plen >= sizeof lower)
+		return (false);
+	for (i = 0; i < plen; i++)
+		lower[i] = tolower((unsigned char)prop[i]);
+	lower[plen] = '\0';
+	if (parse_html_find(parse_html_css_properties,
+	    nitems(parse_html_css_properties), lower) != NULL)
+		return (true);
+
+	n = strcspn(lower, "-");
+	for (g = 0; g < nitems(groups); g++) {
+		if (strlen(groups[g]) == n && memcmp(groups[g], lower, n) == 0)
+			break;
+	}
+	if (g < nitems(groups)) {
+		i = 0;
+		for (;;) {
+			while (i < vlen && parse_html_is_s((unsigned char)value[i]))
+				i++;
+			if (i == vlen)
+				return (true);
+			for (n = i; i < vlen &&
+			    !parse_html_is_s((unsigned char)value[i]); i++)
+				/* nothing */;
+			if (i - n < sizeof word) {
+				memcpy(word, value + n, i - n);
+				word[i - n] = '\0';
+				if (parse_html_find(parse_html_css_keywords,
+				    nitems(parse_html_css_keywords),
+				    word) != NULL)
+					continue;
+			}
+			if (!parse_html_css_value(value + n, i - n))
+				return (false);
+		}
+	}
+	return (is_svg && parse_html_find(parse_html_svg_properties,
+	    nitems(parse_html_svg_properties), lower) != NULL);
+}
+
+/*
+ * Clean a style attribute as feedparser does: url(...) removed; the
+ * value rejected as a whole if it holds anything but the characters and
+ * tokens of its gauntlet, or anything but a list of name: value
+ * declarations; then only the declarations parse_html_css_keep allows,
+ * written "name: value;" and joined by spaces.  Returns NULL if nothing
+ * is left.
+ */
+static char *
+parse_html_style(const char *style, bool is_svg)
+{
+	struct buf	 b, out;
+	const char	*p, *q, *s, *prop, *value;
+	size_t		 plen, vlen;
+
+	buf_init(&b);
+	buf_init(&out);
+	for (p = style; *p != '\0';) {
+		if (strncmp(p, "url", 3) == 0 &&
+		    (q = parse_html_css_url(p + 3)) != NULL) {
+			buf_addc(&b, ' ');
+			p = q;
+		} else
+			buf_addc(&b, *p++);
+	}
+	if (b.len == 0 || !parse_html_css_gauntlet(b.data, b.len))
+		goto fail;
+
+	s = b.data;
+	for (;;) {
+		while (parse_html_is_s((unsigned char)*s))
+			s++;
+		if (*s == '\0')
+			break;
+		prop = s;
+		while (*s == '-' || parse_html_is_w((unsigned char)*s))
+			s++;
+		plen = s - prop;
+		if (plen == 0)
+			goto fail;
+		while (parse_html_is_s((unsigned char)*s))
+			s++;
+		if (*s++ != ':')
+			goto fail;
+		while (parse_html_is_s((unsigned char)*s))
+			s++;
+		value = s;
+		s += strcspn(s, ":;");
+		vlen = s - value;
+		if (*s == ';')
+			s++;
+		if (vlen == 0 || !parse_html_css_keep(prop, plen, value, vlen,
+		    is_svg))
+			continue;
+		if (out.len > 0)
+			buf_addc(&out, ' ');
+		buf_add(&out, prop, plen);
+		buf_adds(&out, ": ");
+		buf_add(&out, value, vlen);
+		buf_addc(&out, ';');
+	}
+	buf_clear(&b);
+	if (out.len == 0)
+		return (NULL);
+	return (buf_steal(&out));
+
+fail:
+	buf_clear(&b);
+	buf_clear(&out);
+	return (NULL);
+}
+
+/* The parser's offset in the whole input. */
+static unsigned long
+parse_html_offset(struct parse_html_state *st)
+{
+	xmlParserInputPtr	 in = st->xc->input;
+
+	return (in->consumed + (in->cur - in->base));
+}
+
+/*
+ * The last '<' before the parser's position, within PARSE_HTML_LOOKBACK
+ * bytes, or NULL.  A start or end tag libxml2 reports was read there if
+ * it is really in the input.
+ */
+static const xmlChar *
+parse_html_last_tag(struct parse_html_state *st)
+{
+	xmlParserInputPtr	 in = st->xc->input;
+	const xmlChar		*p, *lim;
+
+	if (in == NULL || in->cur == NULL || in->base == NULL)
+		return (NULL);
+	lim = in->cur - in->base > PARSE_HTML_LOOKBACK ?
+	    in->cur - PARSE_HTML_LOOKBACK : in->base;
+	for (p = in->cur; p > lim; p--) {
+		if (p[-1] == '<')
+			return (p - 1);
+	}
+	return (NULL);
+}
+
+/*
+ * Whether a start tag libxml2 reports was in the input rather than
+ * implied (libxml2 opens a <p> for text it finds outside the body).
+ */
+static bool
+parse_html_is_start_tag(struct parse_html_state *st, const char *name)
+{
+	const xmlChar	*p;
+	size_t		 len = strlen(name);
+
+	if ((p = parse_html_last_tag(st)) == NULL)
+		return (false);
+	if ((size_t)(st->xc->input->cur - p) < len + 1 ||
+	    strncasecmp((const char *)p + 1, name, len) != 0)
+		return (false);
+	return (!isalnum(p[len + 1]) && strchr("-_.:", p[len + 1]) == NULL);
+}
+
+/*
+ * Whether an end tag libxml2 reports is the one just read, rather than
+ * one it implied (an element closed by another's start or end tag, or
+ * still open at the end).  Only one end tag counts per "</name>".
+ */
+static bool
+parse_html_is_end_tag(struct parse_html_state *st, const char *name)
+{
+	const xmlChar	*p;
+	size_t		 len = strlen(name);
+	unsigned long	 off;
+
+	off = parse_html_offset(st);
+	if (off == st->last_end || (p = parse_html_last_tag(st)) == NULL)
+		return (false);
+	if ((size_t)(st->xc->input->cur - p) < len + 2 || p[1] != '/' ||
+	    strncasecmp((const char *)p + 2, name, len) != 0 ||
+	    isalnum(p[len + 2]) || strchr("-_.:", p[len + 2]) != NULL)
+		return (false);
+	st->last_end = off;
+	return (true);
+}
+
+/*
+ * An end tag that closes nothing, which libxml2 drops: feedparser still
+ * writes it if the element is allowed, and counts a stray </script>
+ * (so that the text after it is dropped until the next <script>).
+ */
+static void
+parse_html_stray_end(struct parse_html_state *st, const char *name)
+{
+	const char	*out;
+
+	out = parse_html_find(parse_html_elements,
+	    nitems(parse_html_elements), name);
+	if (out == NULL) {
+		if (parse_html_is_unacceptable(name))
+			st->unacceptable--;
+		return;
+	}
+	if (parse_html_find(parse_html_void_elements,
+	    nitems(parse_html_void_elements), out) == NULL)
+		buf_addf(&st->out, "</%s>", out);
+}
+
+/*
+ * Text of a script or style that starts while a stray </script> is
+ * still counted.  feedparser tokenizes such text as markup, so a
+ * <script> inside it hides what follows: written text stops at such a
+ * start tag and resumes after the matching end tag.
+ */
+static void
+parse_html_raw(struct parse_html_state *st, const char *s, size_t len)
+{
+	const char	*end = s + len, *p, *q, *gt;
+	char		 name[16];
+	size_t		 n;
+	bool		 is_end;
+
+	while (s < end) {
+		p = memchr(s, '<', end - s);
+		if (p == NULL)
+			p = end;
+		if (st->unacceptable == 0)
+			parse_html_escape(&st->out, s, p - s, false);
+		if (p == end)
+			break;
+		is_end = p + 1 < end && p[1] == '/';
+		q = p + (is_end ? 2 : 1);
+		if (q >= end || !isalpha((unsigned char)*q) ||
+		    (gt = memchr(q, '>', end - q)) == NULL) {
+			if (st->unacceptable == 0)
+				buf_adds(&st->out, "&lt;");
+			s = p + 1;
+			continue;
+		}
+		for (n = 0; q < end && n + 1 < sizeof name &&
+		    (isalnum((unsigned char)*q) || strchr("-_.", *q) != NULL);
+		    q++)
+			name[n++] = tolower((unsigned char)*q);
+		name[n] = '\0';
+		if (parse_html_is_unacceptable(name))
+			st->unacceptable += is_end ? -1 : 1;
+		s = gt + 1;
+	}
+}
+
+/* The attribute called name in a[0..n), or NULL. */
+static struct parse_html_attr *
+parse_html_attr_get(struct parse_html_attr *a, size_t n, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(a[i].name, name) == 0)
+			return (&a[i]);
+	}
+	return (NULL);
+}
+
+/* Set attribute name (a constant string) to value, adding it if new. */
+static void
+parse_html_attr_set(struct parse_html_attr **a, size_t *n, const char *name,
+    const char *value)
+{
+	struct parse_html_attr	*at;
+
+	if ((at = parse_html_attr_get(*a, *n, name)) == NULL) {
+		*a = xreallocarray(*a, *n + 1, sizeof **a);
+		at = &(*a)[(*n)++];
+		at->name = name;
+	} else
+		free(at->value);
+	at->value = xstrdup(value);
+}
+
+/*
+ * Collect an element's attributes into *out as feedparser sees them: a
+ * name without a value has itself as value, a repeated name keeps its
+ * last value, rel and type values are lower-cased, and the URL of a
+ * (element, attribute) pair in parse_html_relative is trimmed and
+ * resolved against the base ("" if unsafe).  Returns the count.
+ */
+static size_t
+parse_html_attrs(struct parse_html_state *st, const char *element,
+    const xmlChar **atts, struct parse_html_attr **out)
+{
+	struct parse_html_attr	*a = NULL, *at;
+	size_t			 n = 0, len;
+	const char		*name, *value;
+	char			*v, *r, *p;
+
+	for (; atts != NULL && atts[0] != NULL; atts += 2) {
+		name = (const char *)atts[0];
+		value = atts[1] != NULL ? (const char *)atts[1] : name;
+		v = xstrdup(value);
+		if (strcmp(name, "rel") == 0 || strcmp(name, "type") == 0) {
+			for (p = v; *p != '\0'; p++)
+				*p = tolower((unsigned char)*p);
+		}
+		if (parse_html_is_relative(element, name)) {
+			p = v;
+			while (parse_html_is_s((unsigned char)*p))
+				p++;
+			len = strlen(p);
+			while (len > 0 && parse_html_is_s((unsigned char)p[len - 1]))
+				len--;
+			p[len] = '\0';
+			r = parse_html_resolve(st->base, p);
+			free(v);
+			v = r != NULL ? r : xstrdup("");
+		}
+		if ((at = parse_html_attr_get(a, n, name)) == NULL) {
+			a = xreallocarray(a, n + 1, sizeof *a);
+			at = &a[n++];
+			at->name = name;
+		} else
+			free(at->value);
+		at->value = v;
+	}
+	*out = a;
+	return (n);
+}
+
+/*
+ * Write the attributes the vocabulary allows: style cleaned (HTML only),
+ * SVG names in their camel case, and href and other URLs emptied when
+ * their scheme is unsafe.
+ */
+static void
+parse_html_write_attrs(struct parse_html_state *st,
+    enum parse_html_vocab vocab, struct parse_html_attr *a, size_t n)
+{
+	const struct parse_html_name	*sn;
+	const char			*name, *value;
+	char				*style;
+	size_t				 i;
+
+	for (i = 0; i < n; i++) {
+		name = a[i].name;
+		value = a[i].value;
+		style = NULL;
+		if (strcmp(name, "style") == 0) {
+			if (vocab != PARSE_HTML_HTML ||
+			    (style = parse_html_style(value,
+			    st->svg > 0)) == NULL)
+				continue;
+			value = style;
+		} else if (vocab == PARSE_HTML_HTML) {
+			if (parse_html_find(parse_html_attributes,
+			    nitems(parse_html_attributes), name) == NULL)
+				continue;
+		} else if (vocab == PARSE_HTML_MATHML) {
+			if (parse_html_find(parse_html_mathml_attributes,
+			    nitems(parse_html_mathml_attributes), name) == NULL)
+				continue;
+		} else {
+			sn = parse_html_find_name(parse_html_svg_attributes,
+			    nitems(parse_html_svg_attributes), name);
+			if (sn == NULL)
+				continue;
+			name = sn->name;
+		}
+		if (parse_html_is_url_attr(name) && !parse_html_is_safe(value))
+			value = "";
+		buf_addc(&st->out, ' ');
+		buf_adds(&st->out, name);
+		buf_adds(&st->out, "=\"");
+		parse_html_escape(&st->out, value, strlen(value), true);
+		buf_addc(&st->out, '"');
+		free(style);
+	}
+}
+
+/*
+ * SAX start tag: feedparser's decision.  An allowed HTML element is
+ * written with its allowed attributes; script, applet and style start
+ * dropping text; <math> and <svg> with their namespace (implied if
+ * absent) switch to the MathML or SVG lists; anything else is dropped
+ * but its content stays.
+ */
+static void
+parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
+{
+	struct parse_html_state		*st = ctx;
+	struct parse_html_open		*o;
+	struct parse_html_attr		*a, *at;
+	const struct parse_html_name	*sn;
+	const char			*name = (const char *)xname, *out;
+	enum parse_html_vocab		 vocab = PARSE_HTML_HTML;
+	size_t				 n, i;
+	bool				 has_xlink;
+
+	if (st->nopen == st->opensize) {
+		st->opensize = st->opensize == 0 ? 16 : st->opensize * 2;
+		st->open = xreallocarray(st->open, st->opensize,
+		    sizeof *st->open);
+	}
+	o = &st->open[st->nopen++];
+	memset(o, 0, sizeof *o);
+	o->is_raw = strcmp(name, "script") == 0 || strcmp(name, "style") == 0;
+	if (strcmp(name, "p") == 0 && !parse_html_is_start_tag(st, name))
+		return;
+
+	n = parse_html_attrs(st, name, atts, &a);
+	out = parse_html_find(parse_html_elements, nitems(parse_html_elements),
+	    name);
+	if (out == NULL || st->svg > 0) {
+		if (parse_html_is_unacceptable(name)) {
+			st->unacceptable++;
+			o->is_unacceptable = true;
+		}
+		at = parse_html_attr_get(a, n, "xmlns");
+		if (at == NULL || *at->value == '\0') {
+			if (strcmp(name, "svg") == 0)
+				parse_html_attr_set(&a, &n, "xmlns",
+				    PARSE_HTML_SVG_NS);
+			else if (strcmp(name, "math") == 0)
+				parse_html_attr_set(&a, &n, "xmlns",
+				    PARSE_HTML_MATHML_NS);
+			at = parse_html_attr_get(a, n, "xmlns");
+		}
+		if (at != NULL && strcmp(name, "math") == 0 &&
+		    strcmp(at->value, PARSE_HTML_MATHML_NS) == 0) {
+			st->math++;
+			o->is_math = true;
+		}
+		if (at != NULL && strcmp(name, "svg") == 0 &&
+		    strcmp(at->value, PARSE_HTML_SVG_NS) == 0) {
+			st->svg++;
+			o->is_svg = true;
+		}
+		if (st->math > 0 && (out = parse_html_find(
+		    parse_html_mathml_elements,
+		    nitems(parse_html_mathml_elements), name)) != NULL)
+			vocab = PARSE_HTML_MATHML;
+		else if (st->svg > 0 && (sn = parse_html_find_name(
+		    parse_html_svg_elements, nitems(parse_html_svg_elements),
+		    name)) != NULL) {
+			vocab = PARSE_HTML_SVG;
+			out = sn->name;
+		} else if ((out = parse_html_find(parse_html_elements,
+		    nitems(parse_html_elements), name)) == NULL)
+			goto out;
+	}
+	o->name = out;
+
+	if (st->math > 0 || st->svg > 0) {
+		has_xlink = false;
+		for (i = 0; i < n; i++) {
+			if (strncmp(a[i].name, "xlink:", 6) == 0)
+				has_xlink = true;
+		}
+		at = parse_html_attr_get(a, n, "xmlns:xlink");
+		if (has_xlink && (at == NULL ||
+		    strcmp(at->value, PARSE_HTML_XLINK_NS) != 0))
+			parse_html_attr_set(&a, &n, "xmlns:xlink",
+			    PARSE_HTML_XLINK_NS);
+	}
+	buf_addc(&st->out, '<');
+	buf_adds(&st->out, out);
+	parse_html_write_attrs(st, vocab, a, n);
+	if (parse_html_find(parse_html_void_elements,
+	    nitems(parse_html_void_elements), out) != NULL)
+		buf_adds(&st->out, " />");
+	else
+		buf_addc(&st->out, '>');
+
+	/* <span/> is an empty element to feedparser, <span a="b"/> is not. */
+	if (n == 0 && st->xc->input->cur[0] == '/' &&
+	    st->xc->input->cur[1] == '>')
+		o->is_closed = true;
+out:
+	for (i = 0; i < n; i++)
+		free(a[i].value);
+	free(a);
+}
+
+/*
+ * SAX end tag: undo what the start tag counted, and write the end tag
+ * if the element was written and the end tag was really in the input.
+ */
+static void
+parse_html_sax_end(void *ctx, const xmlChar *xname)
+{
+	struct parse_html_state	*st = ctx;
+	struct parse_html_open	*o;
+	bool			 is_explicit;
+
+	if (st->nopen == 0)
+		return;
+	o = &st->open[--st->nopen];
+	if (o->is_unacceptable)
+		st->unacceptable--;
+	if (o->is_math)
+		st->math--;
+	if (o->is_svg)
+		st->svg--;
+	is_explicit = parse_html_is_end_tag(st, (const char *)xname) ||
+	    o->is_closed;
+	if (!is_explicit || o->name == NULL)
+		return;
+	if (parse_html_find(parse_html_void_elements,
+	    nitems(parse_html_void_elements), o->name) == NULL)
+		buf_addf(&st->out, "</%s>", o->name);
+}
+
+/* SAX text: written unless inside script, applet or style. */
+static void
+parse_html_sax_chars(void *ctx, const xmlChar *s, int len)
+{
+	struct parse_html_state	*st = ctx;
+
+	if (st->nopen > 0 && st->open[st->nopen - 1].is_raw &&
+	    st->unacceptable == 0)
+		parse_html_raw(st, (const char *)s, len);
+	else if (st->unacceptable == 0)
+		parse_html_escape(&st->out, (const char *)s, len, false);
+}
+
+/* SAX comment: kept, as feedparser keeps comments. */
+static void
+parse_html_sax_comment(void *ctx, const xmlChar *s)
+{
+	struct parse_html_state	*st = ctx;
+
+	buf_adds(&st->out, "<!--");
+	buf_adds(&st->out, (const char *)s);
+	buf_adds(&st->out, "-->");
+}
+
+/*
+ * libxml2's errors are not reported (the fragment is parsed as far as it
+ * goes), but an end tag that closes nothing is written as feedparser
+ * would (parse_html_stray_end).
+ */
+static void
+parse_html_sax_error(void *ctx, xmlErrorPtr err)
+{
+	struct parse_html_state	*st = ctx;
+
+	if (err == NULL || err->code != XML_ERR_TAG_NAME_MISMATCH ||
+	    err->str1 == NULL || err->message == NULL ||
+	    strncmp(err->message, "Unexpected end tag", 18) != 0)
+		return;
+	parse_html_stray_end(st, err->str1);
 }
