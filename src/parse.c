@@ -1713,8 +1713,9 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 		parse_stop(ctx, "too-deep", "elements nested too deep");
 		return;
 	}
-	parent = ctx->nframes > 0 ? &ctx->frames[ctx->nframes - 1] : NULL;
+	/* The push may move the frames: parent is taken after it. */
 	f = parse_push_frame(ctx);
+	parent = ctx->nframes > 1 ? f - 1 : NULL;
 
 	/* xml:lang and xml:base apply to the element itself. */
 	if ((v = parse_attr(xc, attrs, nattrs, PARSE_NS_XML, "lang")) != NULL) {

@@ -308,7 +308,8 @@ test_rss20_fields(void **state)
 			    "http://example.org/2002/09/07/first" },
 			{ "entry title", e1->title.value, "First post" },
 			{ "entry summary", e1->summary.value,
-			    "<p>Hello <a href=\"/about\">world</a></p>" },
+			    "<p>Hello <a href=\"http://example.org/about\">"
+			    "world</a></p>" },
 			{ "entry summary type", e1->summary.type,
 			    "text/html" },
 			{ "entry content", e1->content[0].value,
