@@ -76,7 +76,18 @@ enum config_type {
 	CONFIG_TYPE_SIZE,		/* int64_t bytes: 512, 64K, 16M, 1G */
 	CONFIG_TYPE_LISTEN,		/* host:port, or empty for none */
 	CONFIG_TYPE_URL,		/* http, https or file */
-	CONFIG_TYPE_TAGS		/* comma-separated names */
+	CONFIG_TYPE_TAGS,		/* comma-separated names */
+	CONFIG_TYPE_HEADER,		/* "Name: value", repeatable */
+	CONFIG_TYPE_SECRET_FILE,	/* a file whose first line is read */
+	CONFIG_TYPE_CHOICE,		/* auto, yes or no */
+	CONFIG_TYPE_NETWORKS		/* comma-separated CIDR networks */
+};
+
+/* block_private: yes unless the HTTP listener is loopback-only. */
+enum config_choice {
+	CONFIG_AUTO = 0,
+	CONFIG_YES,
+	CONFIG_NO
 };
 
 /* One known key: where it lives, what it holds and where it is stored. */
@@ -95,6 +106,10 @@ struct config_key {
  * also its slot in config_state's key_line.
  */
 static const struct config_key config_keys[] = {
+	{ CONFIG_SECTION_FEEDD, "allow_networks", CONFIG_TYPE_NETWORKS,
+	  0, 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "block_private", CONFIG_TYPE_CHOICE,
+	  0, 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "connect_timeout", CONFIG_TYPE_DURATION,
 	  offsetof(struct config, fetch.connect_timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "database", CONFIG_TYPE_PATH,
@@ -123,14 +138,23 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, output_title), 0, 0 },
 	{ CONFIG_SECTION_HTTP, "listen", CONFIG_TYPE_LISTEN,
 	  offsetof(struct config, listen), 0, 0 },
+	{ CONFIG_SECTION_FEED, "ca_file", CONFIG_TYPE_PATH,
+	  offsetof(struct config_feed, ca_file), 0, 0 },
 	{ CONFIG_SECTION_FEED, "connect_timeout", CONFIG_TYPE_DURATION,
 	  offsetof(struct config_feed, fetch.connect_timeout), 0, 0 },
+	{ CONFIG_SECTION_FEED, "header", CONFIG_TYPE_HEADER, 0, 0, 0 },
 	{ CONFIG_SECTION_FEED, "interval", CONFIG_TYPE_DURATION,
 	  offsetof(struct config_feed, interval), 0, 0 },
 	{ CONFIG_SECTION_FEED, "max_body", CONFIG_TYPE_SIZE,
 	  offsetof(struct config_feed, fetch.max_body), 0, 0 },
 	{ CONFIG_SECTION_FEED, "max_redirects", CONFIG_TYPE_INT,
 	  offsetof(struct config_feed, fetch.max_redirects), 0, 20 },
+	{ CONFIG_SECTION_FEED, "password", CONFIG_TYPE_STRING,
+	  offsetof(struct config_feed, password), 0, 0 },
+	{ CONFIG_SECTION_FEED, "password_file", CONFIG_TYPE_SECRET_FILE,
+	  offsetof(struct config_feed, password), 0, 0 },
+	{ CONFIG_SECTION_FEED, "proxy", CONFIG_TYPE_STRING,
+	  offsetof(struct config_feed, proxy), 0, 0 },
 	{ CONFIG_SECTION_FEED, "tags", CONFIG_TYPE_TAGS,
 	  offsetof(struct config_feed, tags), 0, 0 },
 	{ CONFIG_SECTION_FEED, "timeout", CONFIG_TYPE_DURATION,
@@ -141,6 +165,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config_feed, url), 0, 0 },
 	{ CONFIG_SECTION_FEED, "user_agent", CONFIG_TYPE_STRING,
 	  offsetof(struct config_feed, fetch.user_agent), 0, 0 },
+	{ CONFIG_SECTION_FEED, "username", CONFIG_TYPE_STRING,
+	  offsetof(struct config_feed, username), 0, 0 },
 };
 #define CONFIG_NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -170,6 +196,7 @@ struct config_state {
 	const char		*section_name;	/* for messages; not feeds */
 	struct config_feed	*feed;		/* the current [feed NAME] */
 	int			 key_line[CONFIG_NKEYS]; /* 0: not set yet */
+	enum config_choice	 block_private;
 
 	char			*error;		/* first error, or NULL */
 	int			 error_line;
@@ -198,6 +225,13 @@ static char	*config_dir(const char *, char **);
 static char	*config_path(const char *, const char *);
 static void	 config_add_encoded(struct buf *, const char *);
 static void	 config_feed_clear(struct config_feed *);
+static int	 config_add_header(struct config_state *, const char *);
+static int	 config_read_secret(struct config_state *,
+		    const struct config_key *, const char *, char **);
+static int	 config_set_choice(struct config_state *,
+		    const struct config_key *, const char *);
+static int	 config_set_networks(struct config_state *, const char *);
+static bool	 config_is_loopback(const char *);
 static int	 config_set_size(struct config_state *,
 		    const struct config_key *, const char *, int64_t *);
 static void	 config_inherit_fetch(struct config_fetch *,
@@ -268,6 +302,141 @@ config_read_cb(char *str, int num, void *arg)
 	str[len] = '\n';
 	str[len + 1] = '\0';
 	return (str);
+}
+
+/*
+ * Add an extra request header.  The name must be an HTTP token; headers
+ * that feedd itself manages are refused, so a config line cannot break
+ * conditional requests or smuggle a second request.
+ */
+static int
+config_add_header(struct config_state *st, const char *value)
+{
+	static const char *managed[] = {
+		"accept-encoding", "connection", "content-length", "host",
+		"if-modified-since", "if-none-match", "transfer-encoding",
+		"user-agent"
+	};
+	struct config_feed	*f = st->feed;
+	const char		*colon;
+	size_t			 len, i;
+
+	colon = strchr(value, ':');
+	len = colon != NULL ? (size_t)(colon - value) : 0;
+	if (len == 0 || strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+	    "klmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~") != len ||
+	    strpbrk(value, "\r\n") != NULL) {
+		config_error(st, st->lineno, "bad header \"%s\": use "
+		    "\"Name: value\"", value);
+		return (-1);
+	}
+	for (i = 0; i < nitems(managed); i++) {
+		if (strlen(managed[i]) == len &&
+		    strncasecmp(value, managed[i], len) == 0) {
+			config_error(st, st->lineno, "header %.*s is set by "
+			    "feedd itself", (int)len, value);
+			return (-1);
+		}
+	}
+	f->headers = xreallocarray(f->headers, f->nheaders + 1,
+	    sizeof *f->headers);
+	f->headers[f->nheaders++] = xstrdup(value);
+	return (0);
+}
+
+/*
+ * Read a secret from the first line of a file (relative to the config
+ * file's directory), so it can stay out of the main config.
+ */
+static int
+config_read_secret(struct config_state *st, const struct config_key *k,
+    const char *value, char **out)
+{
+	char	*path, *line = NULL;
+	size_t	 size = 0;
+	ssize_t	 n;
+	FILE	*f;
+
+	path = config_path(st->dir, value);
+	if ((f = fopen(path, "r")) == NULL) {
+		config_error(st, st->lineno, "%s %s: %s", k->name, path,
+		    strerror(errno));
+		free(path);
+		return (-1);
+	}
+	n = getline(&line, &size, f);
+	fclose(f);
+	if (n <= 0) {
+		config_error(st, st->lineno, "%s %s is empty", k->name, path);
+		free(line);
+		free(path);
+		return (-1);
+	}
+	free(path);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (*out != NULL)
+		explicit_bzero(*out, strlen(*out));
+	free(*out);
+	*out = line;
+	return (0);
+}
+
+/* auto, yes or no. */
+static int
+config_set_choice(struct config_state *st, const struct config_key *k,
+    const char *value)
+{
+	if (strcmp(value, "auto") == 0)
+		st->block_private = CONFIG_AUTO;
+	else if (strcmp(value, "yes") == 0)
+		st->block_private = CONFIG_YES;
+	else if (strcmp(value, "no") == 0)
+		st->block_private = CONFIG_NO;
+	else {
+		config_error(st, st->lineno, "bad value \"%s\" for %s: use "
+		    "auto, yes or no", value, k->name);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A comma-separated list of networks: 10.0.0.0/8, ::1, ... */
+static int
+config_set_networks(struct config_state *st, const char *value)
+{
+	struct config		*cfg = st->cfg;
+	struct util_cidr	 net;
+	char			*copy, *next, *item;
+	int			 error = 0;
+
+	next = copy = xstrdup(value);
+	while ((item = strsep(&next, ",")) != NULL) {
+		item = util_trim(item);
+		if (*item == '\0')
+			continue;
+		if (util_parse_cidr(item, &net) != 0) {
+			config_error(st, st->lineno, "bad network \"%s\": use "
+			    "an address or address/bits", item);
+			error = -1;
+			break;
+		}
+		cfg->allow_networks = xreallocarray(cfg->allow_networks,
+		    cfg->nallow_networks + 1, sizeof *cfg->allow_networks);
+		cfg->allow_networks[cfg->nallow_networks++] = net;
+	}
+	free(copy);
+	return (error);
+}
+
+/* Whether a listen address reaches only this machine (none does). */
+static bool
+config_is_loopback(const char *listen)
+{
+	if (listen == NULL)
+		return (true);
+	return (strncmp(listen, "127.", 4) == 0 ||
+	    strncmp(listen, "localhost:", 10) == 0 ||
+	    strncmp(listen, "[::1]:", 6) == 0);
 }
 
 /* Parse a byte count with an optional K, M or G (powers of 1024). */
@@ -363,7 +532,7 @@ config_ini_cb(void *arg, const char *section, const char *name,
 		}
 		return (0);
 	}
-	if (st->key_line[i] != 0) {
+	if (st->key_line[i] != 0 && k->type != CONFIG_TYPE_HEADER) {
 		config_error(st, st->lineno, "duplicate key \"%s\" (first set "
 		    "on line %d)", name, st->key_line[i]);
 		return (0);
@@ -520,6 +689,15 @@ config_set(struct config_state *st, const struct config_key *k,
 		return (config_set_url(st, value));
 	case CONFIG_TYPE_TAGS:
 		return (config_set_tags(st, value));
+	case CONFIG_TYPE_HEADER:
+		return (config_add_header(st, value));
+	case CONFIG_TYPE_SECRET_FILE:
+		return (config_read_secret(st, k, value,
+		    (char **)(base + k->off)));
+	case CONFIG_TYPE_CHOICE:
+		return (config_set_choice(st, k, value));
+	case CONFIG_TYPE_NETWORKS:
+		return (config_set_networks(st, value));
 	}
 	return (-1);
 }
@@ -769,6 +947,24 @@ config_finish(struct config_state *st)
 		config_inherit_fetch(&f->fetch, &cfg->fetch);
 	}
 
+	for (i = 0; i < cfg->nfeeds; i++) {
+		f = &cfg->feeds[i];
+		if (f->ca_file != NULL) {
+			p = config_path(st->dir, f->ca_file);
+			free(f->ca_file);
+			f->ca_file = p;
+		}
+		if (f->password != NULL && f->username == NULL) {
+			config_error(st, f->line, "feed \"%s\" has a password "
+			    "but no username", f->name);
+			return (-1);
+		}
+	}
+	if (st->block_private == CONFIG_AUTO)
+		cfg->is_private_blocked = !config_is_loopback(cfg->listen);
+	else
+		cfg->is_private_blocked = st->block_private == CONFIG_YES;
+
 	p = config_path(st->dir, cfg->database);
 	free(cfg->database);
 	cfg->database = p;
@@ -866,6 +1062,15 @@ config_feed_clear(struct config_feed *f)
 		free(f->tags[i]);
 	free(f->tags);
 	free(f->fetch.user_agent);
+	for (i = 0; i < f->nheaders; i++)
+		free(f->headers[i]);
+	free(f->headers);
+	free(f->username);
+	if (f->password != NULL)
+		explicit_bzero(f->password, strlen(f->password));
+	free(f->password);
+	free(f->proxy);
+	free(f->ca_file);
 	memset(f, 0, sizeof *f);
 }
 
@@ -979,6 +1184,7 @@ config_free(struct config *cfg)
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->fetch.user_agent);
+	free(cfg->allow_networks);
 	free(cfg->output_dir);
 	free(cfg->output_title);
 	free(cfg->listen);

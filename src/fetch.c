@@ -10,6 +10,10 @@
  * redirects, any protocol), so every limit is set here explicitly.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -21,10 +25,9 @@
 #include <event2/event.h>
 
 #include "feedd/fetch.h"
+#include "feedd/log.h"
 #include "feedd/parse.h"
 #include "feedd/util.h"
-
-#define nitems(a) (sizeof (a) / sizeof (a)[0])
 
 /* The types we can read, best first (STANDARDS.md: Accept names them). */
 #define FETCH_ACCEPT "Accept: application/atom+xml, application/rss+xml, " \
@@ -58,6 +61,8 @@ struct fetch_transfer {
 	char			*retry_after;
 	int			 nhops;		/* redirect responses seen */
 	int			 is_temporary;	/* a hop was not 301/308 */
+	int			 is_proxied;	/* the proxy is trusted */
+	char			 blocked[64];	/* address refused, or "" */
 	struct event		*failed;	/* reports a failed start */
 	LIST_ENTRY(fetch_transfer) entry;
 };
@@ -89,6 +94,11 @@ static void	fetch_finish(struct fetch_transfer *, CURLcode);
 static void	fetch_transfer_free(struct fetch_transfer *);
 static void	fetch_failed_cb(evutil_socket_t, short, void *);
 static void	fetch_status_line(struct fetch_transfer *, const char *);
+static void	fetch_private_init(void);
+static int	fetch_is_blocked(const struct fetcher *,
+		    const struct sockaddr *);
+static curl_socket_t fetch_open_socket_cb(void *, curlsocktype,
+		    struct curl_sockaddr *);
 static void	fetch_freshness(struct fetch_transfer *,
 		    struct fetch_result *);
 static struct curl_slist *fetch_request_headers(const struct fetch_request *);
@@ -105,6 +115,14 @@ fetch_new(struct event_base *base, const struct fetch_options *opts,
 	fx->base = base;
 	fx->opts = *opts;
 	fx->opts.user_agent = xstrdup(opts->user_agent);
+	fx->opts.allow = NULL;
+	if (opts->nallow > 0) {
+		fx->opts.allow = xreallocarray(NULL, opts->nallow,
+		    sizeof *opts->allow);
+		memcpy((void *)fx->opts.allow, opts->allow, opts->nallow *
+		    sizeof *opts->allow);
+	}
+	fetch_private_init();
 	LIST_INIT(&fx->transfers);
 	if ((fx->multi = curl_multi_init()) == NULL) {
 		xasprintf(cause, "fetch: curl_multi_init failed");
@@ -153,6 +171,7 @@ fetch_free(struct fetcher *fx)
 	if (fx->timer != NULL)
 		event_free(fx->timer);
 	free((char *)fx->opts.user_agent);
+	free((void *)fx->opts.allow);
 	free(fx);
 }
 
@@ -217,6 +236,21 @@ fetch_setopts(struct fetch_transfer *t, const struct fetch_request *req)
 	SET(CURLOPT_USERAGENT, ua);
 	/* Never a cookie or a Referer: the feed URL exactly as configured. */
 	SET(CURLOPT_AUTOREFERER, 0L);
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	if (req->username != NULL) {
+		SET(CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		SET(CURLOPT_USERNAME, req->username);
+		SET(CURLOPT_PASSWORD, req->password != NULL ?
+		    req->password : "");
+	}
+	if (req->proxy != NULL)
+		SET(CURLOPT_PROXY, req->proxy);
+	if (req->ca_file != NULL)
+		SET(CURLOPT_CAINFO, req->ca_file);
+	if (t->fx->opts.is_private_blocked) {
+		SET(CURLOPT_OPENSOCKETFUNCTION, fetch_open_socket_cb);
+		SET(CURLOPT_OPENSOCKETDATA, t);
+	}
 	SET(CURLOPT_HTTPHEADER, t->headers);
 	SET(CURLOPT_WRITEFUNCTION, fetch_write_cb);
 	SET(CURLOPT_WRITEDATA, t);
@@ -235,8 +269,13 @@ fetch_request_headers(const struct fetch_request *req)
 {
 	struct curl_slist	*h, *tmp;
 	char			*line;
+	size_t			 i;
 
 	h = curl_slist_append(NULL, FETCH_ACCEPT);
+	for (i = 0; h != NULL && i < req->nheaders; i++) {
+		tmp = curl_slist_append(h, req->headers[i]);
+		h = tmp != NULL ? tmp : h;
+	}
 	if (h != NULL && req->etag != NULL) {
 		xasprintf(&line, "If-None-Match: %s", req->etag);
 		tmp = curl_slist_append(h, line);
@@ -250,6 +289,77 @@ fetch_request_headers(const struct fetch_request *req)
 		h = tmp != NULL ? tmp : h;
 	}
 	return (h);
+}
+
+/*
+ * Networks a feed fetcher must not reach when block_private is on: this
+ * host, private and shared address space, link-local, multicast and
+ * reserved ranges (RFC 6890).
+ */
+static const char *fetch_private_nets[] = {
+	"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
+	"169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16",
+	"198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
+	"::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8"
+};
+static struct util_cidr fetch_private[nitems(fetch_private_nets)];
+
+/* Parse the private networks once. */
+static void
+fetch_private_init(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(fetch_private_nets); i++) {
+		if (util_parse_cidr(fetch_private_nets[i],
+		    &fetch_private[i]) != 0)
+			fatalx("bad built-in network %s",
+			    fetch_private_nets[i]);
+	}
+}
+
+/* Whether block_private refuses sa. */
+static int
+fetch_is_blocked(const struct fetcher *fx, const struct sockaddr *sa)
+{
+	size_t	 i;
+
+	for (i = 0; i < fx->opts.nallow; i++) {
+		if (util_cidr_match(&fx->opts.allow[i], sa))
+			return (0);
+	}
+	for (i = 0; i < nitems(fetch_private); i++) {
+		if (util_cidr_match(&fetch_private[i], sa))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * curl is about to open a socket to the address it resolved: the check
+ * is on the address really connected to, after DNS and after every
+ * redirect, so neither can get round it.  A configured proxy is trusted.
+ */
+static curl_socket_t
+fetch_open_socket_cb(void *arg, curlsocktype purpose,
+    struct curl_sockaddr *a)
+{
+	struct fetch_transfer	*t = arg;
+	char			 host[INET6_ADDRSTRLEN];
+	const void		*in;
+
+	(void)purpose;
+	if (!t->is_proxied && fetch_is_blocked(t->fx, &a->addr)) {
+		if (a->family == AF_INET6)
+			in = &((struct sockaddr_in6 *)&a->addr)->sin6_addr;
+		else
+			in = &((struct sockaddr_in *)&a->addr)->sin_addr;
+		if (inet_ntop(a->family, in, host, sizeof host) == NULL)
+			snprintf(host, sizeof host, "?");
+		snprintf(t->blocked, sizeof t->blocked, "%s", host);
+		return (CURL_SOCKET_BAD);
+	}
+	return (socket(a->family, a->socktype, a->protocol));
 }
 
 /* Start a transfer; cb always runs once, later, from the loop. */
@@ -269,6 +379,7 @@ fetch_start(struct fetcher *fx, const struct fetch_request *req,
 	t->cb = cb;
 	t->arg = arg;
 	t->max_body = req->max_body;
+	t->is_proxied = req->proxy != NULL;
 	t->headers = fetch_request_headers(req);
 	LIST_INSERT_HEAD(&fx->transfers, t, entry);
 	fx->nrunning++;
@@ -629,7 +740,12 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 		util_sha256_end(t->hash, r.body_hash);
 		t->hash = NULL;
 	}
-	if (t->is_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (t->blocked[0] != '\0') {
+		r.status = FETCH_PERMANENT;
+		xasprintf(&r.error, "refused to connect to %s: a private, "
+		    "loopback or link-local address (block_private; see "
+		    "allow_networks)", t->blocked);
+	} else if (t->is_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		r.status = FETCH_PERMANENT;
 		xasprintf(&r.error, "body larger than %zu bytes",
 		    t->max_body);

@@ -433,6 +433,9 @@ main_daemon(const char *path, int is_once)
 	fo.max_entries = 10000;
 	fo.max_parallel = m.cfg->max_parallel;
 	fo.per_host = m.cfg->per_host;
+	fo.is_private_blocked = m.cfg->is_private_blocked;
+	fo.allow = m.cfg->allow_networks;
+	fo.nallow = m.cfg->nallow_networks;
 	if ((m.fx = fetch_new(m.base, &fo, &cause)) == NULL) {
 		log_err("%s", cause);
 		goto out;

@@ -301,6 +301,12 @@ schedule_drain(struct schedule *sch)
 		req.timeout = (long)sf->cf->fetch.timeout;
 		req.max_redirects = sf->cf->fetch.max_redirects;
 		req.max_body = (size_t)sf->cf->fetch.max_body;
+		req.headers = sf->cf->headers;
+		req.nheaders = sf->cf->nheaders;
+		req.username = sf->cf->username;
+		req.password = sf->cf->password;
+		req.proxy = sf->cf->proxy;
+		req.ca_file = sf->cf->ca_file;
 		log_debug("feed %s: polling %s", sf->cf->name, sf->cf->url);
 		if (fetch_start(sch->fx, &req, schedule_done_cb, sf) != 0) {
 			log_err("feed %s: cannot start transfer", sf->cf->name);

@@ -3,6 +3,11 @@
  * Allocators that never return NULL, the growable buffer every module
  * accumulates strings in, durations and time formatting.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -16,6 +21,8 @@
 #include "feedd/util.h"
 
 static void	util_hex(const unsigned char *, unsigned int, char[65]);
+static bool	util_prefix_equal(const unsigned char *, const unsigned char *,
+		    int);
 
 /* Allocate size bytes or die. */
 void *
@@ -325,4 +332,75 @@ void
 util_sha256_free(struct util_sha256 *h)
 {
 	EVP_MD_CTX_free((EVP_MD_CTX *)h);
+}
+
+/* Parse an address with an optional prefix length. */
+int
+util_parse_cidr(const char *s, struct util_cidr *net)
+{
+	char		*copy, *slash, *end;
+	long		 bits;
+	int		 max, ret = -1;
+
+	memset(net, 0, sizeof *net);
+	copy = xstrdup(s);
+	if ((slash = strchr(copy, '/')) != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, copy, net->addr) == 1) {
+		net->family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, copy, net->addr) == 1) {
+		net->family = AF_INET6;
+		max = 128;
+	} else
+		goto out;
+	net->prefix = max;
+	if (slash != NULL) {
+		bits = strtol(slash, &end, 10);
+		if (*slash == '\0' || *end != '\0' || bits < 0 || bits > max)
+			goto out;
+		net->prefix = (int)bits;
+	}
+	ret = 0;
+out:
+	free(copy);
+	return (ret);
+}
+
+/* Whether the first bits of a and b agree. */
+static bool
+util_prefix_equal(const unsigned char *a, const unsigned char *b, int bits)
+{
+	int	 whole = bits / 8, rest = bits % 8;
+
+	if (memcmp(a, b, (size_t)whole) != 0)
+		return (false);
+	if (rest == 0)
+		return (true);
+	return (((a[whole] ^ b[whole]) & (0xff << (8 - rest))) == 0);
+}
+
+/* Whether an address is inside a network. */
+bool
+util_cidr_match(const struct util_cidr *net, const struct sockaddr *sa)
+{
+	static const unsigned char mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+	const unsigned char	*addr;
+	int			 family = sa->sa_family;
+
+	if (family == AF_INET)
+		addr = (const unsigned char *)
+		    &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (family == AF_INET6) {
+		addr = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if (memcmp(addr, mapped, sizeof mapped) == 0) {
+			family = AF_INET;
+			addr += 12;
+		}
+	} else
+		return (false);
+	return (family == net->family &&
+	    util_prefix_equal(addr, net->addr, net->prefix));
 }

@@ -6,8 +6,11 @@
 #ifndef FEEDD_CONFIG_H
 #define FEEDD_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "feedd/util.h"
 
 /*
  * Per-transfer limits: [feedd] holds the defaults and a [feed NAME] may
@@ -30,6 +33,12 @@ struct config_feed {
 	size_t	 ntags;
 	int	 line;		/* line of the [feed NAME] header */
 	struct config_fetch fetch;
+	char	**headers;	/* extra "Name: value" request headers */
+	size_t	 nheaders;
+	char	*username;	/* HTTP basic auth, or NULL */
+	char	*password;	/* given, or read from password_file */
+	char	*proxy;		/* proxy URL; NULL: the environment's */
+	char	*ca_file;	/* extra CA certificates (absolute path) */
 };
 
 struct config {
@@ -40,6 +49,9 @@ struct config {
 	int			 per_host;	/* connections per host */
 	int64_t			 max_interval;	/* ceiling on delays, seconds */
 	struct config_fetch	 fetch;		/* defaults for every feed */
+	bool			 is_private_blocked; /* block_private, resolved */
+	struct util_cidr	*allow_networks; /* exceptions to it */
+	size_t			 nallow_networks;
 	char			*output_dir;	/* absolute path */
 	char			*output_title;
 	int			 max_entries;

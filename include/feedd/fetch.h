@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "feedd/model.h"
+#include "feedd/util.h"
 
 struct event_base;
 struct fetcher;
@@ -30,6 +31,9 @@ struct fetch_options {
 	size_t		 max_entries;		/* per feed */
 	int		 max_parallel;		/* in flight, for curl's pool */
 	int		 per_host;		/* connections per host */
+	bool		 is_private_blocked;	/* refuse private addresses */
+	const struct util_cidr *allow;		/* ...except these; copied */
+	size_t		 nallow;
 };
 
 struct fetch_request {
@@ -43,6 +47,12 @@ struct fetch_request {
 	long		 timeout;	/* seconds, the whole transfer */
 	long		 max_redirects;
 	size_t		 max_body;	/* decoded body bytes */
+	char *const	*headers;	/* extra "Name: value" lines */
+	size_t		 nheaders;
+	const char	*username;	/* HTTP basic auth, or NULL */
+	const char	*password;
+	const char	*proxy;		/* NULL: the environment's */
+	const char	*ca_file;	/* extra CA certificates, or NULL */
 };
 
 /* What a finished transfer reports; -1 marks an absent number. */

@@ -14,6 +14,10 @@
 #define FEEDD_VERSION "0.1.0"
 #define FEEDD_URL "https://github.com/feedd/feedd"
 
+#ifndef nitems
+#define nitems(a) (sizeof (a) / sizeof (a)[0])
+#endif
+
 /* A growable byte string, always NUL-terminated once it holds anything. */
 struct buf {
 	char	*data;
@@ -42,6 +46,22 @@ void	 buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Returns the buffer's string, which the caller then owns; buf is reset. */
 char	*buf_steal(struct buf *);
+
+/* An IPv4 or IPv6 network, as in 10.0.0.0/8 or fc00::/7. */
+struct util_cidr {
+	int		 family;	/* AF_INET or AF_INET6 */
+	unsigned char	 addr[16];	/* network byte order */
+	int		 prefix;	/* bits */
+};
+
+/* Parse "ADDR" or "ADDR/BITS"; returns -1 if it is neither. */
+int	 util_parse_cidr(const char *, struct util_cidr *);
+/*
+ * Whether the address (an AF_INET or AF_INET6 sockaddr; IPv4-mapped IPv6
+ * addresses count as IPv4) is inside the network.
+ */
+struct sockaddr;
+bool	 util_cidr_match(const struct util_cidr *, const struct sockaddr *);
 
 /*
  * Parse a duration such as 45s, 30m, 1h, 2d or a bare number of seconds

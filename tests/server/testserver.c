@@ -124,6 +124,10 @@ static const char *ts_log_headers[] = {
 	"If-Modified-Since",
 	"Accept",
 	"Accept-Encoding",
+	"Authorization",
+	"Cookie",
+	"Referer",
+	"X-Test",
 };
 
 static void		 usage(void) __attribute__((noreturn));

@@ -57,6 +57,7 @@ static void		 check_file_urls(const struct config *, const char *);
 static void		 check_tags(const struct config *, const char *);
 static void		 check_layout(const struct config *, const char *);
 static void		 check_fetch(const struct config *, const char *);
+static void		 check_exposed(const struct config *, const char *);
 
 static const struct test_good test_goods[] = {
 	{ "good_every_key", "good.conf", check_good },
@@ -75,6 +76,8 @@ static const struct test_good test_goods[] = {
 	  check_layout },
 	{ "good_fetch_limits_inherit_and_override", "fetch.conf",
 	  check_fetch },
+	{ "good_exposed_listener_blocks_private", "exposed.conf",
+	  check_exposed },
 };
 
 static const struct test_error test_errors[] = {
@@ -148,6 +151,18 @@ static const struct test_error test_errors[] = {
 	  "max_body 5G is larger than 4G" },
 	{ "error_max_redirects_out_of_range", "bad-redirects.conf", 3,
 	  "max_redirects 21 is out of range 0..20" },
+	{ "error_header_feedd_manages", "bad-header-managed.conf", 3,
+	  "header Host is set by feedd itself" },
+	{ "error_header_without_colon", "bad-header.conf", 3,
+	  "bad header \"no colon\"" },
+	{ "error_password_without_username", "bad-password-no-user.conf",
+	  1, "has a password but no username" },
+	{ "error_password_file_missing", "bad-password-file.conf", 4,
+	  "no-such-secret: No such file or directory" },
+	{ "error_bad_network", "bad-network.conf", 2,
+	  "bad network \"intranet\"" },
+	{ "error_bad_choice", "bad-choice.conf", 2,
+	  "bad value \"maybe\" for block_private" },
 };
 
 /* The test data directory; fails the test when ctest did not set it. */
@@ -386,6 +401,26 @@ check_defaults(const struct config *cfg)
 	assert_string_equal(cfg->listen, "127.0.0.1:8080");
 }
 
+/* exposed.conf: auto blocks private addresses; per-feed request options. */
+static void
+check_exposed(const struct config *cfg, const char *file)
+{
+	const struct config_feed	*f = &cfg->feeds[0];
+	char				*want;
+
+	(void)file;
+	assert_true(cfg->is_private_blocked);
+	assert_int_equal(f->nheaders, 2);
+	assert_string_equal(f->headers[0], "X-One: 1");
+	assert_string_equal(f->headers[1], "X-Two: two words");
+	assert_string_equal(f->username, "me");
+	assert_string_equal(f->password, "pw");
+	assert_string_equal(f->proxy, "http://proxy.example:3128");
+	want = test_in_dir("certs/ca.pem");
+	assert_string_equal(f->ca_file, want);
+	free(want);
+}
+
 /* fetch.conf: limits set in [feedd], inherited or overridden per feed. */
 static void
 check_fetch(const struct config *cfg, const char *file)
@@ -399,6 +434,8 @@ check_fetch(const struct config *cfg, const char *file)
 	assert_int_equal(cfg->fetch.max_redirects, 3);
 	assert_int_equal(cfg->per_host, 4);
 	assert_int_equal(cfg->max_interval, 12 * 3600);
+	/* auto, with the default loopback listener: no. */
+	assert_false(cfg->is_private_blocked);
 	assert_int_equal(cfg->nfeeds, 2);
 	f = &cfg->feeds[0];
 	assert_int_equal(f->fetch.connect_timeout, 5);

@@ -3,6 +3,11 @@
  * Unit tests for util: durations (a table of good and bad strings), the
  * growable buffer, RFC 3339 formatting, trimming and SHA-256.
  */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,6 +44,9 @@ static void	test_trim_table(void **);
 static void	test_sha256_abc(void **);
 static void	test_sha256_empty(void **);
 static void	test_sha256_in_pieces(void **);
+static bool	cidr_has(const char *, const char *);
+static void	test_cidr_match(void **);
+static void	test_cidr_parse_errors(void **);
 
 static const struct test_duration test_durations[] = {
 	{ "45s", 0, 45 },
@@ -255,6 +263,60 @@ test_sha256_abc(void **state)
 	    "b00361a396177a9cb410ff61f20015ad");
 }
 
+/* An address, given as text, is in a network given as text. */
+static bool
+cidr_has(const char *net, const char *addr)
+{
+	struct util_cidr	 n;
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+
+	assert_int_equal(util_parse_cidr(net, &n), 0);
+	memset(&sin, 0, sizeof sin);
+	memset(&sin6, 0, sizeof sin6);
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) == 1) {
+		sin.sin_family = AF_INET;
+		return (util_cidr_match(&n, (struct sockaddr *)&sin));
+	}
+	assert_int_equal(inet_pton(AF_INET6, addr, &sin6.sin6_addr), 1);
+	sin6.sin6_family = AF_INET6;
+	return (util_cidr_match(&n, (struct sockaddr *)&sin6));
+}
+
+/* Networks match by prefix, per family; IPv4-mapped IPv6 is IPv4. */
+static void
+test_cidr_match(void **state)
+{
+	(void)state;
+	assert_true(cidr_has("10.0.0.0/8", "10.200.3.4"));
+	assert_false(cidr_has("10.0.0.0/8", "11.0.0.1"));
+	assert_true(cidr_has("172.16.0.0/12", "172.31.255.255"));
+	assert_false(cidr_has("172.16.0.0/12", "172.32.0.0"));
+	assert_true(cidr_has("127.0.0.1", "127.0.0.1"));
+	assert_false(cidr_has("127.0.0.1", "127.0.0.2"));
+	assert_true(cidr_has("0.0.0.0/0", "8.8.8.8"));
+	assert_true(cidr_has("fc00::/7", "fd12::1"));
+	assert_false(cidr_has("fc00::/7", "fe80::1"));
+	assert_true(cidr_has("127.0.0.0/8", "::ffff:127.0.0.1"));
+	assert_false(cidr_has("::1/128", "127.0.0.1"));
+}
+
+/* Text that is not an address or a prefix is refused. */
+static void
+test_cidr_parse_errors(void **state)
+{
+	struct util_cidr	 n;
+
+	(void)state;
+	assert_int_equal(util_parse_cidr("10.0.0.0/33", &n), -1);
+	assert_int_equal(util_parse_cidr("10.0.0.0/", &n), -1);
+	assert_int_equal(util_parse_cidr("10.0.0/8", &n), -1);
+	assert_int_equal(util_parse_cidr("example.org", &n), -1);
+	assert_int_equal(util_parse_cidr("::1/129", &n), -1);
+	assert_int_equal(util_parse_cidr("::1/64", &n), 0);
+	assert_int_equal(n.prefix, 64);
+}
+
 /* A digest fed in pieces equals the one-shot digest. */
 static void
 test_sha256_in_pieces(void **state)
@@ -301,6 +363,8 @@ main(void)
 		cmocka_unit_test(test_sha256_abc),
 		cmocka_unit_test(test_sha256_empty),
 		cmocka_unit_test(test_sha256_in_pieces),
+		cmocka_unit_test(test_cidr_match),
+		cmocka_unit_test(test_cidr_parse_errors),
 	};
 
 	return (cmocka_run_group_tests_name("util", tests, NULL, NULL));

@@ -1,0 +1,92 @@
+# Per-feed request options and the private-address guard, against the
+# test server: extra headers and HTTP basic auth (from the config or from
+# a file) are sent; a proxy is used when set; no Cookie or Referer is ever
+# sent; block_private refuses 127.0.0.1 with a clear error unless
+# allow_networks lets it through.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+cp -R "$FEEDD_TEST_DATA" "$T/docroot"
+start_server "$T/docroot"
+printf 's3cret\n' >"$T/password"
+cat >"$T/feedd.conf" <<CONF
+[feedd]
+database = feedd.db
+block_private = no
+
+[output]
+directory = out
+
+[http]
+listen =
+
+[feed headers]
+url = $SERVER_URL/files/feeds/rss2.xml
+header = X-Test: hello there
+
+[feed auth]
+url = $SERVER_URL/files/feeds/atom.xml
+username = reader
+password = open sesame
+
+[feed authfile]
+url = $SERVER_URL/files/feeds/noguid.xml
+username = reader
+password_file = password
+
+[feed proxied]
+url = http://feeds.invalid/files/feeds/ttl.xml
+proxy = $SERVER_URL
+CONF
+
+run_feedd once once -c "$T/feedd.conf"
+assert_eq 0 "$RC" "feedd once exits 0"
+server_log >"$T/log.txt"
+# b64 TEXT: base64 of TEXT, as in a Basic Authorization header.
+b64() {
+	printf '%s' "$1" | base64
+}
+grep -q "/files/feeds/rss2.xml.*X-Test: hello there" "$T/log.txt" ||
+    fail "the extra header was not sent"
+ok "a feed's header lines are sent"
+grep -q "/files/feeds/atom.xml.*Authorization: Basic $(b64 'reader:open sesame')" \
+    "$T/log.txt" || fail "basic auth from the config was not sent"
+ok "username and password are sent as basic auth"
+grep -q "/files/feeds/noguid.xml.*Authorization: Basic $(b64 'reader:s3cret')" \
+    "$T/log.txt" || fail "basic auth from password_file was not sent"
+ok "password_file is read"
+grep -q "^GET http://feeds.invalid/files/feeds/ttl.xml" "$T/log.txt" ||
+    fail "the proxy was not used"
+ok "a feed's proxy is used"
+assert_eq 11 "$(count_entries "$T/out/feed.atom")" \
+    "every feed, the proxied one too, was stored"
+if grep -q -e 'Cookie:' -e 'Referer:' "$T/log.txt"; then
+	fail "a Cookie or Referer was sent"
+fi
+ok "no Cookie and no Referer are sent"
+if grep -q "Authorization" "$T/once.err"; then
+	fail "a secret reached the log"
+fi
+
+# The guard: 127.0.0.1 is refused, naming the address and the option.
+sed -i 's/^block_private = no/block_private = yes/' "$T/feedd.conf"
+server_hits /files/feeds/rss2.xml >"$T/before"
+run_feedd blocked once -c "$T/feedd.conf"
+assert_eq 0 "$RC" "feedd once exits 0 when feeds are refused"
+grep -q 'feed headers: permanent error: refused to connect to 127.0.0.1: .*block_private' \
+    "$T/blocked.err" || fail "the refusal is not logged with the address"
+ok "block_private refuses a loopback address, and says so"
+assert_eq "$(cat "$T/before")" "$(server_hits /files/feeds/rss2.xml)" \
+    "no request reached the server"
+grep -q 'feed proxied: ok' "$T/blocked.err" ||
+    fail "a configured proxy was refused"
+ok "a configured proxy is trusted"
+
+sed -i 's/^block_private = yes/block_private = yes\nallow_networks = 10.0.0.0\/8, 127.0.0.0\/8/' \
+    "$T/feedd.conf"
+run_feedd allowed once -c "$T/feedd.conf"
+if grep -q 'refused' "$T/allowed.err"; then
+	fail "allow_networks did not let 127.0.0.1 through"
+fi
+ok "allow_networks makes an exception"
+finish
