@@ -19,6 +19,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -41,6 +42,13 @@ enum parse_html_vocab {
 	PARSE_HTML_HTML,
 	PARSE_HTML_MATHML,
 	PARSE_HTML_SVG
+};
+
+/* How parse_html_escape escapes. */
+enum parse_html_esc {
+	PARSE_HTML_RAW,
+	PARSE_HTML_TEXT,
+	PARSE_HTML_ATTR
 };
 
 /* An element libxml2 has open, and what its start tag did. */
@@ -88,10 +96,12 @@ static const struct parse_html_name *parse_html_find_name(
 static bool	 parse_html_is_s(int);
 static bool	 parse_html_is_w(int);
 static bool	 parse_html_is_unacceptable(const char *);
-static void	 parse_html_escape(struct buf *, const char *, size_t, bool);
+static void	 parse_html_escape(struct buf *, const char *, size_t,
+		     enum parse_html_esc);
 static void	 parse_html_prepare(struct buf *, const char *);
 static bool	 parse_html_has_scheme(const char *);
 static bool	 parse_html_is_safe(const char *);
+static char	*parse_html_unescape_url(const char *);
 static char	*parse_html_resolve(const char *, const char *);
 static bool	 parse_html_is_relative(const char *, const char *);
 static bool	 parse_html_is_url_attr(const char *);
@@ -428,6 +438,17 @@ static const char *parse_html_safe_schemes[] = {
 
 
 /*
+ * What U+0080 to U+009F stand for in windows-1252 (feedparser's map);
+ * 0 where windows-1252 has nothing either.
+ */
+static const unsigned short parse_html_cp1252[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
+};
+
+/*
  * The (element, attribute) pairs whose value is a URL resolved against
  * the base (feedparser's RelativeURIResolver), sorted.
  */
@@ -471,8 +492,13 @@ parse_html_sanitize(const char *html, const char *base)
 	char			*s, *t, *u;
 	size_t			 len;
 
-	if (strpbrk(html, "<&") == NULL)
-		return (xstrdup(html));
+	if (strpbrk(html, "<&") == NULL) {
+		if (strchr(html, '\xc2') == NULL)
+			return (xstrdup(html));
+		buf_init(&st.out);
+		parse_html_escape(&st.out, html, strlen(html), PARSE_HTML_RAW);
+		return (buf_steal(&st.out));
+	}
 
 	memset(&st, 0, sizeof st);
 	st.base = base;
@@ -580,42 +606,61 @@ parse_html_is_unacceptable(const char *name)
 }
 
 /*
- * Append s escaped for HTML text (&, <, >) or for a double-quoted
- * attribute value (also ").
+ * Append s to b, escaped for HTML text (&, <, >) or for a double-quoted
+ * attribute value (also "), or not at all.  Either way U+0080 to U+009F
+ * become the windows-1252 characters they stand for, as feedparser maps
+ * them (a "&#146;" is meant as a quote, not a C1 control).
  */
 static void
-parse_html_escape(struct buf *b, const char *s, size_t len, bool is_attr)
+parse_html_escape(struct buf *b, const char *s, size_t len,
+    enum parse_html_esc esc)
 {
 	const char	*end = s + len, *p;
+	const char	*rep;
+	char		 u8[4];
+	unsigned int	 cp;
 
 	for (p = s; p < end; p++) {
 		switch (*p) {
 		case '&':
+			rep = esc != PARSE_HTML_RAW ? "&amp;" : NULL;
+			break;
 		case '<':
+			rep = esc != PARSE_HTML_RAW ? "&lt;" : NULL;
+			break;
 		case '>':
+			rep = esc != PARSE_HTML_RAW ? "&gt;" : NULL;
 			break;
 		case '"':
-			if (is_attr)
-				break;
-			continue;
+			rep = esc == PARSE_HTML_ATTR ? "&quot;" : NULL;
+			break;
+		case '\xc2':
+			rep = NULL;
+			if (p + 1 < end && (unsigned char)p[1] >= 0x80 &&
+			    (unsigned char)p[1] <= 0x9f &&
+			    (cp = parse_html_cp1252[p[1] & 0x1f]) != 0) {
+				u8[0] = 0xe0 | (cp >> 12);
+				u8[1] = 0x80 | ((cp >> 6) & 0x3f);
+				u8[2] = 0x80 | (cp & 0x3f);
+				u8[3] = '\0';
+				if (cp < 0x800) {
+					u8[0] = 0xc0 | (cp >> 6);
+					u8[1] = 0x80 | (cp & 0x3f);
+					u8[2] = '\0';
+				}
+				rep = u8;
+			}
+			break;
 		default:
-			continue;
+			rep = NULL;
+			break;
 		}
+		if (rep == NULL)
+			continue;
 		buf_add(b, s, p - s);
-		switch (*p) {
-		case '&':
-			buf_adds(b, "&amp;");
-			break;
-		case '<':
-			buf_adds(b, "&lt;");
-			break;
-		case '>':
-			buf_adds(b, "&gt;");
-			break;
-		default:
-			buf_adds(b, "&quot;");
-			break;
-		}
+		buf_adds(b, rep);
+		if (*p == '\xc2')
+			p++;
 		s = p + 1;
 	}
 	buf_add(b, s, end - s);
@@ -625,7 +670,8 @@ parse_html_escape(struct buf *b, const char *s, size_t len, bool is_attr)
  * Copy the fragment into b behind "<html><body>", so that libxml2 takes
  * it as body content and implies no element of its own, and make the
  * changes feedparser makes before it tokenizes: "<![CDATA[" and a "<!"
- * that opens neither a DOCTYPE, a comment nor a marked section are text;
+ * that opens neither a DOCTYPE, a comment nor a marked section are text
+ * (so is a DOCTYPE without its '>');
  * a comment without "-->" ends at the next "--" followed somewhere by
  * ">", or else takes the rest of the fragment with it.
  */
@@ -653,7 +699,8 @@ parse_html_prepare(struct buf *b, const char *html)
 		if (strncmp(q, "<![CDATA[", 9) == 0) {
 			buf_adds(b, "&lt;![CDATA[");
 			p = q + 9;
-		} else if (strncmp(q, "<!DOCTYPE", 9) == 0 || q[2] == '[') {
+		} else if ((strncmp(q, "<!DOCTYPE", 9) == 0 &&
+		    strchr(q + 9, '>') != NULL) || q[2] == '[') {
 			buf_add(b, q, 2);
 			p = q + 2;
 		} else {
@@ -713,11 +760,34 @@ parse_html_is_safe(const char *url)
 	    nitems(parse_html_safe_schemes), scheme) != NULL);
 }
 
+/* Copy a URL with its %XX escapes decoded (none of them is "%00"). */
+static char *
+parse_html_unescape_url(const char *url)
+{
+	char		*s, *t;
+	unsigned int	 c;
+
+	s = t = xmalloc(strlen(url) + 1);
+	while (*url != '\0') {
+		if (url[0] == '%' && isxdigit((unsigned char)url[1]) &&
+		    isxdigit((unsigned char)url[2]) &&
+		    sscanf(url + 1, "%2x", &c) == 1 && c != 0) {
+			*t++ = (char)c;
+			url += 3;
+		} else
+			*t++ = *url++;
+	}
+	*t = '\0';
+	return (s);
+}
+
 /*
  * Resolve a reference against the base with curl's URL API, as
  * parse_resolve in parse.c does: without a base the reference stays as
  * it is, an absolute reference is kept as written, and a result with an
- * unsafe scheme is dropped (NULL).
+ * unsafe scheme is dropped (NULL).  feedparser leaves spaces and
+ * non-ASCII characters as they are where curl percent-encodes them, so
+ * when neither string had a '%', curl's escapes are undone.
  */
 static char *
 parse_html_resolve(const char *base, const char *ref)
@@ -745,7 +815,10 @@ parse_html_resolve(const char *base, const char *ref)
 		curl_url_cleanup(u);
 		return (xstrdup(ref));
 	}
-	s = xstrdup(out);
+	if (strchr(base, '%') == NULL && strchr(ref, '%') == NULL)
+		s = parse_html_unescape_url(out);
+	else
+		s = xstrdup(out);
 	curl_free(out);
 	curl_url_cleanup(u);
 	if (!parse_html_is_safe(s)) {
@@ -1159,7 +1232,8 @@ parse_html_raw(struct parse_html_state *st, const char *s, size_t len)
 		if (p == NULL)
 			p = end;
 		if (st->unacceptable == 0)
-			parse_html_escape(&st->out, s, p - s, false);
+			parse_html_escape(&st->out, s, p - s,
+			    PARSE_HTML_TEXT);
 		if (p == end)
 			break;
 		is_end = p + 1 < end && p[1] == '/';
@@ -1303,7 +1377,8 @@ parse_html_write_attrs(struct parse_html_state *st,
 		buf_addc(&st->out, ' ');
 		buf_adds(&st->out, name);
 		buf_adds(&st->out, "=\"");
-		parse_html_escape(&st->out, value, strlen(value), true);
+		parse_html_escape(&st->out, value, strlen(value),
+		    PARSE_HTML_ATTR);
 		buf_addc(&st->out, '"');
 		free(style);
 	}
@@ -1452,7 +1527,8 @@ parse_html_sax_chars(void *ctx, const xmlChar *s, int len)
 	    st->unacceptable == 0)
 		parse_html_raw(st, (const char *)s, len);
 	else if (st->unacceptable == 0)
-		parse_html_escape(&st->out, (const char *)s, len, false);
+		parse_html_escape(&st->out, (const char *)s, len,
+		    PARSE_HTML_TEXT);
 }
 
 /* SAX comment: kept, as feedparser keeps comments. */
