@@ -98,6 +98,7 @@ static bool	 parse_html_is_w(int);
 static bool	 parse_html_is_unacceptable(const char *);
 static void	 parse_html_escape(struct buf *, const char *, size_t,
 		     enum parse_html_esc);
+static const char *parse_html_marked_section(const char *);
 static void	 parse_html_prepare(struct buf *, const char *);
 static bool	 parse_html_has_scheme(const char *);
 static bool	 parse_html_is_safe(const char *);
@@ -479,9 +480,10 @@ static const char *parse_html_url_attrs[] = {
 };
 
 /*
- * Sanitize html; see parse-int.h.  Text without markup or references is
- * copied as it is, without running the HTML parser.  Like feedparser,
- * the result has no white space at either end and CRLF becomes LF.
+ * Sanitize html; see parse-int.h.  Like feedparser, the result has no
+ * white space at either end and CRLF becomes LF.  Text without markup or
+ * references (the usual title) is only trimmed, without running the
+ * HTML parser.
  */
 char *
 parse_html_sanitize(const char *html, const char *base)
@@ -493,10 +495,15 @@ parse_html_sanitize(const char *html, const char *base)
 	size_t			 len;
 
 	if (strpbrk(html, "<&") == NULL) {
-		if (strchr(html, '\xc2') == NULL)
-			return (xstrdup(html));
+		while (parse_html_is_s((unsigned char)*html))
+			html++;
+		len = strlen(html);
+		while (len > 0 && parse_html_is_s((unsigned char)html[len - 1]))
+			len--;
+		if (memchr(html, '\xc2', len) == NULL)
+			return (xstrndup(html, len));
 		buf_init(&st.out);
-		parse_html_escape(&st.out, html, strlen(html), PARSE_HTML_RAW);
+		parse_html_escape(&st.out, html, len, PARSE_HTML_RAW);
 		return (buf_steal(&st.out));
 	}
 
@@ -667,11 +674,53 @@ parse_html_escape(struct buf *b, const char *s, size_t len,
 }
 
 /*
+ * The end of the marked section at s ("<![CDATA[x]]>", "<![if IE]>"), as
+ * Python's markupbase finds it, or NULL if there is none.
+ */
+static const char *
+parse_html_marked_section(const char *s)
+{
+	static const char	*doubles[] = {
+		"cdata", "ignore", "include", "rcdata", "temp"
+	};
+	static const char	*singles[] = { "else", "endif", "if" };
+	char			 name[8];
+	const char		*p = s + 3, *r;
+	size_t			 n = 0;
+	bool			 is_double;
+
+	while (isalpha((unsigned char)*p) && n + 1 < sizeof name)
+		name[n++] = tolower((unsigned char)*p++);
+	name[n] = '\0';
+	if (parse_html_find(doubles, nitems(doubles), name) != NULL)
+		is_double = true;
+	else if (parse_html_find(singles, nitems(singles), name) != NULL)
+		is_double = false;
+	else
+		return (NULL);
+	for (r = strchr(p, ']'); r != NULL; r = strchr(r + 1, ']')) {
+		p = r + 1;
+		while (parse_html_is_s((unsigned char)*p))
+			p++;
+		if (is_double) {
+			if (*p++ != ']')
+				continue;
+			while (parse_html_is_s((unsigned char)*p))
+				p++;
+		}
+		if (*p == '>')
+			return (p + 1);
+	}
+	return (NULL);
+}
+
+/*
  * Copy the fragment into b behind "<html><body>", so that libxml2 takes
  * it as body content and implies no element of its own, and make the
- * changes feedparser makes before it tokenizes: "<![CDATA[" and a "<!"
- * that opens neither a DOCTYPE, a comment nor a marked section are text
- * (so is a DOCTYPE without its '>');
+ * changes feedparser makes before it tokenizes: a marked section
+ * ("<![CDATA[...]]>") goes, a "<!" that opens neither a DOCTYPE, a
+ * comment nor a marked section is text (so is a DOCTYPE without its
+ * '>');
  * a comment without "-->" ends at the next "--" followed somewhere by
  * ">", or else takes the rest of the fragment with it.
  */
@@ -696,11 +745,15 @@ parse_html_prepare(struct buf *b, const char *html)
 			p = gt + 1;
 			continue;
 		}
-		if (strncmp(q, "<![CDATA[", 9) == 0) {
-			buf_adds(b, "&lt;![CDATA[");
-			p = q + 9;
-		} else if ((strncmp(q, "<!DOCTYPE", 9) == 0 &&
-		    strchr(q + 9, '>') != NULL) || q[2] == '[') {
+		if (q[2] == '[') {
+			if ((end = parse_html_marked_section(q)) != NULL) {
+				p = end;
+				continue;
+			}
+			buf_adds(b, "&lt;![");
+			p = q + 3;
+		} else if (strncmp(q, "<!DOCTYPE", 9) == 0 &&
+		    strchr(q + 9, '>') != NULL) {
 			buf_add(b, q, 2);
 			p = q + 2;
 		} else {
