@@ -274,6 +274,7 @@ static size_t	 parse_head_ebcdic(const unsigned char *, size_t, char *,
 static char	*parse_decl_encoding(const char *);
 static xmlCharEncodingHandlerPtr parse_find_encoding(const char *);
 static char	*parse_norm_encoding(const char *, const char *);
+static void	 parse_patch_decl(struct buf *);
 static char	*parse_http_charset(const char *, int *);
 static void	 parse_feed_bytes(struct parse_ctx *, const char *, size_t,
 		     bool);
@@ -327,6 +328,8 @@ static void	 parse_end_valid(const struct parse_dst *, const char *);
 static void	 parse_end_source(struct parse_ctx *, struct parse_frame *);
 static void	 parse_escape(struct buf *, const char *, size_t, bool);
 static char	*parse_strip(char *);
+static char	*parse_fix_text(struct parse_ctx *, char *);
+static bool	 parse_is_utf8(const char *);
 static bool	 parse_looks_like_html(const char *);
 static bool	 parse_is_html_element(const char *, size_t);
 static bool	 parse_is_void_element(const char *);
@@ -1032,11 +1035,18 @@ parse_http_charset(const char *ct, int *cls)
 		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (strncasecmp(p, "charset=", 8) != 0) {
+		if (strncasecmp(p, "charset", 7) != 0) {
 			p--;
 			continue;
 		}
-		p += 8;
+		p += 7;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '=') {
+			p--;
+			continue;
+		}
+		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '"' || *p == '\'')
@@ -1168,6 +1178,15 @@ parse_start(struct parse_ctx *ctx)
 		free(msg);
 	}
 	ctx->doc->encoding = enc;
+	/*
+	 * Python's codec names "437" or "855" are not XML encoding names,
+	 * and libxml2 would flag the declaration ill-formed although the
+	 * encoding is forced: make the name's first letter one.  Only in an
+	 * ASCII layout, where the head is the declaration as written.
+	 */
+	if (decl != NULL && !isalpha((unsigned char)decl[0]) &&
+	    layout == NULL)
+		parse_patch_decl(&ctx->head);
 	free(decl);
 	free(http);
 
@@ -1213,6 +1232,24 @@ parse_start(struct parse_ctx *ctx)
 	parse_feed_bytes(ctx, ctx->head.data + skip,
 	    ctx->head.len > skip ? ctx->head.len - skip : 0, false);
 	buf_clear(&ctx->head);
+}
+
+/* Replace the first character of the declared encoding name by 'x'. */
+static void
+parse_patch_decl(struct buf *head)
+{
+	char	*p, *end;
+
+	end = memmem(head->data, head->len, "?>", 2);
+	if (end == NULL)
+		return;
+	p = memmem(head->data, end - head->data, "encoding", 8);
+	if (p == NULL)
+		return;
+	for (p += 8; p < end && *p != '"' && *p != '\''; p++)
+		;
+	if (p + 1 < end)
+		p[1] = 'x';
 }
 
 /* Hand bytes to libxml2, in pieces that fit its int length. */
@@ -1261,6 +1298,12 @@ parse_sax_error(void *uctx, xmlErrorPtr err)
 	char			*msg;
 
 	if (xc == NULL || err == NULL || err->level < XML_ERR_ERROR)
+		return;
+	/*
+	 * The encoding is forced, so the declaration's name does not
+	 * matter: "437" or "855" are not XML names, but Python's codecs.
+	 */
+	if (err->code == XML_ERR_ENCODING_NAME)
 		return;
 	ctx = xc->_private;
 	if (ctx == NULL)
@@ -1589,7 +1632,124 @@ parse_take_text(struct parse_ctx *ctx, struct parse_frame *f)
 		ctx->text.data[f->text_off] = '\0';
 	}
 	parse_strip(s);
-	return (s);
+	return (parse_fix_text(ctx, s));
+}
+
+/*
+ * What feedparser does to every element's text: in a UTF-8 document,
+ * text that is UTF-8 read as ISO-8859-1 and encoded again is decoded
+ * once more (encoding/double-encoded-html); then the C1 controls
+ * U+0080 to U+009F become the Windows-1252 characters they stand for
+ * (encoding/demoronize-*).  Takes s; returns it or its replacement.
+ * Text without bytes above 0x7f costs one scan.
+ */
+static char *
+parse_fix_text(struct parse_ctx *ctx, char *s)
+{
+	/* Windows-1252 0x80 to 0x9f; 0 where it has no character. */
+	static const unsigned short cp1252[32] = {
+		0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
+	};
+	const unsigned char	*p;
+	unsigned char		*q;
+	struct buf		 b;
+	unsigned int		 c;
+	bool			 is_latin1 = true, has_high = false;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x80)
+			continue;
+		has_high = true;
+		if ((*p != 0xc2 && *p != 0xc3) || (p[1] & 0xc0) != 0x80)
+			is_latin1 = false;
+		else
+			p++;
+	}
+	if (!has_high)
+		return (s);
+
+	/* All of it is U+0000 to U+00FF: is it UTF-8 as bytes? */
+	if (is_latin1 && ctx->doc != NULL && ctx->doc->encoding != NULL &&
+	    strcmp(ctx->doc->encoding, "utf-8") == 0) {
+		for (p = q = (unsigned char *)s; *p != '\0'; p++, q++) {
+			if (*p >= 0x80) {
+				*q = (unsigned char)(((p[0] & 0x03) << 6) |
+				    (p[1] & 0x3f));
+				p++;
+			} else
+				*q = *p;
+		}
+		*q = '\0';
+		if (parse_is_utf8(s))
+			return (s);
+		/* Not UTF-8: put the ISO-8859-1 text back as UTF-8. */
+		buf_init(&b);
+		for (p = (const unsigned char *)s; *p != '\0'; p++) {
+			if (*p >= 0x80) {
+				buf_addc(&b, (char)(0xc0 | (*p >> 6)));
+				buf_addc(&b, (char)(0x80 | (*p & 0x3f)));
+			} else
+				buf_addc(&b, (char)*p);
+		}
+		free(s);
+		s = buf_steal(&b);
+	}
+
+	if (strstr(s, "\xc2") == NULL)
+		return (s);
+	buf_init(&b);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f &&
+		    (c = cp1252[p[1] - 0x80]) != 0) {
+			buf_addc(&b, (char)(0xe0 | (c >> 12)));
+			buf_addc(&b, (char)(0x80 | ((c >> 6) & 0x3f)));
+			buf_addc(&b, (char)(0x80 | (c & 0x3f)));
+			p++;
+		} else
+			buf_addc(&b, (char)*p);
+	}
+	free(s);
+	return (buf_steal(&b));
+}
+
+/* Whether s is valid UTF-8 (RFC 3629). */
+static bool
+parse_is_utf8(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, i;
+	unsigned int		 c;
+
+	while (*p != '\0') {
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		if (*p >= 0xc2 && *p <= 0xdf) {
+			n = 1;
+			c = *p & 0x1f;
+		} else if (*p >= 0xe0 && *p <= 0xef) {
+			n = 2;
+			c = *p & 0x0f;
+		} else if (*p >= 0xf0 && *p <= 0xf4) {
+			n = 3;
+			c = *p & 0x07;
+		} else
+			return (false);
+		for (i = 1; i <= n; i++) {
+			if ((p[i] & 0xc0) != 0x80)
+				return (false);
+			c = (c << 6) | (p[i] & 0x3f);
+		}
+		if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
+		    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return (false);
+		p += n + 1;
+	}
+	return (true);
 }
 
 /* Trim white space from both ends of s, in place, and return s. */
