@@ -30,6 +30,27 @@
 /* Rebuilds wait this long so a burst of polls costs one rebuild. */
 #define EMIT_DEBOUNCE_MS 500
 
+/* An Atom document being written into memory. */
+struct emit_writer {
+	xmlBufferPtr		 xb;
+	xmlTextWriterPtr	 w;
+};
+
+/* What emit builds, where it writes it and where http serves it. */
+struct emit_output {
+	const char	*file;
+	const char	*path;
+	const char	*content_type;
+	char		*(*build)(struct store *, const struct config *,
+			    size_t *, char **);
+};
+static const struct emit_output emit_outputs[] = {
+	{ "feed.atom", "/feed.atom", "application/atom+xml", emit_atom },
+	{ "status.atom", "/status.atom", "application/atom+xml",
+	    emit_status_atom },
+};
+#define EMIT_NOUTPUTS 2
+
 struct emit {
 	struct event_base	*base;
 	struct store		*st;
@@ -37,11 +58,21 @@ struct emit {
 	struct event		*timer;
 	emit_published_cb	 cb;
 	void			*arg;
-	char			 last[65];	/* SHA-256 of the last build */
+	char			 last[EMIT_NOUTPUTS][65]; /* SHA-256 of the last
+						   build of each output */
 };
 
 static void	emit_timer_cb(evutil_socket_t, short, void *);
 static void	emit_hash_file(const char *, const char *, char[65]);
+static int	emit_one(struct emit *, size_t, char **);
+static char	*emit_self_url(const struct config *, const char *);
+static int	emit_feed_start(struct emit_writer *, const struct config *,
+		    const char *, const char *, time_t, char **);
+static char	*emit_feed_end(struct emit_writer *, size_t *, char **);
+static void	emit_writer_free(struct emit_writer *);
+static int	emit_is_trouble(const struct store_feed_state *);
+static void	emit_status_entry(xmlTextWriterPtr,
+		    const struct store_feed_row *, const char *);
 static int	emit_write_file(const char *, const char *, const char *,
 		    size_t, char **);
 
@@ -99,31 +130,32 @@ emit_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Build, write and publish the combined feed. */
-int
-emit_now(struct emit *em, char **cause)
+/* Build, write and publish one output if it changed. */
+static int
+emit_one(struct emit *em, size_t i, char **cause)
 {
+	const struct emit_output *o = &emit_outputs[i];
 	struct emit_doc	 doc;
 	char		*data, hex[65];
 	size_t		 len;
 	int		 ret = -1;
 
-	if ((data = emit_atom(em->st, em->cfg, &len, cause)) == NULL)
+	if ((data = o->build(em->st, em->cfg, &len, cause)) == NULL)
 		return (-1);
 	util_sha256_hex(data, len, hex);
-	if (em->last[0] == '\0')
-		emit_hash_file(em->cfg->output_dir, "feed.atom", em->last);
-	if (strcmp(hex, em->last) != 0) {
-		if (emit_write_file(em->cfg->output_dir, "feed.atom", data, len,
+	if (em->last[i][0] == '\0')
+		emit_hash_file(em->cfg->output_dir, o->file, em->last[i]);
+	if (strcmp(hex, em->last[i]) != 0) {
+		if (emit_write_file(em->cfg->output_dir, o->file, data, len,
 		    cause) != 0)
 			goto out;
-		memcpy(em->last, hex, sizeof em->last);
-		log_info("emit: wrote %s/feed.atom (%zu bytes)",
-		    em->cfg->output_dir, len);
+		memcpy(em->last[i], hex, sizeof em->last[i]);
+		log_info("emit: wrote %s/%s (%zu bytes)", em->cfg->output_dir,
+		    o->file, len);
 	}
 	if (em->cb != NULL) {
-		doc.path = "/feed.atom";
-		doc.content_type = "application/atom+xml";
+		doc.path = o->path;
+		doc.content_type = o->content_type;
 		doc.data = data;
 		doc.len = len;
 		em->cb(&doc, em->arg);
@@ -132,6 +164,19 @@ emit_now(struct emit *em, char **cause)
 out:
 	free(data);
 	return (ret);
+}
+
+/* Build, write and publish every output; stops at the first error. */
+int
+emit_now(struct emit *em, char **cause)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(emit_outputs); i++) {
+		if (emit_one(em, i, cause) != 0)
+			return (-1);
+	}
+	return (0);
 }
 
 /*
@@ -507,17 +552,88 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 	xmlTextWriterEndElement(w);
 }
 
-/* The public URL of the combined feed, for its self link and id. */
+/* The public URL of an output, for its self link and id. */
 static char *
-emit_self_url(const struct config *cfg)
+emit_self_url(const struct config *cfg, const char *file)
 {
 	char	*url;
 
 	if (cfg->listen != NULL)
-		xasprintf(&url, "http://%s/feed.atom", cfg->listen);
+		xasprintf(&url, "http://%s/%s", cfg->listen, file);
 	else
-		xasprintf(&url, "file://%s/feed.atom", cfg->output_dir);
+		xasprintf(&url, "file://%s/%s", cfg->output_dir, file);
 	return (url);
+}
+
+/*
+ * Start an Atom document in memory and write the feed's head: a stable
+ * id derived from its public URL, title, updated, self link, an author
+ * (so entries without one stay valid) and the generator.
+ */
+static int
+emit_feed_start(struct emit_writer *ew, const struct config *cfg,
+    const char *file, const char *title, time_t updated, char **cause)
+{
+	xmlTextWriterPtr	 w;
+	char			*self, *id;
+
+	memset(ew, 0, sizeof *ew);
+	if ((ew->xb = xmlBufferCreate()) == NULL ||
+	    (ew->w = xmlNewTextWriterMemory(ew->xb, 0)) == NULL) {
+		xasprintf(cause, "emit: cannot create XML writer");
+		return (-1);
+	}
+	w = ew->w;
+	self = emit_self_url(cfg, file);
+	id = emit_uuid("feedd combined feed", self);
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
+	emit_element(w, "id", id);
+	emit_element(w, "title", title);
+	emit_date(w, "updated", updated);
+	emit_link(w, "self", "application/atom+xml", self);
+	xmlTextWriterStartElement(w, BAD_CAST "author");
+	emit_element(w, "name", cfg->output_title);
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "generator");
+	emit_attribute(w, "uri", FEEDD_URL);
+	emit_attribute(w, "version", FEEDD_VERSION);
+	xmlTextWriterWriteString(w, BAD_CAST "feedd");
+	xmlTextWriterEndElement(w);
+	free(self);
+	free(id);
+	return (0);
+}
+
+/* Finish the document and return a copy of it; the writer is freed. */
+static char *
+emit_feed_end(struct emit_writer *ew, size_t *len, char **cause)
+{
+	char	*out = NULL;
+
+	if (xmlTextWriterEndDocument(ew->w) < 0) {
+		xasprintf(cause, "emit: cannot finish the Atom document");
+		goto out;
+	}
+	xmlFreeTextWriter(ew->w);
+	ew->w = NULL;
+	*len = (size_t)xmlBufferLength(ew->xb);
+	out = xstrndup((const char *)xmlBufferContent(ew->xb), *len);
+out:
+	emit_writer_free(ew);
+	return (out);
+}
+
+/* Free what a writer still holds. */
+static void
+emit_writer_free(struct emit_writer *ew)
+{
+	if (ew->w != NULL)
+		xmlFreeTextWriter(ew->w);
+	if (ew->xb != NULL)
+		xmlBufferFree(ew->xb);
+	memset(ew, 0, sizeof *ew);
 }
 
 /* True when id is among the first n ids. */
@@ -539,13 +655,12 @@ emit_atom(struct store *st, const struct config *cfg, size_t *len,
     char **cause)
 {
 	struct store_item	*items = NULL;
+	struct emit_writer	 ew;
 	size_t			 nitems = 0, nids = 0, i;
-	xmlBufferPtr		 xb = NULL;
-	xmlTextWriterPtr	 w = NULL;
-	char			*self = NULL, *feed_id = NULL, *out = NULL;
-	char			**ids = NULL;
+	char			*out = NULL, **ids = NULL;
 	time_t			 updated = 0, t;
 
+	memset(&ew, 0, sizeof ew);
 	if (store_newest(st, (size_t)cfg->max_entries, &items, &nitems,
 	    cause) != 0)
 		return (NULL);
@@ -555,28 +670,9 @@ emit_atom(struct store *st, const struct config *cfg, size_t *len,
 		if ((t = emit_entry_updated(&items[i])) > updated)
 			updated = t;
 	}
-	self = emit_self_url(cfg);
-	feed_id = emit_uuid("feedd combined feed", self);
-	if ((xb = xmlBufferCreate()) == NULL ||
-	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
-		xasprintf(cause, "emit: cannot create XML writer");
+	if (emit_feed_start(&ew, cfg, "feed.atom", cfg->output_title, updated,
+	    cause) != 0)
 		goto out;
-	}
-	xmlTextWriterSetIndent(w, 1);
-	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
-	xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
-	emit_element(w, "id", feed_id);
-	emit_element(w, "title", cfg->output_title);
-	emit_date(w, "updated", updated);
-	emit_link(w, "self", "application/atom+xml", self);
-	xmlTextWriterStartElement(w, BAD_CAST "author");
-	emit_element(w, "name", cfg->output_title);
-	xmlTextWriterEndElement(w);
-	xmlTextWriterStartElement(w, BAD_CAST "generator");
-	emit_attribute(w, "uri", FEEDD_URL);
-	emit_attribute(w, "version", FEEDD_VERSION);
-	xmlTextWriterWriteString(w, BAD_CAST "feedd");
-	xmlTextWriterEndElement(w);
 	for (i = 0; i < nitems; i++) {
 		/* The same entry through two feeds appears once. */
 		if (emit_is_dup(ids, nids, ids[i])) {
@@ -587,26 +683,107 @@ emit_atom(struct store *st, const struct config *cfg, size_t *len,
 		ids[nids++] = ids[i];
 		if (nids - 1 != i)
 			ids[i] = NULL;
-		emit_entry(w, &items[i], ids[nids - 1]);
+		emit_entry(ew.w, &items[i], ids[nids - 1]);
 	}
-	if (xmlTextWriterEndDocument(w) < 0) {
-		xasprintf(cause, "emit: cannot finish the Atom document");
-		goto out;
-	}
-	xmlFreeTextWriter(w);
-	w = NULL;
-	*len = (size_t)xmlBufferLength(xb);
-	out = xstrndup((const char *)xmlBufferContent(xb), *len);
+	out = emit_feed_end(&ew, len, cause);
 out:
-	if (w != NULL)
-		xmlFreeTextWriter(w);
-	if (xb != NULL)
-		xmlBufferFree(xb);
+	emit_writer_free(&ew);
 	for (i = 0; i < nitems; i++)
 		free(ids[i]);
 	free(ids);
-	free(self);
-	free(feed_id);
 	store_items_free(items, nitems);
 	return (out);
+}
+
+/* Write one status entry: what is wrong with a feed, since when. */
+static void
+emit_status_entry(xmlTextWriterPtr w, const struct store_feed_row *row,
+    const char *condition)
+{
+	const struct store_feed_state *state = &row->state;
+	struct buf	 b;
+	char		*id, *title, when[21];
+
+	buf_init(&b);
+	buf_addf(&b, "Feed %s is %s.\n", row->name, condition);
+	buf_addf(&b, "URL: %s\n", state->url != NULL ? state->url : "-");
+	if (state->fetch_url != NULL)
+		buf_addf(&b, "Now polled at: %s\n", state->fetch_url);
+	if (state->last_status != 0)
+		buf_addf(&b, "Last HTTP status: %ld\n", state->last_status);
+	if (state->failures > 0)
+		buf_addf(&b, "Failed polls in a row: %d\n", state->failures);
+	if (state->last_error != NULL)
+		buf_addf(&b, "Last error: %s\n", state->last_error);
+	if (!state->is_gone && state->next_poll != 0) {
+		util_rfc3339(state->next_poll, when);
+		buf_addf(&b, "Next poll: %s (%s)\n", when,
+		    state->next_reason != NULL ? state->next_reason : "-");
+	}
+	buf_addf(&b, "Entries stored: %ld\n", row->nentries);
+
+	id = emit_uuid("feedd status", row->name);
+	xasprintf(&title, "%s: %s", row->name, condition);
+	xmlTextWriterStartElement(w, BAD_CAST "entry");
+	emit_element(w, "id", id);
+	emit_element(w, "title", title);
+	emit_date(w, "updated", state->state_since);
+	emit_element(w, "content", b.data);
+	xmlTextWriterEndElement(w);
+	free(id);
+	free(title);
+	buf_clear(&b);
+}
+
+/*
+ * The status feed: one entry per feed that is failing, moved or gone,
+ * updated when its condition changed, so operators see broken sources in
+ * the reader they already use.
+ */
+char *
+emit_status_atom(struct store *st, const struct config *cfg, size_t *len,
+    char **cause)
+{
+	struct store_feed_row	*rows = NULL;
+	struct emit_writer	 ew;
+	const char		*condition;
+	char			*title, *out = NULL;
+	size_t			 nrows = 0, i;
+	time_t			 updated = 0;
+
+	memset(&ew, 0, sizeof ew);
+	if (store_list_feeds(st, &rows, &nrows, cause) != 0)
+		return (NULL);
+	for (i = 0; i < nrows; i++) {
+		if (emit_is_trouble(&rows[i].state) &&
+		    rows[i].state.state_since > updated)
+			updated = rows[i].state.state_since;
+	}
+	xasprintf(&title, "%s: feed status", cfg->output_title);
+	if (emit_feed_start(&ew, cfg, "status.atom", title, updated,
+	    cause) != 0)
+		goto out;
+	for (i = 0; i < nrows; i++) {
+		condition = store_feed_condition(&rows[i].state);
+		/* Feeds no longer configured are not news any more. */
+		if (emit_is_trouble(&rows[i].state) &&
+		    config_find_feed(cfg, rows[i].name) != NULL)
+			emit_status_entry(ew.w, &rows[i], condition);
+	}
+	out = emit_feed_end(&ew, len, cause);
+out:
+	emit_writer_free(&ew);
+	free(title);
+	store_feed_rows_free(rows, nrows);
+	return (out);
+}
+
+/* Whether a feed's condition belongs in the status feed. */
+static int
+emit_is_trouble(const struct store_feed_state *state)
+{
+	const char	*c = store_feed_condition(state);
+
+	return (strcmp(c, "failing") == 0 || strcmp(c, "moved") == 0 ||
+	    strcmp(c, "gone") == 0);
 }

@@ -52,6 +52,10 @@ struct main_ctx {
 static void	main_usage(FILE *);
 static int	main_check(const char *);
 static int	main_parse(int, char **);
+static int	main_status(const char *);
+static const char *main_time(time_t, char[21]);
+static void	main_status_row(const char *, const char *, const char *,
+		    const struct store_feed_state *, long);
 static int	main_daemon(const char *, int);
 static void	main_idle_cb(void *);
 static void	main_drain_start(struct main_ctx *);
@@ -64,6 +68,7 @@ main_usage(FILE *f)
 	    "usage: feedd [run] [-d] [-c FILE]   run the daemon in the foreground\n"
 	    "       feedd once [-d] [-c FILE]    poll every feed once, write the outputs, exit\n"
 	    "       feedd check [-c FILE]        check the config file\n"
+	    "       feedd status [-c FILE]       show every feed's poll state\n"
 	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
 	    "                                    parse one feed and print it as JSON\n"
 	    "       feedd --version | --help\n"
@@ -139,6 +144,8 @@ main(int argc, char **argv)
 		log_set_level(LOG_LEVEL_DEBUG);
 	if (strcmp(verb, "check") == 0)
 		return (main_check(path));
+	if (strcmp(verb, "status") == 0)
+		return (main_status(path));
 	if (strcmp(verb, "run") == 0)
 		return (main_daemon(path, 0));
 	if (strcmp(verb, "once") == 0)
@@ -163,6 +170,87 @@ main_check(const char *path)
 	printf("%s: ok, %zu feeds\n", path, cfg->nfeeds);
 	config_free(cfg);
 	return (0);
+}
+
+/* Format a time for the status table: RFC 3339 UTC, or "-" for none. */
+static const char *
+main_time(time_t t, char out[21])
+{
+	if (t == 0)
+		return ("-");
+	util_rfc3339(t, out);
+	return (out);
+}
+
+/* Print one line of the status table, and its URL and error below it. */
+static void
+main_status_row(const char *name, const char *url, const char *condition,
+    const struct store_feed_state *state, long nentries)
+{
+	char	 last[21], next[21];
+
+	printf("%-16s %-8s %-20s %4ld  %-20s %-22s %5d %7ld\n", name,
+	    condition, main_time(state->last_attempt, last),
+	    state->last_status, state->is_gone ? "-" :
+	    main_time(state->next_poll, next), state->next_reason != NULL ?
+	    state->next_reason : "-", state->failures, nentries);
+	printf("    %s\n", url);
+	if (state->fetch_url != NULL)
+		printf("    moved to %s\n", state->fetch_url);
+	if (state->last_error != NULL && state->failures + state->is_gone > 0)
+		printf("    error: %s\n", state->last_error);
+}
+
+/*
+ * feedd status: each configured feed's poll state from the database, and
+ * feeds still stored but no longer configured.
+ */
+static int
+main_status(const char *path)
+{
+	static const struct store_feed_state none;
+	struct config		*cfg;
+	struct store		*st = NULL;
+	struct store_feed_row	*rows = NULL, *row;
+	size_t			 nrows = 0, i, j;
+	char			*cause = NULL;
+	int			 ret = 1;
+
+	if ((cfg = config_load(path, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		goto out;
+	}
+	if ((st = store_open(cfg->database, &cause)) == NULL ||
+	    store_list_feeds(st, &rows, &nrows, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		goto out;
+	}
+	printf("%-16s %-8s %-20s %4s  %-20s %-22s %5s %7s\n", "FEED", "STATE",
+	    "LAST POLL", "HTTP", "NEXT POLL", "BECAUSE", "FAILS", "ENTRIES");
+	for (i = 0; i < cfg->nfeeds; i++) {
+		row = NULL;
+		for (j = 0; j < nrows; j++) {
+			if (strcmp(rows[j].name, cfg->feeds[i].name) == 0)
+				row = &rows[j];
+		}
+		main_status_row(cfg->feeds[i].name, cfg->feeds[i].url,
+		    store_feed_condition(row != NULL ? &row->state : &none),
+		    row != NULL ? &row->state : &none,
+		    row != NULL ? row->nentries : 0);
+	}
+	for (j = 0; j < nrows; j++) {
+		if (config_find_feed(cfg, rows[j].name) == NULL)
+			main_status_row(rows[j].name, rows[j].state.url != NULL ?
+			    rows[j].state.url : "-", "removed",
+			    &rows[j].state, rows[j].nentries);
+	}
+	ret = 0;
+out:
+	free(cause);
+	store_feed_rows_free(rows, nrows);
+	store_close(st);
+	config_free(cfg);
+	return (ret);
 }
 
 /* Read a "Name: value" header into the parse options it matters to. */

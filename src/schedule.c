@@ -21,8 +21,14 @@
 #include "feedd/store.h"
 #include "feedd/util.h"
 
-/* First polls after start-up are spread over this many milliseconds. */
-#define SCHEDULE_START_SPREAD_MS 1000
+/*
+ * Polls due at start-up are spread over 20 ms per feed, at least 1 s and
+ * at most 60 s (and never more than a feed's interval), so a thousand
+ * feeds do not all fire in the same second.
+ */
+#define SCHEDULE_SPREAD_PER_FEED_MS 20
+#define SCHEDULE_SPREAD_MIN_MS 1000
+#define SCHEDULE_SPREAD_MAX_MS 60000
 /*
  * Polls that must see the same permanent redirect before the stored URL
  * follows it, so that one hijacked response cannot steal a subscription.
@@ -74,7 +80,9 @@ static void	schedule_keep_validators(struct schedule_feed *,
 static void	schedule_note_move(struct schedule_feed *,
 		    struct fetch_result *);
 static int64_t	schedule_delay(struct schedule_feed *, struct fetch_result *,
-		    int64_t);
+		    int64_t, const char **);
+static void	schedule_lengthen(int64_t *, const char **, int64_t,
+		    const char *);
 static int64_t	schedule_ttl(const struct feed_doc *);
 static int	schedule_is_gone(struct schedule_feed *);
 
@@ -192,14 +200,26 @@ schedule_start(struct schedule *sch)
 {
 	struct schedule_feed	*sf;
 	size_t			 i;
+	long			 spread, feed_spread;
+	time_t			 now = time(NULL);
 
 	sch->is_daemon = 1;
+	spread = (long)sch->nfeeds * SCHEDULE_SPREAD_PER_FEED_MS;
+	if (spread < SCHEDULE_SPREAD_MIN_MS)
+		spread = SCHEDULE_SPREAD_MIN_MS;
+	if (spread > SCHEDULE_SPREAD_MAX_MS)
+		spread = SCHEDULE_SPREAD_MAX_MS;
 	for (i = 0; i < sch->nfeeds; i++) {
 		sf = &sch->feeds[i];
 		if (schedule_is_gone(sf))
 			continue;
+		feed_spread = spread;
+		if (sf->cf->interval * 1000 < feed_spread)
+			feed_spread = (long)sf->cf->interval * 1000;
+		/* Feeds due later were jittered when their time was set. */
 		schedule_arm(sf, sf->state.next_poll,
-		    schedule_random(SCHEDULE_START_SPREAD_MS));
+		    sf->state.next_poll <= now ?
+		    schedule_random(feed_spread) : 0);
 		if (sf->state.next_poll > time(NULL))
 			log_debug("feed %s: next poll in %lds", sf->cf->name,
 			    (long)(sf->state.next_poll - time(NULL)));
@@ -445,22 +465,38 @@ schedule_max(int64_t a, int64_t b)
  */
 static int64_t
 schedule_delay(struct schedule_feed *sf, struct fetch_result *r,
-    int64_t ttl)
+    int64_t ttl, const char **why)
 {
 	int64_t	 floor = sf->cf->interval, d = floor, cap;
 	int	 shift;
 
+	*why = "interval";
 	cap = schedule_max(sf->sch->cfg->max_interval, floor);
 	if (sf->state.failures > 0) {
 		shift = sf->state.failures < SCHEDULE_MAX_BACKOFF_SHIFT ?
 		    sf->state.failures : SCHEDULE_MAX_BACKOFF_SHIFT;
 		d = floor > cap >> shift ? cap : floor << shift;
+		*why = "backoff";
 	}
-	d = schedule_max(d, r->max_age);
-	d = schedule_max(d, r->expires_in);
-	d = schedule_max(d, r->retry_after);
-	d = schedule_max(d, ttl);
-	return (d > cap ? cap : d);
+	schedule_lengthen(&d, why, r->max_age, "Cache-Control max-age");
+	schedule_lengthen(&d, why, r->expires_in, "Expires");
+	schedule_lengthen(&d, why, r->retry_after, "Retry-After");
+	schedule_lengthen(&d, why, ttl, "ttl");
+	if (d > cap) {
+		d = cap;
+		*why = "max_interval";
+	}
+	return (d);
+}
+
+/* Raise *d to n, naming why, when n is longer. */
+static void
+schedule_lengthen(int64_t *d, const char **why, int64_t n, const char *what)
+{
+	if (n > *d) {
+		*d = n;
+		*why = what;
+	}
 }
 
 /* The RSS ttl of a document in seconds, or -1. */
@@ -485,9 +521,11 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	struct schedule_feed	*sf = arg;
 	struct schedule		*sch = sf->sch;
 	char			*cause = NULL;
+	const char		*why, *was;
 	time_t			 now = time(NULL);
 	int64_t			 delay, ttl = schedule_ttl(r->doc);
 
+	was = store_feed_condition(&sf->state);
 	sf->is_running = 0;
 	sch->nrunning--;
 	sf->state.last_status = r->http_code;
@@ -527,8 +565,16 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	}
 
 	/* Up to 10% later, never earlier, so the interval stays a floor. */
-	delay = schedule_delay(sf, r, ttl);
+	delay = schedule_delay(sf, r, ttl, &why);
+	free(sf->state.next_reason);
+	sf->state.next_reason = xstrdup(sf->state.is_gone ? "gone" : why);
 	sf->state.last_attempt = now;
+	if (strcmp(was, store_feed_condition(&sf->state)) != 0) {
+		sf->state.state_since = now;
+		/* The status feed shows this change. */
+		if (sch->changed_cb != NULL)
+			sch->changed_cb(sch->changed_arg);
+	}
 	sf->state.next_poll = now + delay + schedule_random((long)(delay /
 	    10) + 1);
 	log_debug("feed %s: next poll in %llds", sf->cf->name,

@@ -16,6 +16,13 @@
 
 #define STORE_SCHEMA_VERSION 1
 
+/* The poll state columns, in the order store_read_state reads them. */
+#define STORE_STATE_COLUMNS "f.url, f.last_attempt, f.next_poll, f.etag," \
+	" f.last_modified, f.is_gone, f.fetch_url, f.moved_to," \
+	" f.moved_count, f.failures, f.last_error, f.last_status," \
+	" f.body_hash, f.next_reason, f.state_since"
+#define STORE_STATE_NCOLUMNS 15
+
 /* Prepared statements, indexed by enum store_stmt_id. */
 enum store_stmt_id {
 	STORE_BEGIN,
@@ -29,6 +36,7 @@ enum store_stmt_id {
 	STORE_UPDATE_ENTRY,
 	STORE_NEWEST,
 	STORE_COUNT,
+	STORE_LIST_FEEDS,
 	STORE_NSTMTS
 };
 
@@ -43,15 +51,15 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" title_override = ?4, link = ?5, feed_id = ?6, updated = ?7",
 	"INSERT INTO feeds (name, url, last_attempt, next_poll, etag,"
 	" last_modified, is_gone, fetch_url, moved_to, moved_count,"
-	" failures, last_error, last_status, body_hash) VALUES (?1, ?2, ?3,"
-	" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+	" failures, last_error, last_status, body_hash, next_reason,"
+	" state_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	" ?12, ?13, ?14, ?15, ?16)"
 	" ON CONFLICT(name) DO UPDATE SET url = ?2, last_attempt = ?3,"
 	" next_poll = ?4, etag = ?5, last_modified = ?6, is_gone = ?7,"
 	" fetch_url = ?8, moved_to = ?9, moved_count = ?10, failures = ?11,"
-	" last_error = ?12, last_status = ?13, body_hash = ?14",
-	"SELECT url, last_attempt, next_poll, etag, last_modified, is_gone,"
-	" fetch_url, moved_to, moved_count, failures, last_error,"
-	" last_status, body_hash FROM feeds WHERE name = ?1",
+	" last_error = ?12, last_status = ?13, body_hash = ?14,"
+	" next_reason = ?15, state_since = ?16",
+	"SELECT " STORE_STATE_COLUMNS " FROM feeds f WHERE name = ?1",
 	"SELECT digest FROM entries WHERE feed = ?1 AND key = ?2",
 	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
 	" link, summary, summary_type, content, content_type, author_name,"
@@ -73,7 +81,9 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" e.updated_raw, e.updated, e.changed"
 	" FROM entries e JOIN feeds f ON f.name = e.feed"
 	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
-	"SELECT count(*) FROM entries"
+	"SELECT count(*) FROM entries",
+	"SELECT " STORE_STATE_COLUMNS ", f.name, (SELECT count(*) FROM"
+	" entries e WHERE e.feed = f.name) FROM feeds f ORDER BY f.name"
 };
 
 static const char store_schema[] =
@@ -89,7 +99,8 @@ static const char store_schema[] =
 	" fetch_url TEXT,"		/* after a confirmed 301/308 */
 	" moved_to TEXT, moved_count INTEGER NOT NULL DEFAULT 0,"
 	" failures INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
-	" last_status INTEGER NOT NULL DEFAULT 0, body_hash TEXT);"
+	" last_status INTEGER NOT NULL DEFAULT 0, body_hash TEXT,"
+	" next_reason TEXT, state_since INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE entries ("
 	" feed TEXT NOT NULL REFERENCES feeds(name),"
 	" key TEXT NOT NULL,"		/* dedup key within the feed */
@@ -120,6 +131,7 @@ static int	store_put_entry(struct store *, const char *,
 		    const struct feed_entry *, time_t, struct store_counts *,
 		    char **);
 static char	*store_col_text(sqlite3_stmt *, int);
+static void	store_read_state(sqlite3_stmt *, struct store_feed_state *);
 static void	store_read_item(sqlite3_stmt *, struct store_item *);
 
 /* Set *cause from the database's last error, prefixed by what failed. */
@@ -492,6 +504,8 @@ store_set_poll_state(struct store *st, const char *name,
 	store_bind_text(stmt, 12, state->last_error);
 	sqlite3_bind_int64(stmt, 13, (sqlite3_int64)state->last_status);
 	store_bind_text(stmt, 14, state->body_hash);
+	store_bind_text(stmt, 15, state->next_reason);
+	sqlite3_bind_int64(stmt, 16, (sqlite3_int64)state->state_since);
 	return (store_step_done(st, STORE_SET_STATE, cause));
 }
 
@@ -506,6 +520,7 @@ store_feed_state_clear(struct store_feed_state *state)
 	free(state->moved_to);
 	free(state->last_error);
 	free(state->body_hash);
+	free(state->next_reason);
 	memset(state, 0, sizeof *state);
 }
 
@@ -520,21 +535,8 @@ store_get_poll_state(struct store *st, const char *name,
 	memset(state, 0, sizeof *state);
 	store_bind_text(stmt, 1, name);
 	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		state->url = store_col_text(stmt, 0);
-		state->last_attempt = (time_t)sqlite3_column_int64(stmt, 1);
-		state->next_poll = (time_t)sqlite3_column_int64(stmt, 2);
-		state->etag = store_col_text(stmt, 3);
-		state->last_modified = store_col_text(stmt, 4);
-		state->is_gone = sqlite3_column_int(stmt, 5) != 0;
-		state->fetch_url = store_col_text(stmt, 6);
-		state->moved_to = store_col_text(stmt, 7);
-		state->moved_count = sqlite3_column_int(stmt, 8);
-		state->failures = sqlite3_column_int(stmt, 9);
-		state->last_error = store_col_text(stmt, 10);
-		state->last_status = (long)sqlite3_column_int64(stmt, 11);
-		state->body_hash = store_col_text(stmt, 12);
-	}
+	if (rc == SQLITE_ROW)
+		store_read_state(stmt, state);
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -542,6 +544,87 @@ store_get_poll_state(struct store *st, const char *name,
 		return (-1);
 	}
 	return (0);
+}
+
+/* Fill a poll state from the STORE_STATE_COLUMNS of a row. */
+static void
+store_read_state(sqlite3_stmt *stmt, struct store_feed_state *state)
+{
+	state->url = store_col_text(stmt, 0);
+	state->last_attempt = (time_t)sqlite3_column_int64(stmt, 1);
+	state->next_poll = (time_t)sqlite3_column_int64(stmt, 2);
+	state->etag = store_col_text(stmt, 3);
+	state->last_modified = store_col_text(stmt, 4);
+	state->is_gone = sqlite3_column_int(stmt, 5) != 0;
+	state->fetch_url = store_col_text(stmt, 6);
+	state->moved_to = store_col_text(stmt, 7);
+	state->moved_count = sqlite3_column_int(stmt, 8);
+	state->failures = sqlite3_column_int(stmt, 9);
+	state->last_error = store_col_text(stmt, 10);
+	state->last_status = (long)sqlite3_column_int64(stmt, 11);
+	state->body_hash = store_col_text(stmt, 12);
+	state->next_reason = store_col_text(stmt, 13);
+	state->state_since = (time_t)sqlite3_column_int64(stmt, 14);
+}
+
+/* A feed's condition in one word. */
+const char *
+store_feed_condition(const struct store_feed_state *state)
+{
+	if (state->is_gone)
+		return ("gone");
+	if (state->last_attempt == 0)
+		return ("new");
+	if (state->failures > 0)
+		return ("failing");
+	if (state->fetch_url != NULL)
+		return ("moved");
+	return ("ok");
+}
+
+/* Every stored feed with its state and entry count. */
+int
+store_list_feeds(struct store *st, struct store_feed_row **rows,
+    size_t *nrows, char **cause)
+{
+	sqlite3_stmt		*stmt = st->stmts[STORE_LIST_FEEDS];
+	struct store_feed_row	*row;
+	size_t			 n = 0;
+	int			 rc;
+
+	*rows = NULL;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*rows = xreallocarray(*rows, n + 1, sizeof **rows);
+		row = &(*rows)[n++];
+		memset(row, 0, sizeof *row);
+		store_read_state(stmt, &row->state);
+		row->name = store_col_text(stmt, STORE_STATE_NCOLUMNS);
+		row->nentries = (long)sqlite3_column_int64(stmt,
+		    STORE_STATE_NCOLUMNS + 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		store_set_cause(st, "read failed", cause);
+		store_feed_rows_free(*rows, n);
+		*rows = NULL;
+		*nrows = 0;
+		return (-1);
+	}
+	*nrows = n;
+	return (0);
+}
+
+/* Free rows from store_list_feeds. */
+void
+store_feed_rows_free(struct store_feed_row *rows, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].name);
+		store_feed_state_clear(&rows[i].state);
+	}
+	free(rows);
 }
 
 /* Copy a text column, NULL when SQL NULL. */

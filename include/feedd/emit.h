@@ -34,5 +34,8 @@ int		 emit_now(struct emit *, char **cause);
 /* The combined Atom feed of the newest entries; caller frees. */
 char		*emit_atom(struct store *, const struct config *, size_t *len,
 		    char **cause);
+/* The status feed: feeds failing, moved or gone; caller frees. */
+char		*emit_status_atom(struct store *, const struct config *,
+		    size_t *len, char **cause);
 
 #endif

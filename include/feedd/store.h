@@ -40,6 +40,16 @@ struct store_feed_state {
 	char	*last_error;	/* why the last poll failed, or NULL */
 	long	 last_status;	/* HTTP status of the last poll, 0: none */
 	char	*body_hash;	/* SHA-256 of the last 200 body, or NULL */
+	char	*next_reason;	/* why next_poll is when it is, or NULL */
+	time_t	 state_since;	/* when it last became ok, failing, moved
+				   or gone; 0: never polled */
+};
+
+/* A stored feed, for status listings. */
+struct store_feed_row {
+	char			*name;
+	struct store_feed_state	 state;
+	long			 nentries;
 };
 
 /* A stored entry with where it came from, for emit. */
@@ -80,6 +90,15 @@ int		 store_set_poll_state(struct store *, const char *name,
 int		 store_get_poll_state(struct store *, const char *name,
 		     struct store_feed_state *state, char **cause);
 void		 store_feed_state_clear(struct store_feed_state *);
+/*
+ * A feed's condition in one word, from its state: "new" (never polled),
+ * "gone", "failing", "moved" (polled at a new URL), else "ok".
+ */
+const char	*store_feed_condition(const struct store_feed_state *);
+/* Every stored feed with its poll state and entry count, by name. */
+int		 store_list_feeds(struct store *, struct store_feed_row **rows,
+		     size_t *nrows, char **cause);
+void		 store_feed_rows_free(struct store_feed_row *, size_t);
 
 /*
  * The newest max entries across all feeds, newest

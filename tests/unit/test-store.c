@@ -282,6 +282,8 @@ poll_state_round_trips_and_survives_reopen(void **state)
 	in.last_error = xstrdup("HTTP status 503");
 	in.last_status = 503;
 	in.body_hash = xstrdup("abc123");
+	in.next_reason = xstrdup("Retry-After");
+	in.state_since = 1200;
 	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
 	store_close(fx->st);
 	fx->st = store_open(fx->path, &cause);
@@ -301,6 +303,8 @@ poll_state_round_trips_and_survives_reopen(void **state)
 	assert_string_equal(out.last_error, "HTTP status 503");
 	assert_int_equal(out.last_status, 503);
 	assert_string_equal(out.body_hash, "abc123");
+	assert_string_equal(out.next_reason, "Retry-After");
+	assert_int_equal(out.state_since, 1200);
 	store_feed_state_clear(&out);
 	store_feed_state_clear(&in);
 }
@@ -323,6 +327,36 @@ poll_state_and_entries_share_the_feed_row(void **state)
 	assert_int_equal(store_get_poll_state(fx->st, "ex", &out, &cause), 0);
 	assert_string_equal(out.etag, "\"v1\"");
 	store_feed_state_clear(&out);
+	store_feed_state_clear(&in);
+	feed_doc_free(doc);
+}
+
+static void
+list_feeds_gives_state_and_entry_counts(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_feed_state	 in;
+	struct store_feed_row	*rows;
+	struct store_counts	 c;
+	size_t			 n;
+	char			*cause = NULL;
+
+	memset(&in, 0, sizeof in);
+	in.url = xstrdup("http://e/2");
+	in.failures = 2;
+	assert_int_equal(store_set_poll_state(fx->st, "two", &in, &cause), 0);
+	assert_int_equal(store_commit_poll(fx->st, "one", "http://e/1", NULL,
+	    doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_list_feeds(fx->st, &rows, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].name, "one");
+	assert_int_equal(rows[0].nentries, 3);
+	assert_string_equal(rows[1].name, "two");
+	assert_int_equal(rows[1].nentries, 0);
+	assert_int_equal(rows[1].state.failures, 2);
+	assert_string_equal(rows[1].state.url, "http://e/2");
+	store_feed_rows_free(rows, n);
 	store_feed_state_clear(&in);
 	feed_doc_free(doc);
 }
@@ -399,6 +433,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    poll_state_and_entries_share_the_feed_row, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    list_feeds_gives_state_and_entry_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
