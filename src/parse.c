@@ -266,7 +266,7 @@ static void	 parse_set_bozo(struct parse_ctx *, const char *,
 		     const char *, int, int);
 static void	 parse_start(struct parse_ctx *);
 static bool	 parse_head_ready(const struct buf *);
-static bool	 parse_is_json(const struct buf *);
+static int	 parse_is_json(const struct buf *);
 static size_t	 parse_head_ascii(const unsigned char *, size_t, char *,
 		     size_t, const char **, size_t *);
 static size_t	 parse_head_ebcdic(const unsigned char *, size_t, char *,
@@ -670,6 +670,8 @@ parse_free(struct parse_ctx *ctx)
 int
 parse_push(struct parse_ctx *ctx, const char *data, size_t len)
 {
+	int	 json;
+
 	if (ctx->is_finished || ctx->is_over_cap)
 		return (ctx->is_over_cap ? -1 : 0);
 	if (ctx->is_json) {
@@ -685,10 +687,13 @@ parse_push(struct parse_ctx *ctx, const char *data, size_t len)
 	}
 	if (ctx->xc == NULL) {
 		buf_add(&ctx->head, data, len);
-		if (parse_is_json(&ctx->head)) {
+		json = parse_is_json(&ctx->head);
+		if (json == 1) {
 			ctx->is_json = true;
 			return (0);
 		}
+		if (json == -1 && ctx->head.len < PARSE_HEAD_MAX)
+			return (0);
 		if (!parse_head_ready(&ctx->head))
 			return (0);
 		parse_start(ctx);
@@ -705,7 +710,8 @@ parse_finish(struct parse_ctx *ctx)
 
 	if (ctx->is_finished)
 		return (feed_doc_new());
-	if (ctx->xc == NULL && !ctx->is_json && parse_is_json(&ctx->head))
+	if (ctx->xc == NULL && !ctx->is_json &&
+	    parse_is_json(&ctx->head) == 1)
 		ctx->is_json = true;
 	if (ctx->is_json) {
 		if (!ctx->is_over_cap)
@@ -758,20 +764,31 @@ parse_set_bozo(struct parse_ctx *ctx, const char *kind, const char *msg,
 
 /*
  * Whether the document is JSON (a JSON Feed): its first byte after any
- * UTF-8 BOM and white space is '{'.  XML never starts so.
+ * UTF-8 BOM and white space is '{'; XML never starts so.  Returns 1 for
+ * JSON, 0 for anything else, and -1 while only (part of) a BOM and white
+ * space have arrived, so the answer does not depend on the chunking.
  */
-static bool
+static int
 parse_is_json(const struct buf *head)
 {
 	const unsigned char	*p = (const unsigned char *)head->data;
 	size_t			 i = 0;
 
-	if (head->len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		i = 3;
+	static const unsigned char bom[] = { 0xef, 0xbb, 0xbf };
+
+	while (i < head->len && i < sizeof bom && p[i] == bom[i])
+		i++;
+	if (i < sizeof bom) {
+		if (i == head->len)
+			return (-1);
+		i = 0;
+	}
 	while (i < head->len && (p[i] == ' ' || p[i] == '\t' ||
 	    p[i] == '\r' || p[i] == '\n'))
 		i++;
-	return (i < head->len && p[i] == '{');
+	if (i == head->len)
+		return (-1);
+	return (p[i] == '{');
 }
 
 /*
