@@ -98,6 +98,7 @@ static bool	 parse_html_is_w(int);
 static bool	 parse_html_is_unacceptable(const char *);
 static void	 parse_html_escape(struct buf *, const char *, size_t,
 		     enum parse_html_esc);
+static void	 parse_html_add_lf(struct buf *, const char *, size_t);
 static const char *parse_html_marked_section(const char *);
 static void	 parse_html_prepare(struct buf *, const char *);
 static bool	 parse_html_has_scheme(const char *);
@@ -491,7 +492,7 @@ parse_html_sanitize(const char *html, const char *base)
 	struct parse_html_state	 st;
 	struct buf		 in;
 	xmlSAXHandlerPtr	 sax;
-	char			*s, *t, *u;
+	char			*s, *t;
 	size_t			 len;
 
 	if (strpbrk(html, "<&") == NULL) {
@@ -500,10 +501,14 @@ parse_html_sanitize(const char *html, const char *base)
 		len = strlen(html);
 		while (len > 0 && parse_html_is_s((unsigned char)html[len - 1]))
 			len--;
-		if (memchr(html, '\xc2', len) == NULL)
+		if (memchr(html, '\xc2', len) == NULL &&
+		    memchr(html, '\r', len) == NULL)
 			return (xstrndup(html, len));
+		buf_init(&in);
 		buf_init(&st.out);
-		parse_html_escape(&st.out, html, len, PARSE_HTML_RAW);
+		parse_html_add_lf(&in, html, len);
+		parse_html_escape(&st.out, in.data, in.len, PARSE_HTML_RAW);
+		buf_clear(&in);
 		return (buf_steal(&st.out));
 	}
 
@@ -543,17 +548,14 @@ out:
 	free(st.open);
 	s = buf_steal(&st.out);
 
-	/* Trim, and turn CRLF into LF, in place. */
+	/* Trim, in place. */
 	for (t = s; parse_html_is_s((unsigned char)*t); t++)
 		/* nothing */;
-	for (u = s; *t != '\0'; t++) {
-		if (t[0] != '\r' || t[1] != '\n')
-			*u++ = *t;
-	}
-	*u = '\0';
-	len = u - s;
-	while (len > 0 && parse_html_is_s((unsigned char)s[len - 1]))
-		s[--len] = '\0';
+	len = strlen(t);
+	while (len > 0 && parse_html_is_s((unsigned char)t[len - 1]))
+		len--;
+	memmove(s, t, len);
+	s[len] = '\0';
 	return (s);
 }
 
@@ -673,6 +675,20 @@ parse_html_escape(struct buf *b, const char *s, size_t len,
 	buf_add(b, s, end - s);
 }
 
+/* Append s to b with each CRLF as LF. */
+static void
+parse_html_add_lf(struct buf *b, const char *s, size_t len)
+{
+	const char	*end = s + len, *p;
+
+	while ((p = memchr(s, '\r', end - s)) != NULL) {
+		/* Copy up to the CR, and the CR itself unless LF follows. */
+		buf_add(b, s, p + (p + 1 < end && p[1] == '\n' ? 0 : 1) - s);
+		s = p + 1;
+	}
+	buf_add(b, s, end - s);
+}
+
 /*
  * The end of the marked section at s ("<![CDATA[x]]>", "<![if IE]>"), as
  * Python's markupbase finds it, or NULL if there is none.
@@ -722,7 +738,8 @@ parse_html_marked_section(const char *s)
  * comment nor a marked section is text (so is a DOCTYPE without its
  * '>');
  * a comment without "-->" ends at the next "--" followed somewhere by
- * ">", or else takes the rest of the fragment with it.
+ * ">", or else takes the rest of the fragment with it.  A CRLF becomes LF
+ * (feedparser does it to its output, where "&#13;" is still a reference).
  */
 static void
 parse_html_prepare(struct buf *b, const char *html)
@@ -731,11 +748,11 @@ parse_html_prepare(struct buf *b, const char *html)
 
 	buf_adds(b, "<html><body>");
 	while ((q = strstr(p, "<!")) != NULL) {
-		buf_add(b, p, q - p);
+		parse_html_add_lf(b, p, q - p);
 		if (strncmp(q, "<!--", 4) == 0) {
 			end = strstr(q + 4, "-->");
 			if (end != NULL) {
-				buf_add(b, q, end + 3 - q);
+				parse_html_add_lf(b, q, end + 3 - q);
 				p = end + 3;
 				continue;
 			}
@@ -761,7 +778,7 @@ parse_html_prepare(struct buf *b, const char *html)
 			p = q + 2;
 		}
 	}
-	buf_adds(b, p);
+	parse_html_add_lf(b, p, strlen(p));
 }
 
 /* Whether s starts with a URI scheme (RFC 3986 3.1) followed by ':'. */
