@@ -260,6 +260,9 @@ struct parse_ctx {
 	size_t			 nout;		/* characters it delivered */
 	bool			 is_finished;
 	bool			 is_json;	/* a JSON Feed, held in head */
+	bool			 is_utf8;	/* bytes checked as UTF-8 */
+	unsigned char		 carry[4];	/* a split UTF-8 sequence */
+	size_t			 ncarry;
 };
 
 static void	 parse_set_bozo(struct parse_ctx *, const char *,
@@ -267,6 +270,11 @@ static void	 parse_set_bozo(struct parse_ctx *, const char *,
 static void	 parse_start(struct parse_ctx *);
 static bool	 parse_head_ready(const struct buf *);
 static int	 parse_is_json(const struct buf *);
+static void	 parse_chunk(struct parse_ctx *, const char *, size_t, bool);
+static int	 parse_utf8_len(const unsigned char *, size_t);
+static void	 parse_feed_utf8(struct parse_ctx *, const char *, size_t,
+		    bool);
+static void	 parse_feed_cp1252(struct parse_ctx *, unsigned char);
 static size_t	 parse_head_ascii(const unsigned char *, size_t, char *,
 		     size_t, const char **, size_t *);
 static size_t	 parse_head_ebcdic(const unsigned char *, size_t, char *,
@@ -1195,6 +1203,7 @@ parse_start(struct parse_ctx *ctx)
 		free(msg);
 	}
 	ctx->doc->encoding = enc;
+	ctx->is_utf8 = strcmp(enc, "utf-8") == 0 && !ctx->check_ascii;
 	/*
 	 * Python's codec names "437" or "855" are not XML encoding names,
 	 * and libxml2 would flag the declaration ill-formed although the
@@ -1274,7 +1283,7 @@ static void
 parse_feed_bytes(struct parse_ctx *ctx, const char *data, size_t len,
     bool is_last)
 {
-	size_t	 n, i;
+	size_t	 i;
 	char	*msg;
 
 	if (ctx->xc == NULL || ctx->is_stopped)
@@ -1294,12 +1303,147 @@ parse_feed_bytes(struct parse_ctx *ctx, const char *data, size_t len,
 			break;
 		}
 	}
+	if (ctx->is_utf8)
+		parse_feed_utf8(ctx, data, len, is_last);
+	else
+		parse_chunk(ctx, data, len, is_last);
+}
+
+/* Call xmlParseChunk, in pieces that fit its int length. */
+static void
+parse_chunk(struct parse_ctx *ctx, const char *data, size_t len,
+    bool is_last)
+{
+	size_t	 n;
+
 	do {
 		n = len > INT_MAX / 2 ? INT_MAX / 2 : len;
 		xmlParseChunk(ctx->xc, data, (int)n, is_last && n == len);
 		data += n;
 		len -= n;
 	} while (len > 0 && !ctx->is_over_cap && !ctx->is_stopped);
+}
+
+/*
+ * The length of the valid UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), 0 if it is not one, or
+ * -1 if the len bytes available end inside what may still be one.
+ */
+static int
+parse_utf8_len(const unsigned char *p, size_t len)
+{
+	size_t		 n, i;
+	unsigned int	 c;
+
+	if (p[0] < 0x80)
+		return (1);
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if (i == len)
+			return (-1);
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return (0);
+	return ((int)n);
+}
+
+/*
+ * Bytes of a document decoded as UTF-8.  A byte that is not part of a
+ * valid sequence is read as Windows-1252, the usual truth behind a feed
+ * declared UTF-8 (or undeclared) but written by a Windows tool, and the
+ * document is flagged; libxml2 would stop or put U+FFFD there instead.
+ * A sequence split between two chunks is held back until the next one,
+ * so the result does not depend on the chunking.
+ */
+static void
+parse_feed_utf8(struct parse_ctx *ctx, const char *data, size_t len,
+    bool is_last)
+{
+	const unsigned char	*p;
+	struct buf		 joined;
+	size_t			 i = 0, start = 0;
+	int			 n;
+
+	buf_init(&joined);
+	if (ctx->ncarry > 0) {
+		buf_add(&joined, ctx->carry, ctx->ncarry);
+		buf_add(&joined, data, len);
+		data = joined.data;
+		len = joined.len;
+		ctx->ncarry = 0;
+	}
+	p = (const unsigned char *)data;
+	while (i < len && !ctx->is_stopped) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = parse_utf8_len(p + i, len - i);
+		if (n > 0) {
+			i += (size_t)n;
+			continue;
+		}
+		if (n < 0 && !is_last) {
+			/* Wait for the rest of the sequence. */
+			memcpy(ctx->carry, p + i, len - i);
+			ctx->ncarry = len - i;
+			len = i;
+			break;
+		}
+		parse_chunk(ctx, data + start, i - start, false);
+		parse_feed_cp1252(ctx, p[i]);
+		start = ++i;
+	}
+	if (len == 0)
+		parse_chunk(ctx, data, 0, is_last);
+	else if (!ctx->is_stopped)
+		parse_chunk(ctx, data + start, len - start, is_last);
+	buf_clear(&joined);
+}
+
+/* Push one byte as the Windows-1252 character it stands for. */
+static void
+parse_feed_cp1252(struct parse_ctx *ctx, unsigned char byte)
+{
+	/* Windows-1252 0x80 to 0x9f; U+FFFD where it has no character. */
+	static const unsigned short cp1252[32] = {
+		0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd, 0x017d, 0xfffd,
+		0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178
+	};
+	unsigned int	 c = byte < 0xa0 ? cp1252[byte - 0x80] : byte;
+	char		 out[3];
+	size_t		 n;
+
+	parse_set_bozo(ctx, "encoding-override", "document declared as "
+	    "utf-8 has bytes that are not UTF-8; they were read as "
+	    "windows-1252", 0, 0);
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else {
+		out[0] = (char)(0xe0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	}
+	parse_chunk(ctx, out, n, false);
 }
 
 /*

@@ -61,7 +61,7 @@ static void	 test_gen_huge_text(struct buf *);
 /* Fixtures whose JSON must not depend on the chunking. */
 static const char *test_fixtures[] = {
 	"rss20.xml", "atom10.xml", "base.xml", "illformed.xml", "xxe.xml",
-	"laughs.xml", "utf16.xml", "latin1.xml"
+	"laughs.xml", "utf16.xml", "latin1.xml", "mislabelled.xml"
 };
 
 /*
@@ -824,6 +824,26 @@ test_limits_keep_entries_before(void **state)
 
 /* Encodings: BOM, XML declaration, HTTP charset (RFC 3023). */
 static void
+test_mislabelled_utf8_read_as_cp1252(void **state)
+{
+	struct feed_doc	*doc;
+
+	(void)state;
+	doc = test_parse_file("mislabelled.xml", NULL);
+	assert_true(doc->is_bozo);
+	assert_string_equal(doc->bozo_kind, "encoding-override");
+	assert_int_equal(doc->nentries, 3);
+	/* 0xe9 alone is not UTF-8: Windows-1252 says e-acute. */
+	assert_string_equal(doc->entries[0].title.value, "caf\xc3\xa9 one");
+	/* Curly quotes from 0x93/0x94; the valid euro sign is kept. */
+	assert_string_equal(doc->entries[1].title.value,
+	    "two \xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac");
+	/* A lead byte with nothing after it: A-tilde. */
+	assert_string_equal(doc->entries[2].title.value, "three \xc3\x83");
+	feed_doc_free(doc);
+}
+
+static void
 test_encodings(void **state)
 {
 	static const char	 utf8_doc[] =
@@ -1082,6 +1102,7 @@ main(void)
 		cmocka_unit_test(test_billion_laughs_is_bounded),
 		cmocka_unit_test(test_limits_keep_entries_before),
 		cmocka_unit_test(test_encodings),
+		cmocka_unit_test(test_mislabelled_utf8_read_as_cp1252),
 		cmocka_unit_test(test_dates_rfc822),
 		cmocka_unit_test(test_dates_w3cdtf_iso8601),
 		cmocka_unit_test(test_dates_edge_cases),
