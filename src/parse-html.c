@@ -59,12 +59,20 @@ struct parse_html_open {
 	bool		 is_svg;	/* counted in svg */
 	bool		 is_raw;	/* script or style: text not parsed */
 	bool		 is_closed;	/* written as <name/> */
+	bool		 is_void;	/* has no end tag */
+};
+
+/* An (element, attribute) pair. */
+struct parse_html_pair {
+	const char	*element;
+	const char	*attribute;
 };
 
 /* One attribute while it is being cleaned. */
 struct parse_html_attr {
 	const char	*name;		/* lower case, from libxml2 */
-	char		*value;
+	const char	*value;		/* libxml2's, a constant or own */
+	char		*own;		/* value if allocated here */
 };
 
 /* The sanitizer's state across SAX callbacks. */
@@ -79,6 +87,10 @@ struct parse_html_state {
 	int			 math;		/* inside MathML */
 	int			 svg;		/* inside SVG */
 	unsigned long		 last_end;	/* offset after the last end tag */
+	struct parse_html_attr	*attrs;		/* reused for each element */
+	size_t			 attrsize;
+	CURLU			*curl_base;	/* base, parsed once, or NULL */
+	bool			 is_curl_tried;
 };
 
 #define PARSE_HTML_MATHML_NS "http://www.w3.org/1998/Math/MathML"
@@ -104,7 +116,8 @@ static void	 parse_html_prepare(struct buf *, const char *);
 static bool	 parse_html_has_scheme(const char *);
 static bool	 parse_html_is_safe(const char *);
 static char	*parse_html_unescape_url(const char *);
-static char	*parse_html_resolve(const char *, const char *);
+static char	*parse_html_resolve(struct parse_html_state *, const char *);
+static int	 parse_html_paircmp(const void *, const void *);
 static bool	 parse_html_is_relative(const char *, const char *);
 static bool	 parse_html_is_url_attr(const char *);
 static const char *parse_html_css_url(const char *);
@@ -122,11 +135,11 @@ static void	 parse_html_stray_end(struct parse_html_state *, const char *);
 static void	 parse_html_raw(struct parse_html_state *, const char *,
 		     size_t);
 static size_t	 parse_html_attrs(struct parse_html_state *, const char *,
-		     const xmlChar **, struct parse_html_attr **);
+		     const xmlChar **);
 static struct parse_html_attr *parse_html_attr_get(struct parse_html_attr *,
 		     size_t, const char *);
-static void	 parse_html_attr_set(struct parse_html_attr **, size_t *,
-		     const char *, const char *);
+static void	 parse_html_attr_set(struct parse_html_state *, size_t *,
+		     const char *, const char *, char *);
 static void	 parse_html_write_attrs(struct parse_html_state *,
 		     enum parse_html_vocab, struct parse_html_attr *, size_t);
 static void	 parse_html_sax_start(void *, const xmlChar *,
@@ -454,10 +467,7 @@ static const unsigned short parse_html_cp1252[32] = {
  * The (element, attribute) pairs whose value is a URL resolved against
  * the base (feedparser's RelativeURIResolver), sorted.
  */
-static const struct parse_html_pair {
-	const char	*element;
-	const char	*attribute;
-} parse_html_relative[] = {
+static const struct parse_html_pair parse_html_relative[] = {
 	{ "a", "href" }, { "applet", "codebase" }, { "area", "href" },
 	{ "audio", "src" }, { "blockquote", "cite" }, { "body", "background" },
 	{ "del", "cite" }, { "form", "action" }, { "frame", "longdesc" },
@@ -546,6 +556,9 @@ parse_html_sanitize(const char *html, const char *base)
 out:
 	buf_clear(&in);
 	free(st.open);
+	free(st.attrs);
+	if (st.curl_base != NULL)
+		curl_url_cleanup(st.curl_base);
 	s = buf_steal(&st.out);
 
 	/* Trim, in place. */
@@ -559,18 +572,31 @@ out:
 	return (s);
 }
 
+/*
+ * strcmp, with the first bytes compared inline: most probes of a lookup
+ * differ there.
+ */
+static inline int
+parse_html_cmp(const char *a, const char *b)
+{
+	if (*a != *b)
+		return ((unsigned char)*a - (unsigned char)*b);
+	return (strcmp(a, b));
+}
+
 /* bsearch comparator for arrays of strings. */
 static int
 parse_html_strcmp(const void *key, const void *elem)
 {
-	return (strcmp(key, *(const char * const *)elem));
+	return (parse_html_cmp(key, *(const char * const *)elem));
 }
 
 /* bsearch comparator for arrays of struct parse_html_name. */
 static int
 parse_html_namecmp(const void *key, const void *elem)
 {
-	return (strcmp(key, ((const struct parse_html_name *)elem)->lower));
+	return (parse_html_cmp(key,
+	    ((const struct parse_html_name *)elem)->lower));
 }
 
 /* Look name up in a sorted array; returns the array's string or NULL. */
@@ -857,13 +883,15 @@ parse_html_unescape_url(const char *url)
  * it is, an absolute reference is kept as written, and a result with an
  * unsafe scheme is dropped (NULL).  feedparser leaves spaces and
  * non-ASCII characters as they are where curl percent-encodes them, so
- * when neither string had a '%', curl's escapes are undone.
+ * when neither string had a '%', curl's escapes are undone.  The base
+ * is parsed once per fragment.
  */
 static char *
-parse_html_resolve(const char *base, const char *ref)
+parse_html_resolve(struct parse_html_state *st, const char *ref)
 {
 	CURLU		*u;
 	char		*out = NULL, *s;
+	const char	*base = st->base;
 	unsigned int	 flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
 
 	if (parse_html_has_scheme(ref)) {
@@ -876,11 +904,18 @@ parse_html_resolve(const char *base, const char *ref)
 	if (*ref == '\0')
 		return (xstrdup(base));
 
-	u = curl_url();
-	if (u == NULL)
+	if (!st->is_curl_tried) {
+		st->is_curl_tried = true;
+		if ((st->curl_base = curl_url()) != NULL &&
+		    curl_url_set(st->curl_base, CURLUPART_URL, base,
+		    flags) != CURLUE_OK) {
+			curl_url_cleanup(st->curl_base);
+			st->curl_base = NULL;
+		}
+	}
+	if (st->curl_base == NULL || (u = curl_url_dup(st->curl_base)) == NULL)
 		return (xstrdup(ref));
-	if (curl_url_set(u, CURLUPART_URL, base, flags) != CURLUE_OK ||
-	    curl_url_set(u, CURLUPART_URL, ref, flags) != CURLUE_OK ||
+	if (curl_url_set(u, CURLUPART_URL, ref, flags) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
 		curl_url_cleanup(u);
 		return (xstrdup(ref));
@@ -898,18 +933,30 @@ parse_html_resolve(const char *base, const char *ref)
 	return (s);
 }
 
+/* bsearch comparator for parse_html_relative. */
+static int
+parse_html_paircmp(const void *key, const void *elem)
+{
+	const struct parse_html_pair	*k = key, *e = elem;
+	int				 c;
+
+	if ((c = parse_html_cmp(k->element, e->element)) != 0)
+		return (c);
+	return (parse_html_cmp(k->attribute, e->attribute));
+}
+
 /* Whether element's attribute holds a URL to resolve against the base. */
 static bool
 parse_html_is_relative(const char *element, const char *attribute)
 {
-	size_t	 i;
+	struct parse_html_pair	 key;
 
-	for (i = 0; i < nitems(parse_html_relative); i++) {
-		if (strcmp(parse_html_relative[i].element, element) == 0 &&
-		    strcmp(parse_html_relative[i].attribute, attribute) == 0)
-			return (true);
-	}
-	return (false);
+	if (!parse_html_is_url_attr(attribute))
+		return (false);
+	key.element = element;
+	key.attribute = attribute;
+	return (bsearch(&key, parse_html_relative, nitems(parse_html_relative),
+	    sizeof parse_html_relative[0], parse_html_paircmp) != NULL);
 }
 
 /* Whether an attribute holds a URL whose scheme must be checked. */
@@ -1279,8 +1326,11 @@ parse_html_stray_end(struct parse_html_state *st, const char *name)
 		return;
 	}
 	if (parse_html_find(parse_html_void_elements,
-	    nitems(parse_html_void_elements), out) == NULL)
-		buf_addf(&st->out, "</%s>", out);
+	    nitems(parse_html_void_elements), out) == NULL) {
+		buf_add(&st->out, "</", 2);
+		buf_adds(&st->out, out);
+		buf_addc(&st->out, '>');
+	}
 }
 
 /*
@@ -1339,67 +1389,67 @@ parse_html_attr_get(struct parse_html_attr *a, size_t n, const char *name)
 	return (NULL);
 }
 
-/* Set attribute name (a constant string) to value, adding it if new. */
+/*
+ * Set attribute name (a constant string) of the element's n to value (a
+ * constant string or one handed over in own), adding it if new.
+ */
 static void
-parse_html_attr_set(struct parse_html_attr **a, size_t *n, const char *name,
-    const char *value)
+parse_html_attr_set(struct parse_html_state *st, size_t *n, const char *name,
+    const char *value, char *own)
 {
 	struct parse_html_attr	*at;
 
-	if ((at = parse_html_attr_get(*a, *n, name)) == NULL) {
-		*a = xreallocarray(*a, *n + 1, sizeof **a);
-		at = &(*a)[(*n)++];
+	if ((at = parse_html_attr_get(st->attrs, *n, name)) == NULL) {
+		if (*n == st->attrsize) {
+			st->attrsize = st->attrsize == 0 ? 8 : st->attrsize * 2;
+			st->attrs = xreallocarray(st->attrs, st->attrsize,
+			    sizeof *st->attrs);
+		}
+		at = &st->attrs[(*n)++];
 		at->name = name;
 	} else
-		free(at->value);
-	at->value = xstrdup(value);
+		free(at->own);
+	at->value = value;
+	at->own = own;
 }
 
 /*
- * Collect an element's attributes into *out as feedparser sees them: a
- * name without a value has itself as value, a repeated name keeps its
- * last value, rel and type values are lower-cased, and the URL of a
- * (element, attribute) pair in parse_html_relative is trimmed and
- * resolved against the base ("" if unsafe).  Returns the count.
+ * Collect an element's attributes into st->attrs as feedparser sees
+ * them: a name without a value has itself as value, a repeated name
+ * keeps its last value, rel and type values are lower-cased, and the
+ * URL of a (element, attribute) pair in parse_html_relative is trimmed
+ * and resolved against the base ("" if unsafe).  Returns the count.
  */
 static size_t
 parse_html_attrs(struct parse_html_state *st, const char *element,
-    const xmlChar **atts, struct parse_html_attr **out)
+    const xmlChar **atts)
 {
-	struct parse_html_attr	*a = NULL, *at;
-	size_t			 n = 0, len;
-	const char		*name, *value;
-	char			*v, *r, *p;
+	size_t		 n = 0, len;
+	const char	*name, *value;
+	char		*v, *r, *p;
 
 	for (; atts != NULL && atts[0] != NULL; atts += 2) {
 		name = (const char *)atts[0];
 		value = atts[1] != NULL ? (const char *)atts[1] : name;
-		v = xstrdup(value);
+		v = NULL;
 		if (strcmp(name, "rel") == 0 || strcmp(name, "type") == 0) {
+			value = v = xstrdup(value);
 			for (p = v; *p != '\0'; p++)
 				*p = tolower((unsigned char)*p);
-		}
-		if (parse_html_is_relative(element, name)) {
-			p = v;
-			while (parse_html_is_s((unsigned char)*p))
-				p++;
-			len = strlen(p);
-			while (len > 0 && parse_html_is_s((unsigned char)p[len - 1]))
+		} else if (parse_html_is_relative(element, name)) {
+			while (parse_html_is_s((unsigned char)*value))
+				value++;
+			len = strlen(value);
+			while (len > 0 &&
+			    parse_html_is_s((unsigned char)value[len - 1]))
 				len--;
-			p[len] = '\0';
-			r = parse_html_resolve(st->base, p);
-			free(v);
-			v = r != NULL ? r : xstrdup("");
+			p = xstrndup(value, len);
+			r = parse_html_resolve(st, p);
+			free(p);
+			value = v = r != NULL ? r : xstrdup("");
 		}
-		if ((at = parse_html_attr_get(a, n, name)) == NULL) {
-			a = xreallocarray(a, n + 1, sizeof *a);
-			at = &a[n++];
-			at->name = name;
-		} else
-			free(at->value);
-		at->value = v;
+		parse_html_attr_set(st, &n, name, value, v);
 	}
-	*out = a;
 	return (n);
 }
 
@@ -1484,7 +1534,8 @@ parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	if (strcmp(name, "p") == 0 && !parse_html_is_start_tag(st, name))
 		return;
 
-	n = parse_html_attrs(st, name, atts, &a);
+	n = parse_html_attrs(st, name, atts);
+	a = st->attrs;
 	out = parse_html_find(parse_html_elements, nitems(parse_html_elements),
 	    name);
 	if (out == NULL || st->svg > 0) {
@@ -1495,11 +1546,12 @@ parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 		at = parse_html_attr_get(a, n, "xmlns");
 		if (at == NULL || *at->value == '\0') {
 			if (strcmp(name, "svg") == 0)
-				parse_html_attr_set(&a, &n, "xmlns",
-				    PARSE_HTML_SVG_NS);
+				parse_html_attr_set(st, &n, "xmlns",
+				    PARSE_HTML_SVG_NS, NULL);
 			else if (strcmp(name, "math") == 0)
-				parse_html_attr_set(&a, &n, "xmlns",
-				    PARSE_HTML_MATHML_NS);
+				parse_html_attr_set(st, &n, "xmlns",
+				    PARSE_HTML_MATHML_NS, NULL);
+			a = st->attrs;
 			at = parse_html_attr_get(a, n, "xmlns");
 		}
 		if (at != NULL && strcmp(name, "math") == 0 &&
@@ -1536,14 +1588,16 @@ parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 		at = parse_html_attr_get(a, n, "xmlns:xlink");
 		if (has_xlink && (at == NULL ||
 		    strcmp(at->value, PARSE_HTML_XLINK_NS) != 0))
-			parse_html_attr_set(&a, &n, "xmlns:xlink",
-			    PARSE_HTML_XLINK_NS);
+			parse_html_attr_set(st, &n, "xmlns:xlink",
+			    PARSE_HTML_XLINK_NS, NULL);
+		a = st->attrs;
 	}
 	buf_addc(&st->out, '<');
 	buf_adds(&st->out, out);
 	parse_html_write_attrs(st, vocab, a, n);
-	if (parse_html_find(parse_html_void_elements,
-	    nitems(parse_html_void_elements), out) != NULL)
+	o->is_void = parse_html_find(parse_html_void_elements,
+	    nitems(parse_html_void_elements), out) != NULL;
+	if (o->is_void)
 		buf_adds(&st->out, " />");
 	else
 		buf_addc(&st->out, '>');
@@ -1553,9 +1607,10 @@ parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	    st->xc->input->cur[1] == '>')
 		o->is_closed = true;
 out:
-	for (i = 0; i < n; i++)
-		free(a[i].value);
-	free(a);
+	for (i = 0; i < n; i++) {
+		free(a[i].own);
+		a[i].own = NULL;
+	}
 }
 
 /*
@@ -1580,11 +1635,11 @@ parse_html_sax_end(void *ctx, const xmlChar *xname)
 		st->svg--;
 	is_explicit = parse_html_is_end_tag(st, (const char *)xname) ||
 	    o->is_closed;
-	if (!is_explicit || o->name == NULL)
+	if (!is_explicit || o->name == NULL || o->is_void)
 		return;
-	if (parse_html_find(parse_html_void_elements,
-	    nitems(parse_html_void_elements), o->name) == NULL)
-		buf_addf(&st->out, "</%s>", o->name);
+	buf_add(&st->out, "</", 2);
+	buf_adds(&st->out, o->name);
+	buf_addc(&st->out, '>');
 }
 
 /* SAX text: written unless inside script, applet or style. */
