@@ -2707,9 +2707,13 @@ parse_start_text(struct parse_ctx *ctx, struct parse_frame *f,
 		tc->type = xstrdup("application/xhtml+xml");
 		tc->is_xhtml = true;
 	}
-	else if (type != NULL && *type != '\0')
+	else if (type != NULL && *type != '\0') {
 		tc->type = xstrdup(type);
-	else if (f->field == PARSE_F_DESCRIPTION ||
+		/* feedparser drops the wrapping div for this spelling too. */
+		if (strcmp(type, "application/xhtml+xml") == 0 &&
+		    ctx->doc->format == FEED_FORMAT_ATOM10)
+			tc->is_xhtml = true;
+	} else if (f->field == PARSE_F_DESCRIPTION ||
 	    f->field == PARSE_F_CONTENT_HTML)
 		tc->type = xstrdup("text/html");
 	else
@@ -2754,6 +2758,12 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
 	if (tc->is_xhtml && !tc->has_div && ctx->nframes - 1 == tc->depth + 1 &&
 	    m->ns == PARSE_NS_XHTML && strcmp(name, "div") == 0) {
 		tc->has_div = true;
+		f->kind = PARSE_K_SKIP;
+		return;
+	}
+	/* A div around escaped HTML (TypePad, 2007): its tags are dropped. */
+	if (!tc->is_xml && strcmp(name, "div") == 0 &&
+	    (m->ns == PARSE_NS_XHTML || prefix == NULL)) {
 		f->kind = PARSE_K_SKIP;
 		return;
 	}
