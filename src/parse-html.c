@@ -53,11 +53,11 @@ enum parse_html_esc {
 
 /* An element libxml2 has open, and what its start tag did. */
 struct parse_html_open {
-	const char	*name;		/* as written, or NULL if dropped */
+	const char	*name;		/* as written, NULL if dropped */
 	bool		 is_unacceptable; /* counted in unacceptable */
 	bool		 is_math;	/* counted in math */
 	bool		 is_svg;	/* counted in svg */
-	bool		 is_raw;	/* script or style: text not parsed */
+	bool		 is_raw;	/* script or style: raw text */
 	bool		 is_closed;	/* written as <name/> */
 	bool		 is_void;	/* has no end tag */
 };
@@ -71,11 +71,16 @@ struct parse_html_pair {
 /* One attribute while it is being cleaned. */
 struct parse_html_attr {
 	const char	*name;		/* lower case, from libxml2 */
-	const char	*value;		/* libxml2's, a constant or own */
+	const char	*value;		/* libxml2's, constant or own */
 	char		*own;		/* value if allocated here */
 };
 
-/* The sanitizer's state across SAX callbacks. */
+/*
+ * The sanitizer's state across SAX callbacks: the output, the elements
+ * open, feedparser's three counters (inside script/applet/style, MathML,
+ * SVG), the offset just after the last end tag taken as written, the
+ * attribute array reused for each element, and the base parsed once.
+ */
 struct parse_html_state {
 	htmlParserCtxtPtr	 xc;
 	const char		*base;
@@ -83,13 +88,13 @@ struct parse_html_state {
 	struct parse_html_open	*open;
 	size_t			 nopen;
 	size_t			 opensize;
-	int			 unacceptable;	/* inside script, applet, style */
-	int			 math;		/* inside MathML */
-	int			 svg;		/* inside SVG */
-	unsigned long		 last_end;	/* offset after the last end tag */
-	struct parse_html_attr	*attrs;		/* reused for each element */
+	int			 unacceptable;
+	int			 math;
+	int			 svg;
+	unsigned long		 last_end;
+	struct parse_html_attr	*attrs;
 	size_t			 attrsize;
-	CURLU			*curl_base;	/* base, parsed once, or NULL */
+	CURLU			*curl_base;
 	bool			 is_curl_tried;
 };
 
@@ -130,8 +135,10 @@ static unsigned long parse_html_offset(struct parse_html_state *);
 static const xmlChar *parse_html_last_tag(struct parse_html_state *);
 static bool	 parse_html_is_start_tag(struct parse_html_state *,
 		     const char *);
-static bool	 parse_html_is_end_tag(struct parse_html_state *, const char *);
-static void	 parse_html_stray_end(struct parse_html_state *, const char *);
+static bool	 parse_html_is_end_tag(struct parse_html_state *,
+		     const char *);
+static void	 parse_html_stray_end(struct parse_html_state *,
+		     const char *);
 static void	 parse_html_raw(struct parse_html_state *, const char *,
 		     size_t);
 static size_t	 parse_html_attrs(struct parse_html_state *, const char *,
@@ -842,7 +849,7 @@ parse_html_is_safe(const char *url)
 		if (!isascii((unsigned char)*p) ||
 		    !(isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
 		    *p == '.'))
-			return (true);	/* no scheme: a relative reference */
+			return (true);	/* no scheme: relative */
 		if (n == 0 && !isalpha((unsigned char)*p))
 			return (true);
 		if (n + 1 >= sizeof scheme)
@@ -892,8 +899,9 @@ parse_html_resolve(struct parse_html_state *st, const char *ref)
 	CURLU		*u;
 	char		*out = NULL, *s;
 	const char	*base = st->base;
-	unsigned int	 flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
+	unsigned int	 flags;
 
+	flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
 	if (parse_html_has_scheme(ref)) {
 		if (base != NULL && !parse_html_is_safe(ref))
 			return (NULL);
@@ -1141,7 +1149,8 @@ parse_html_css_keep(const char *prop, size_t plen, const char *value,
 	if (g < nitems(groups)) {
 		i = 0;
 		for (;;) {
-			while (i < vlen && parse_html_is_s((unsigned char)value[i]))
+			while (i < vlen &&
+			    parse_html_is_s((unsigned char)value[i]))
 				i++;
 			if (i == vlen)
 				return (true);

@@ -111,7 +111,8 @@ static const struct html_case html_cases[] = {
 	{ "safe_schemes_kept",
 	    "<a href=\"mailto:a@b.test\">m</a><a href=\"ftp://f.test/\">f</a>",
 	    BASE,
-	    "<a href=\"mailto:a@b.test\">m</a><a href=\"ftp://f.test/\">f</a>" },
+	    "<a href=\"mailto:a@b.test\">m</a>"
+	    "<a href=\"ftp://f.test/\">f</a>" },
 
 	/* Relative URLs. */
 	{ "relative_href_and_src_resolved",
@@ -300,7 +301,8 @@ html_repeatable(void **state)
 static void
 html_large(void **state)
 {
-	const char	*unit = "<p class=\"x\">some <b>text</b> &amp; more</p>\n";
+	const char	*unit =
+	    "<p class=\"x\">some <b>text</b> &amp; more</p>\n";
 	char		*html, *got;
 	size_t		 i, n = 20000, len = strlen(unit);
 
@@ -322,7 +324,9 @@ main(void)
 {
 	struct CMUnitTest	tests[sizeof html_cases / sizeof html_cases[0]
 				    + 2];
-	size_t			i, n = sizeof html_cases / sizeof html_cases[0];
+	size_t			i, n;
+
+	n = sizeof html_cases / sizeof html_cases[0];
 
 	memset(tests, 0, sizeof tests);
 	for (i = 0; i < n; i++) {
