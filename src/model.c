@@ -227,6 +227,7 @@ feed_doc_free(struct feed_doc *doc)
 	free(doc->icon);
 	free(doc->logo);
 	free(doc->ttl);
+	free(doc->new_feed_url);
 	free(doc->generator_uri);
 	free(doc->generator_version);
 	feed_text_clear(&doc->info);

@@ -21,6 +21,7 @@
 static size_t	 parse_json_utf8_len(const unsigned char *, size_t);
 static json_t	*parse_json_str(const char *);
 static void	 parse_json_set(json_t *, const char *, const char *);
+static void	 parse_json_set_hints(json_t *, const struct feed_doc *);
 static json_t	*parse_json_text(const struct feed_text *);
 static void	 parse_json_set_text(json_t *, const char *,
 		     const struct feed_text *);
@@ -365,6 +366,43 @@ parse_json_entry(const struct feed_entry *e)
 	return (obj);
 }
 
+/*
+ * Fetch hints, outside PARSE_JSON's model: skipped hours (GMT) and days,
+ * the syndication module's period in seconds, itunes:new-feed-url.
+ */
+static void
+parse_json_set_hints(json_t *obj, const struct feed_doc *doc)
+{
+	static const char *days[] = {
+		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+		"Saturday", "Sunday"
+	};
+	json_t	*arr;
+	int	 i;
+
+	if (doc->skip_hours != 0) {
+		arr = json_array();
+		for (i = 0; i < 24; i++) {
+			if (doc->skip_hours & (UINT32_C(1) << i))
+				json_array_append_new(arr, json_integer(i));
+		}
+		json_object_set_new(obj, "skip_hours", arr);
+	}
+	if (doc->skip_days != 0) {
+		arr = json_array();
+		for (i = 0; i < 7; i++) {
+			if (doc->skip_days & (1U << i))
+				json_array_append_new(arr,
+				    json_string(days[i]));
+		}
+		json_object_set_new(obj, "skip_days", arr);
+	}
+	if (doc->update_period > 0)
+		json_object_set_new(obj, "update_period",
+		    json_integer((json_int_t)doc->update_period));
+	parse_json_set(obj, "new_feed_url", doc->new_feed_url);
+}
+
 /* The Feed object. */
 static json_t *
 parse_json_feed(const struct feed_doc *doc)
@@ -387,6 +425,7 @@ parse_json_feed(const struct feed_doc *doc)
 	parse_json_set(obj, "logo", doc->logo);
 	parse_json_set(obj, "language", doc->language);
 	parse_json_set(obj, "ttl", doc->ttl);
+	parse_json_set_hints(obj, doc);
 	parse_json_set_text(obj, "info", &doc->info);
 	parse_json_set_date(obj, "created", &doc->created);
 	parse_json_set_persons(obj, "contributors", doc->contributors,

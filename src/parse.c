@@ -70,6 +70,7 @@ enum parse_ns {
 	PARSE_NS_DCTERMS,
 	PARSE_NS_ITUNES,
 	PARSE_NS_RDF,
+	PARSE_NS_SY,		/* RSS 1.0 syndication module */
 	PARSE_NS_XHTML,
 	PARSE_NS_XML
 };
@@ -93,6 +94,7 @@ enum parse_kind {
 	PARSE_K_SOURCE,		/* Atom <source>, RSS <source> */
 	PARSE_K_IMAGE,		/* RSS <image> */
 	PARSE_K_TEXTINPUT,	/* RSS <textInput> */
+	PARSE_K_SKIPLIST,	/* RSS <skipHours> or <skipDays> */
 	PARSE_K_EXT,		/* an unknown element kept in ext */
 	PARSE_K_PERSON,		/* Atom <author>; also captures bare text */
 	PARSE_K_FIELD,		/* a field read as plain text */
@@ -141,6 +143,13 @@ enum parse_field {
 	PARSE_F_TEXTINPUT,	/* RSS textInput: a container */
 	PARSE_F_TITLE,
 	PARSE_F_TTL,
+	PARSE_F_SKIP_HOURS,	/* <skipHours>: holds <hour> */
+	PARSE_F_SKIP_DAYS,	/* <skipDays>: holds <day> */
+	PARSE_F_HOUR,
+	PARSE_F_DAY,
+	PARSE_F_UPDATE_PERIOD,	/* sy:updatePeriod */
+	PARSE_F_UPDATE_FREQUENCY, /* sy:updateFrequency */
+	PARSE_F_NEW_FEED_URL,	/* itunes:new-feed-url */
 	PARSE_F_UPDATED,
 	PARSE_F_URI,
 	PARSE_F_URL,		/* image url */
@@ -165,6 +174,7 @@ struct parse_elem {
 	enum parse_field	 person;
 	enum parse_field	 image;
 	enum parse_field	 textinput;
+	enum parse_field	 skip;		/* in skipHours, skipDays */
 };
 
 /* One open element. */
@@ -254,6 +264,8 @@ struct parse_ctx {
 	bool			 check_ascii;	/* us-ascii declared: verify */
 	char			*ascii_fallback; /* encoding if it is not */
 	char			*feed_lang;	/* xml:lang on the feed */
+	int64_t			 sy_period;	/* sy:updatePeriod, seconds */
+	long			 sy_frequency;	/* sy:updateFrequency */
 	bool			 is_over_cap;
 	bool			 is_stopped;	/* a limit was hit */
 	size_t			 nin;		/* bytes pushed to libxml2 */
@@ -270,6 +282,10 @@ static void	 parse_set_bozo(struct parse_ctx *, const char *,
 static void	 parse_start(struct parse_ctx *);
 static bool	 parse_head_ready(const struct buf *);
 static int	 parse_is_json(const struct buf *);
+static void	 parse_end_hint(struct parse_ctx *, struct parse_frame *,
+		    const char *);
+static void	 parse_end_skip(struct parse_ctx *, struct parse_frame *,
+		    const char *);
 static void	 parse_chunk(struct parse_ctx *, const char *, size_t, bool);
 static int	 parse_utf8_len(const unsigned char *, size_t);
 static void	 parse_feed_utf8(struct parse_ctx *, const char *, size_t,
@@ -396,7 +412,7 @@ static const struct parse_nsmap parse_nsmaps[] = {
 	    PARSE_CORE_NONE, "content" },
 	{ "http://purl.org/rss/1.0/modules/slash/", PARSE_NS_OTHER,
 	    PARSE_CORE_NONE, "slash" },
-	{ "http://purl.org/rss/1.0/modules/syndication/", PARSE_NS_OTHER,
+	{ "http://purl.org/rss/1.0/modules/syndication/", PARSE_NS_SY,
 	    PARSE_CORE_NONE, "sy" },
 	{ "http://purl.org/syndication/thread/1.0", PARSE_NS_OTHER,
 	    PARSE_CORE_NONE, "thr" },
@@ -457,6 +473,7 @@ static const struct parse_elem parse_elems[] = {
 	    .entry = PARSE_F_RIGHTS },
 	{ PARSE_NS_CORE, "created", .feed = PARSE_F_CREATED,
 	    .entry = PARSE_F_CREATED },
+	{ PARSE_NS_CORE, "day", .skip = PARSE_F_DAY },
 	{ PARSE_NS_CORE, "description", .feed = PARSE_F_DESCRIPTION,
 	    .entry = PARSE_F_DESCRIPTION, .image = PARSE_F_DESCRIPTION,
 	    .textinput = PARSE_F_DESCRIPTION },
@@ -469,6 +486,7 @@ static const struct parse_elem parse_elems[] = {
 	{ PARSE_NS_CORE, "guid", .entry = PARSE_F_GUID },
 	{ PARSE_NS_CORE, "height", .image = PARSE_F_HEIGHT },
 	{ PARSE_NS_CORE, "homepage", .person = PARSE_F_URI },
+	{ PARSE_NS_CORE, "hour", .skip = PARSE_F_HOUR },
 	{ PARSE_NS_CORE, "icon", .feed = PARSE_F_ICON },
 	{ PARSE_NS_CORE, "id", .feed = PARSE_F_ID, .entry = PARSE_F_ID },
 	{ PARSE_NS_CORE, "image", .feed = PARSE_F_IMAGE },
@@ -492,6 +510,8 @@ static const struct parse_elem parse_elems[] = {
 	    .entry = PARSE_F_PUBLISHED },
 	{ PARSE_NS_CORE, "rights", .feed = PARSE_F_RIGHTS,
 	    .entry = PARSE_F_RIGHTS },
+	{ PARSE_NS_CORE, "skipDays", .feed = PARSE_F_SKIP_DAYS },
+	{ PARSE_NS_CORE, "skipHours", .feed = PARSE_F_SKIP_HOURS },
 	{ PARSE_NS_CORE, "source", .entry = PARSE_F_SOURCE },
 	{ PARSE_NS_CORE, "subtitle", .feed = PARSE_F_SUBTITLE },
 	{ PARSE_NS_CORE, "summary", .entry = PARSE_F_SUMMARY },
@@ -540,6 +560,9 @@ static const struct parse_elem parse_elems[] = {
 	    .entry = PARSE_F_VALID },
 	{ PARSE_NS_ITUNES, "author", .feed = PARSE_F_AUTHOR,
 	    .entry = PARSE_F_AUTHOR },
+	{ PARSE_NS_ITUNES, "new-feed-url", .feed = PARSE_F_NEW_FEED_URL },
+	{ PARSE_NS_SY, "updateFrequency", .feed = PARSE_F_UPDATE_FREQUENCY },
+	{ PARSE_NS_SY, "updatePeriod", .feed = PARSE_F_UPDATE_PERIOD },
 	{ PARSE_NS_XHTML, "body", .entry = PARSE_F_CONTENT_XHTML },
 };
 
@@ -742,6 +765,10 @@ parse_finish(struct parse_ctx *ctx)
 		doc->language = xstrdup(ctx->opt.content_language);
 	if (doc->encoding == NULL)
 		doc->encoding = xstrdup("utf-8");
+	/* The syndication module: updateFrequency times per updatePeriod. */
+	if (ctx->sy_period > 0)
+		doc->update_period = ctx->sy_period / (ctx->sy_frequency > 0 ?
+		    ctx->sy_frequency : 1);
 	if (doc->format == FEED_FORMAT_NONE && !doc->is_bozo)
 		parse_set_bozo(ctx, "not-a-feed",
 		    "document is not a feed", 0, 0);
@@ -2121,6 +2148,9 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 		case PARSE_K_TEXTINPUT:
 			f->field = el->textinput;
 			break;
+		case PARSE_K_SKIPLIST:
+			f->field = el->skip;
+			break;
 		default:
 			break;
 		}
@@ -2333,7 +2363,7 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 
 	f->kind = PARSE_K_FIELD;
 	if (holder == PARSE_K_IMAGE || holder == PARSE_K_TEXTINPUT ||
-	    holder == PARSE_K_PERSON)
+	    holder == PARSE_K_PERSON || holder == PARSE_K_SKIPLIST)
 		return;
 	parse_get_dst(ctx, holder, &d);
 	switch (f->field) {
@@ -2462,6 +2492,11 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 			doc->image = xcalloc(1, sizeof *doc->image);
 			doc->image->width = doc->image->height = -1;
 		}
+		break;
+	case PARSE_F_SKIP_HOURS:
+	case PARSE_F_SKIP_DAYS:
+		f->kind = holder == PARSE_K_FEED ? PARSE_K_SKIPLIST :
+		    PARSE_K_OTHER;
 		break;
 	case PARSE_F_TEXTINPUT:
 		if (holder != PARSE_K_FEED && holder != PARSE_K_ROOT) {
@@ -3099,6 +3134,11 @@ parse_end_field(struct parse_ctx *ctx, struct parse_frame *f)
 	char			*v, *tok, *next;
 
 	v = parse_take_text(ctx, f);
+	if (f[-1].kind == PARSE_K_SKIPLIST) {
+		parse_end_skip(ctx, f, parse_strip(v));
+		free(v);
+		return;
+	}
 	if (f[-1].kind == PARSE_K_IMAGE || f[-1].kind == PARSE_K_TEXTINPUT) {
 		parse_end_sub(ctx, f, v);
 		return;
@@ -3247,11 +3287,85 @@ parse_end_field(struct parse_ctx *ctx, struct parse_frame *f)
 			v = NULL;
 		}
 		break;
+	case PARSE_F_UPDATE_PERIOD:
+	case PARSE_F_UPDATE_FREQUENCY:
+	case PARSE_F_NEW_FEED_URL:
+		if (f[-1].kind == PARSE_K_FEED)
+			parse_end_hint(ctx, f, v);
+		break;
 	default:
 		break;
 	}
 	(void)doc;
 	free(v);
+}
+
+/*
+ * The syndication module's update period and frequency, and where an
+ * iTunes feed says it moved: hints for the fetcher, feed level only.
+ */
+static void
+parse_end_hint(struct parse_ctx *ctx, struct parse_frame *f, const char *v)
+{
+	/* sy:updatePeriod values, in seconds.  Sorted for reading only. */
+	static const struct {
+		const char	*name;
+		int64_t		 seconds;
+	} periods[] = {
+		{ "daily", 86400 }, { "hourly", 3600 }, { "monthly", 2592000 },
+		{ "weekly", 604800 }, { "yearly", 31536000 }
+	};
+	char	*end, *url;
+	long	 n;
+	size_t	 i;
+
+	switch (f->field) {
+	case PARSE_F_UPDATE_PERIOD:
+		for (i = 0; i < nitems(periods); i++) {
+			if (strcasecmp(v, periods[i].name) == 0)
+				ctx->sy_period = periods[i].seconds;
+		}
+		break;
+	case PARSE_F_UPDATE_FREQUENCY:
+		n = strtol(v, &end, 10);
+		if (end != v && *end == '\0' && n > 0 && n <= 1000000)
+			ctx->sy_frequency = n;
+		break;
+	case PARSE_F_NEW_FEED_URL:
+		url = parse_resolve(f->base, v);
+		if (url != NULL && (strncmp(url, "http://", 7) == 0 ||
+		    strncmp(url, "https://", 8) == 0))
+			parse_set_str(&ctx->doc->new_feed_url, url);
+		else
+			free(url);
+		break;
+	default:
+		break;
+	}
+}
+
+/* An <hour> (0 to 23, GMT) or <day> (Monday to Sunday) to skip. */
+static void
+parse_end_skip(struct parse_ctx *ctx, struct parse_frame *f, const char *v)
+{
+	static const char *days[] = {
+		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+		"Saturday", "Sunday"
+	};
+	char	*end;
+	long	 n;
+	size_t	 i;
+
+	if (f->field == PARSE_F_HOUR) {
+		n = strtol(v, &end, 10);
+		if (end != v && *end == '\0' && n >= 0 && n <= 23)
+			ctx->doc->skip_hours |= UINT32_C(1) << n;
+	} else if (f->field == PARSE_F_DAY) {
+		for (i = 0; i < nitems(days); i++) {
+			if (strcasecmp(v, days[i]) == 0)
+				ctx->doc->skip_days |= (uint8_t)(1U << i);
+		}
+	}
 }
 
 /* End of a field of an RSS image or textInput. */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 /* Detected formats, in feedparser's vocabulary (see feed_format_name). */
@@ -198,6 +199,11 @@ struct feed_doc {
 	char			*icon;
 	char			*logo;
 	char			*ttl;
+	/* Hints for the fetcher (RSS 2.0, the syndication module, iTunes). */
+	uint32_t		 skip_hours;	/* bit h: skip hour h, GMT */
+	uint8_t			 skip_days;	/* bit 0 Monday .. bit 6 Sunday */
+	int64_t			 update_period;	/* sy:update*, seconds; 0: none */
+	char			*new_feed_url;	/* itunes:new-feed-url */
 	char			*generator_uri;
 	char			*generator_version;
 	struct feed_text	 info;		/* Atom 0.3 info */

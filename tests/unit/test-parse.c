@@ -61,7 +61,8 @@ static void	 test_gen_huge_text(struct buf *);
 /* Fixtures whose JSON must not depend on the chunking. */
 static const char *test_fixtures[] = {
 	"rss20.xml", "atom10.xml", "base.xml", "illformed.xml", "xxe.xml",
-	"laughs.xml", "utf16.xml", "latin1.xml", "mislabelled.xml"
+	"laughs.xml", "utf16.xml", "latin1.xml", "mislabelled.xml",
+	"hints.xml"
 };
 
 /*
@@ -824,6 +825,24 @@ test_limits_keep_entries_before(void **state)
 
 /* Encodings: BOM, XML declaration, HTTP charset (RFC 3023). */
 static void
+test_fetch_hints(void **state)
+{
+	struct feed_doc	*doc;
+
+	(void)state;
+	doc = test_parse_file("hints.xml", NULL);
+	assert_false(doc->is_bozo);
+	assert_string_equal(doc->ttl, "60");
+	/* Hours 0, 1 and 23 GMT; Saturday and Sunday. */
+	assert_int_equal(doc->skip_hours, (1U << 0) | (1U << 1) | (1U << 23));
+	assert_int_equal(doc->skip_days, (1U << 5) | (1U << 6));
+	/* daily, twice: every 12 hours. */
+	assert_int_equal(doc->update_period, 43200);
+	assert_string_equal(doc->new_feed_url, "http://new.example/feed.xml");
+	feed_doc_free(doc);
+}
+
+static void
 test_mislabelled_utf8_read_as_cp1252(void **state)
 {
 	struct feed_doc	*doc;
@@ -1103,6 +1122,7 @@ main(void)
 		cmocka_unit_test(test_limits_keep_entries_before),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_mislabelled_utf8_read_as_cp1252),
+		cmocka_unit_test(test_fetch_hints),
 		cmocka_unit_test(test_dates_rfc822),
 		cmocka_unit_test(test_dates_w3cdtf_iso8601),
 		cmocka_unit_test(test_dates_edge_cases),
