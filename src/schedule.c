@@ -77,13 +77,16 @@ static int	schedule_store(struct schedule_feed *, struct fetch_result *,
 		    time_t);
 static void	schedule_keep_validators(struct schedule_feed *,
 		    struct fetch_result *);
-static void	schedule_note_move(struct schedule_feed *,
-		    struct fetch_result *);
+static void	schedule_note_move(struct schedule_feed *, const char *);
 static int64_t	schedule_delay(struct schedule_feed *, struct fetch_result *,
-		    int64_t, const char **);
+		    const char **);
+static void	schedule_keep_hints(struct schedule_feed *,
+		    const struct feed_doc *);
+static time_t	schedule_skip(const struct store_feed_state *, time_t,
+		    const char **);
 static void	schedule_lengthen(int64_t *, const char **, int64_t,
 		    const char *);
-static int64_t	schedule_ttl(const struct feed_doc *);
+
 static int	schedule_is_gone(struct schedule_feed *);
 
 /*
@@ -412,27 +415,31 @@ schedule_keep_validators(struct schedule_feed *sf, struct fetch_result *r)
 
 /*
  * Follow a permanent redirect once every hop of the same chain was 301
- * or 308 on SCHEDULE_MOVE_CONFIRMATIONS consecutive successful polls.
+ * or 308 (or the feed named its new URL in itunes:new-feed-url) on
+ * SCHEDULE_MOVE_CONFIRMATIONS consecutive successful polls.
  * The configured URL stays the feed's key; only where it is fetched
  * from changes.
  */
 static void
-schedule_note_move(struct schedule_feed *sf, struct fetch_result *r)
+schedule_note_move(struct schedule_feed *sf, const char *moved_to)
 {
 	struct store_feed_state	*state = &sf->state;
 
-	if (r->moved_to == NULL) {
+	/* Already there (itunes:new-feed-url names the URL polled). */
+	if (moved_to != NULL && strcmp(moved_to, state->fetch_url != NULL ?
+	    state->fetch_url : sf->cf->url) == 0)
+		moved_to = NULL;
+	if (moved_to == NULL) {
 		free(state->moved_to);
 		state->moved_to = NULL;
 		state->moved_count = 0;
 		return;
 	}
-	if (state->moved_to != NULL && strcmp(state->moved_to,
-	    r->moved_to) == 0)
+	if (state->moved_to != NULL && strcmp(state->moved_to, moved_to) == 0)
 		state->moved_count++;
 	else {
 		free(state->moved_to);
-		state->moved_to = xstrdup(r->moved_to);
+		state->moved_to = xstrdup(moved_to);
 		state->moved_count = 1;
 	}
 	if (state->moved_count < SCHEDULE_MOVE_CONFIRMATIONS) {
@@ -465,7 +472,7 @@ schedule_max(int64_t a, int64_t b)
  */
 static int64_t
 schedule_delay(struct schedule_feed *sf, struct fetch_result *r,
-    int64_t ttl, const char **why)
+    const char **why)
 {
 	int64_t	 floor = sf->cf->interval, d = floor, cap;
 	int	 shift;
@@ -481,7 +488,8 @@ schedule_delay(struct schedule_feed *sf, struct fetch_result *r,
 	schedule_lengthen(&d, why, r->max_age, "Cache-Control max-age");
 	schedule_lengthen(&d, why, r->expires_in, "Expires");
 	schedule_lengthen(&d, why, r->retry_after, "Retry-After");
-	schedule_lengthen(&d, why, ttl, "ttl");
+	schedule_lengthen(&d, why, sf->state.feed_interval,
+	    "the feed's ttl or sy:updatePeriod");
 	if (d > cap) {
 		d = cap;
 		*why = "max_interval";
@@ -499,19 +507,59 @@ schedule_lengthen(int64_t *d, const char **why, int64_t n, const char *what)
 	}
 }
 
-/* The RSS ttl of a document in seconds, or -1. */
-static int64_t
-schedule_ttl(const struct feed_doc *doc)
+/*
+ * Keep what a new document asks of the fetcher: its RSS ttl (minutes) or
+ * syndication period, whichever is longer, and the hours and days to
+ * skip.  A 304 keeps what the last document said.
+ */
+static void
+schedule_keep_hints(struct schedule_feed *sf, const struct feed_doc *doc)
 {
-	char	*end;
-	long	 minutes;
+	struct store_feed_state	*state = &sf->state;
+	char			*end;
+	long			 minutes;
 
-	if (doc == NULL || doc->ttl == NULL)
-		return (-1);
-	minutes = strtol(doc->ttl, &end, 10);
-	if (end == doc->ttl || minutes <= 0 || minutes > 366L * 24 * 60)
-		return (-1);
-	return ((int64_t)minutes * 60);
+	if (doc == NULL)
+		return;
+	state->feed_interval = doc->update_period;
+	if (doc->ttl != NULL) {
+		minutes = strtol(doc->ttl, &end, 10);
+		if (end != doc->ttl && minutes > 0 &&
+		    minutes <= 366L * 24 * 60 &&
+		    (int64_t)minutes * 60 > state->feed_interval)
+			state->feed_interval = (int64_t)minutes * 60;
+	}
+	state->skip_hours = doc->skip_hours;
+	state->skip_days = doc->skip_days;
+}
+
+/*
+ * Move a poll time out of the hours (GMT) and days the feed asked to be
+ * skipped (RSS 2.0 skipHours, skipDays), to the start of the next allowed
+ * hour.  Hints that would skip every hour are ignored.
+ */
+static time_t
+schedule_skip(const struct store_feed_state *state, time_t t,
+    const char **why)
+{
+	struct tm	 tm;
+	int		 i, day;
+
+	if ((state->skip_hours & 0xffffffU) == 0xffffffU ||
+	    (state->skip_days & 0x7f) == 0x7f)
+		return (t);
+	for (i = 0; i < 24 * 7 + 1; i++) {
+		if (gmtime_r(&t, &tm) == NULL)
+			return (t);
+		day = (tm.tm_wday + 6) % 7;	/* Monday is 0 */
+		if (!(state->skip_hours & (UINT32_C(1) << tm.tm_hour)) &&
+		    !(state->skip_days & (1U << day)))
+			return (t);
+		*why = state->skip_days & (1U << day) ? "skipDays" :
+		    "skipHours";
+		t += 3600 - tm.tm_min * 60 - tm.tm_sec;
+	}
+	return (t);
 }
 
 /* A poll ended: store it, record when it is due next, start the next. */
@@ -523,7 +571,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	char			*cause = NULL;
 	const char		*why, *was;
 	time_t			 now = time(NULL);
-	int64_t			 delay, ttl = schedule_ttl(r->doc);
+	int64_t			 delay;
 
 	was = store_feed_condition(&sf->state);
 	sf->is_running = 0;
@@ -542,7 +590,9 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 			break;
 		}
 		schedule_keep_validators(sf, r);
-		schedule_note_move(sf, r);
+		schedule_keep_hints(sf, r->doc);
+		schedule_note_move(sf, r->moved_to != NULL ? r->moved_to :
+		    r->doc != NULL ? r->doc->new_feed_url : NULL);
 		sf->state.failures = 0;
 		schedule_set_error(sf, NULL);
 		break;
@@ -564,19 +614,22 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 		break;
 	}
 
-	/* Up to 10% later, never earlier, so the interval stays a floor. */
-	delay = schedule_delay(sf, r, ttl, &why);
+	/*
+	 * Up to 10% later, never earlier, so the interval stays a floor;
+	 * then out of the hours and days the feed asks us to skip.
+	 */
+	delay = schedule_delay(sf, r, &why);
+	sf->state.last_attempt = now;
+	sf->state.next_poll = schedule_skip(&sf->state, now + delay +
+	    schedule_random((long)(delay / 10) + 1), &why);
 	free(sf->state.next_reason);
 	sf->state.next_reason = xstrdup(sf->state.is_gone ? "gone" : why);
-	sf->state.last_attempt = now;
 	if (strcmp(was, store_feed_condition(&sf->state)) != 0) {
 		sf->state.state_since = now;
 		/* The status feed shows this change. */
 		if (sch->changed_cb != NULL)
 			sch->changed_cb(sch->changed_arg);
 	}
-	sf->state.next_poll = now + delay + schedule_random((long)(delay /
-	    10) + 1);
 	log_debug("feed %s: next poll in %llds", sf->cf->name,
 	    (long long)(sf->state.next_poll - now));
 	if (store_set_poll_state(sch->st, sf->cf->name, &sf->state,

@@ -20,8 +20,9 @@
 #define STORE_STATE_COLUMNS "f.url, f.last_attempt, f.next_poll, f.etag," \
 	" f.last_modified, f.is_gone, f.fetch_url, f.moved_to," \
 	" f.moved_count, f.failures, f.last_error, f.last_status," \
-	" f.body_hash, f.next_reason, f.state_since"
-#define STORE_STATE_NCOLUMNS 15
+	" f.body_hash, f.next_reason, f.state_since, f.feed_interval," \
+	" f.skip_hours, f.skip_days"
+#define STORE_STATE_NCOLUMNS 18
 
 /* Prepared statements, indexed by enum store_stmt_id. */
 enum store_stmt_id {
@@ -52,13 +53,15 @@ static const char *store_sql[STORE_NSTMTS] = {
 	"INSERT INTO feeds (name, url, last_attempt, next_poll, etag,"
 	" last_modified, is_gone, fetch_url, moved_to, moved_count,"
 	" failures, last_error, last_status, body_hash, next_reason,"
-	" state_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	" ?12, ?13, ?14, ?15, ?16)"
+	" state_since, feed_interval, skip_hours, skip_days) VALUES (?1, ?2,"
+	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+	" ?17, ?18, ?19)"
 	" ON CONFLICT(name) DO UPDATE SET url = ?2, last_attempt = ?3,"
 	" next_poll = ?4, etag = ?5, last_modified = ?6, is_gone = ?7,"
 	" fetch_url = ?8, moved_to = ?9, moved_count = ?10, failures = ?11,"
 	" last_error = ?12, last_status = ?13, body_hash = ?14,"
-	" next_reason = ?15, state_since = ?16",
+	" next_reason = ?15, state_since = ?16, feed_interval = ?17,"
+	" skip_hours = ?18, skip_days = ?19",
 	"SELECT " STORE_STATE_COLUMNS " FROM feeds f WHERE name = ?1",
 	"SELECT digest FROM entries WHERE feed = ?1 AND key = ?2",
 	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
@@ -100,7 +103,10 @@ static const char store_schema[] =
 	" moved_to TEXT, moved_count INTEGER NOT NULL DEFAULT 0,"
 	" failures INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
 	" last_status INTEGER NOT NULL DEFAULT 0, body_hash TEXT,"
-	" next_reason TEXT, state_since INTEGER NOT NULL DEFAULT 0);"
+	" next_reason TEXT, state_since INTEGER NOT NULL DEFAULT 0,"
+	" feed_interval INTEGER NOT NULL DEFAULT 0,"
+	" skip_hours INTEGER NOT NULL DEFAULT 0,"
+	" skip_days INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE entries ("
 	" feed TEXT NOT NULL REFERENCES feeds(name),"
 	" key TEXT NOT NULL,"		/* dedup key within the feed */
@@ -506,6 +512,9 @@ store_set_poll_state(struct store *st, const char *name,
 	store_bind_text(stmt, 14, state->body_hash);
 	store_bind_text(stmt, 15, state->next_reason);
 	sqlite3_bind_int64(stmt, 16, (sqlite3_int64)state->state_since);
+	sqlite3_bind_int64(stmt, 17, (sqlite3_int64)state->feed_interval);
+	sqlite3_bind_int64(stmt, 18, (sqlite3_int64)state->skip_hours);
+	sqlite3_bind_int(stmt, 19, state->skip_days);
 	return (store_step_done(st, STORE_SET_STATE, cause));
 }
 
@@ -565,6 +574,9 @@ store_read_state(sqlite3_stmt *stmt, struct store_feed_state *state)
 	state->body_hash = store_col_text(stmt, 12);
 	state->next_reason = store_col_text(stmt, 13);
 	state->state_since = (time_t)sqlite3_column_int64(stmt, 14);
+	state->feed_interval = (int64_t)sqlite3_column_int64(stmt, 15);
+	state->skip_hours = (uint32_t)sqlite3_column_int64(stmt, 16);
+	state->skip_days = (uint8_t)sqlite3_column_int(stmt, 17);
 }
 
 /* A feed's condition in one word. */

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "feedd/model.h"
@@ -43,6 +44,10 @@ struct store_feed_state {
 	char	*next_reason;	/* why next_poll is when it is, or NULL */
 	time_t	 state_since;	/* when it last became ok, failing, moved
 				   or gone; 0: never polled */
+	/* What the last document asked of the fetcher. */
+	int64_t	 feed_interval;	/* RSS ttl or sy:update*, seconds; 0: none */
+	uint32_t skip_hours;	/* bit h: skip hour h, GMT */
+	uint8_t	 skip_days;	/* bit 0 Monday .. bit 6 Sunday */
 };
 
 /* A stored feed, for status listings. */

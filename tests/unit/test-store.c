@@ -284,6 +284,9 @@ poll_state_round_trips_and_survives_reopen(void **state)
 	in.body_hash = xstrdup("abc123");
 	in.next_reason = xstrdup("Retry-After");
 	in.state_since = 1200;
+	in.feed_interval = 10800;
+	in.skip_hours = 1U << 23;
+	in.skip_days = 1U << 6;
 	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
 	store_close(fx->st);
 	fx->st = store_open(fx->path, &cause);
@@ -305,6 +308,9 @@ poll_state_round_trips_and_survives_reopen(void **state)
 	assert_string_equal(out.body_hash, "abc123");
 	assert_string_equal(out.next_reason, "Retry-After");
 	assert_int_equal(out.state_since, 1200);
+	assert_int_equal(out.feed_interval, 10800);
+	assert_int_equal(out.skip_hours, 1U << 23);
+	assert_int_equal(out.skip_days, 1U << 6);
 	store_feed_state_clear(&out);
 	store_feed_state_clear(&in);
 }
