@@ -745,6 +745,13 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 		xasprintf(&r.error, "refused to connect to %s: a private, "
 		    "loopback or link-local address (block_private; see "
 		    "allow_networks)", t->blocked);
+	} else if (t->is_too_large && t->parse != NULL) {
+		/* Cut off: keep the entries that came before the cap. */
+		r.status = FETCH_OK;
+		r.is_truncated = true;
+		xasprintf(&r.error, "body larger than %zu bytes, cut off",
+		    t->max_body);
+		r.doc = parse_finish(t->parse);
 	} else if (t->is_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		r.status = FETCH_PERMANENT;
 		xasprintf(&r.error, "body larger than %zu bytes",

@@ -589,6 +589,22 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 			sch->nfailures++;
 			break;
 		}
+		/*
+		 * A body cut off at max_body: what came before it is stored,
+		 * but the poll failed, and its validators and hash describe
+		 * a document we did not read whole.
+		 */
+		if (r->is_truncated) {
+			sf->state.failures++;
+			log_warn("feed %s: %s; kept the %zu entries before it "
+			    "(%d in a row)", sf->cf->name, r->error,
+			    r->doc->nentries, sf->state.failures);
+			schedule_set_error(sf, r->error);
+			free(sf->state.body_hash);
+			sf->state.body_hash = NULL;
+			sch->nfailures++;
+			break;
+		}
 		schedule_keep_validators(sf, r);
 		schedule_keep_hints(sf, r->doc);
 		schedule_note_move(sf, r->moved_to != NULL ? r->moved_to :

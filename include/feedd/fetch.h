@@ -71,6 +71,8 @@ struct fetch_result {
 	char			*moved_to;	/* final URL when every hop was
 						   301 or 308, else NULL */
 	char			 body_hash[65];	/* SHA-256 of the decoded body */
+	bool			 is_truncated;	/* OK, but cut off at max_body:
+						   doc has what came before */
 	size_t			 nbytes;	/* decoded body bytes */
 	double			 seconds;
 };

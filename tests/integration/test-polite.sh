@@ -55,6 +55,10 @@ url = $SERVER_URL/files/feeds/noguid.xml
 user_agent = test-agent/9
 
 [feed small]
+url = $SERVER_URL/script?body=feeds/rss2.xml&trickle=256&trickle_ms=1
+max_body = 1K
+
+[feed big]
 url = $SERVER_URL/files/feeds/rss2.xml
 max_body = 1K
 
@@ -122,9 +126,14 @@ grep -q 'feed plain: ok, body unchanged' "$T/once2.err" &&
 server_log | grep -q 'User-Agent: test-agent/9' ||
     fail "the per-feed user_agent was not sent"
 ok "a feed's own user_agent is sent"
-grep -q 'feed small: permanent error: body larger than 1024 bytes' \
+grep -q 'feed small: body larger than 1024 bytes, cut off; kept the' \
     "$T/once1.err" || fail "max_body did not stop the small feed"
 ok "max_body cuts off a larger body"
+check_eq 1 "$(awk '$1 == "small" { print $3 }' "$T1")" \
+    "a body cut off counts as a failed poll"
+grep -q 'feed big: permanent error: body larger than 1024 bytes' \
+    "$T/once1.err" || fail "a Content-Length over max_body was read"
+ok "a Content-Length over max_body is refused before the body"
 grep -q 'feed slow: transient error: .*[Tt]ime' "$T/once1.err" ||
     fail "timeout did not stop the slow feed"
 ok "timeout stops a slow server"
