@@ -50,6 +50,9 @@
 #define CONFIG_DEFAULT_MAX_REDIRECTS	5
 #define CONFIG_DEFAULT_PER_HOST		2
 #define CONFIG_DEFAULT_MAX_INTERVAL	86400
+#define CONFIG_DEFAULT_DEDUP		"auto"
+#define CONFIG_DEFAULT_RETAIN_DAYS	90
+#define CONFIG_DEFAULT_RETAIN_PER_FEED	1000
 /* The largest body cap: 4 GiB, far past any feed. */
 #define CONFIG_MAX_BODY			(INT64_C(4) << 30)
 
@@ -80,7 +83,9 @@ enum config_type {
 	CONFIG_TYPE_HEADER,		/* "Name: value", repeatable */
 	CONFIG_TYPE_SECRET_FILE,	/* a file whose first line is read */
 	CONFIG_TYPE_CHOICE,		/* auto, yes or no */
-	CONFIG_TYPE_NETWORKS		/* comma-separated CIDR networks */
+	CONFIG_TYPE_NETWORKS,		/* comma-separated CIDR networks */
+	CONFIG_TYPE_BOOL,		/* yes or no */
+	CONFIG_TYPE_DEDUP		/* auto, id, link or content */
 };
 
 /* block_private: yes unless the HTTP listener is loopback-only. */
@@ -114,6 +119,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, fetch.connect_timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "database", CONFIG_TYPE_PATH,
 	  offsetof(struct config, database), 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "dedup", CONFIG_TYPE_DEDUP,
+	  offsetof(struct config, dedup), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "default_interval", CONFIG_TYPE_DURATION,
 	  offsetof(struct config, default_interval), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "max_body", CONFIG_TYPE_SIZE,
@@ -126,10 +133,16 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, fetch.max_redirects), 0, 20 },
 	{ CONFIG_SECTION_FEEDD, "per_host", CONFIG_TYPE_INT,
 	  offsetof(struct config, per_host), 1, 1000 },
+	{ CONFIG_SECTION_FEEDD, "retain_days", CONFIG_TYPE_INT,
+	  offsetof(struct config, retain_days), 0, 36500 },
+	{ CONFIG_SECTION_FEEDD, "retain_per_feed", CONFIG_TYPE_INT,
+	  offsetof(struct config, retain_per_feed), 0, 10000000 },
 	{ CONFIG_SECTION_FEEDD, "timeout", CONFIG_TYPE_DURATION,
 	  offsetof(struct config, fetch.timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "user_agent", CONFIG_TYPE_STRING,
 	  offsetof(struct config, fetch.user_agent), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "collapse_duplicates", CONFIG_TYPE_BOOL,
+	  offsetof(struct config, is_collapsing), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "directory", CONFIG_TYPE_PATH,
 	  offsetof(struct config, output_dir), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "max_entries", CONFIG_TYPE_INT,
@@ -142,6 +155,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config_feed, ca_file), 0, 0 },
 	{ CONFIG_SECTION_FEED, "connect_timeout", CONFIG_TYPE_DURATION,
 	  offsetof(struct config_feed, fetch.connect_timeout), 0, 0 },
+	{ CONFIG_SECTION_FEED, "dedup", CONFIG_TYPE_DEDUP,
+	  offsetof(struct config_feed, dedup), 0, 0 },
 	{ CONFIG_SECTION_FEED, "header", CONFIG_TYPE_HEADER, 0, 0, 0 },
 	{ CONFIG_SECTION_FEED, "interval", CONFIG_TYPE_DURATION,
 	  offsetof(struct config_feed, interval), 0, 0 },
@@ -231,6 +246,10 @@ static int	 config_read_secret(struct config_state *,
 static int	 config_set_choice(struct config_state *,
 		    const struct config_key *, const char *);
 static int	 config_set_networks(struct config_state *, const char *);
+static int	 config_set_bool(struct config_state *,
+		    const struct config_key *, const char *, bool *);
+static int	 config_set_dedup(struct config_state *,
+		    const struct config_key *, const char *, char **);
 static bool	 config_is_loopback(const char *);
 static int	 config_set_size(struct config_state *,
 		    const struct config_key *, const char *, int64_t *);
@@ -398,6 +417,43 @@ config_set_choice(struct config_state *st, const struct config_key *k,
 		return (-1);
 	}
 	return (0);
+}
+
+/* yes or no. */
+static int
+config_set_bool(struct config_state *st, const struct config_key *k,
+    const char *value, bool *out)
+{
+	if (strcmp(value, "yes") == 0)
+		*out = true;
+	else if (strcmp(value, "no") == 0)
+		*out = false;
+	else {
+		config_error(st, st->lineno, "bad value \"%s\" for %s: use "
+		    "yes or no", value, k->name);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A dedup rule: auto, id, link or content (docs/dedup.md). */
+static int
+config_set_dedup(struct config_state *st, const struct config_key *k,
+    const char *value, char **out)
+{
+	static const char *rules[] = { "auto", "id", "link", "content" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(rules); i++) {
+		if (strcmp(value, rules[i]) == 0) {
+			free(*out);
+			*out = xstrdup(value);
+			return (0);
+		}
+	}
+	config_error(st, st->lineno, "bad value \"%s\" for %s: use auto, "
+	    "id, link or content", value, k->name);
+	return (-1);
 }
 
 /* A comma-separated list of networks: 10.0.0.0/8, ::1, ... */
@@ -698,6 +754,12 @@ config_set(struct config_state *st, const struct config_key *k,
 		return (config_set_choice(st, k, value));
 	case CONFIG_TYPE_NETWORKS:
 		return (config_set_networks(st, value));
+	case CONFIG_TYPE_BOOL:
+		return (config_set_bool(st, k, value,
+		    (bool *)(base + k->off)));
+	case CONFIG_TYPE_DEDUP:
+		return (config_set_dedup(st, k, value,
+		    (char **)(base + k->off)));
 	}
 	return (-1);
 }
@@ -945,6 +1007,8 @@ config_finish(struct config_state *st)
 		if (f->interval == 0)
 			f->interval = cfg->default_interval;
 		config_inherit_fetch(&f->fetch, &cfg->fetch);
+		if (f->dedup == NULL)
+			f->dedup = xstrdup(cfg->dedup);
 	}
 
 	for (i = 0; i < cfg->nfeeds; i++) {
@@ -1071,6 +1135,7 @@ config_feed_clear(struct config_feed *f)
 	free(f->password);
 	free(f->proxy);
 	free(f->ca_file);
+	free(f->dedup);
 	memset(f, 0, sizeof *f);
 }
 
@@ -1102,6 +1167,10 @@ config_load(const char *path, char **cause)
 	cfg->fetch.max_redirects = CONFIG_DEFAULT_MAX_REDIRECTS;
 	cfg->per_host = CONFIG_DEFAULT_PER_HOST;
 	cfg->max_interval = CONFIG_DEFAULT_MAX_INTERVAL;
+	cfg->dedup = xstrdup(CONFIG_DEFAULT_DEDUP);
+	cfg->retain_days = CONFIG_DEFAULT_RETAIN_DAYS;
+	cfg->retain_per_feed = CONFIG_DEFAULT_RETAIN_PER_FEED;
+	cfg->is_collapsing = true;
 	cfg->output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT_DIR);
 	cfg->output_title = xstrdup(CONFIG_DEFAULT_OUTPUT_TITLE);
 	cfg->max_entries = CONFIG_DEFAULT_MAX_ENTRIES;
@@ -1185,6 +1254,7 @@ config_free(struct config *cfg)
 	free(cfg->database);
 	free(cfg->fetch.user_agent);
 	free(cfg->allow_networks);
+	free(cfg->dedup);
 	free(cfg->output_dir);
 	free(cfg->output_title);
 	free(cfg->listen);

@@ -661,7 +661,7 @@ emit_atom(struct store *st, const struct config *cfg, size_t *len,
 	time_t			 updated = 0, t;
 
 	memset(&ew, 0, sizeof ew);
-	if (store_newest(st, (size_t)cfg->max_entries, &items, &nitems,
+	if (store_newest(st, NULL, (size_t)cfg->max_entries, &items, &nitems,
 	    cause) != 0)
 		return (NULL);
 	ids = xcalloc(nitems, sizeof *ids);

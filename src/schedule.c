@@ -361,6 +361,7 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 {
 	struct schedule		*sch = sf->sch;
 	struct store_counts	 counts;
+	enum store_dedup	 dedup;
 	char			*cause = NULL;
 
 	if (sf->state.body_hash != NULL && r->body_hash[0] != '\0' &&
@@ -375,8 +376,10 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 		    r->doc->bozo_kind : "malformed", r->doc->bozo_line,
 		    r->doc->bozo_message != NULL ? r->doc->bozo_message : "",
 		    r->doc->nentries);
+	if (store_dedup_parse(sf->cf->dedup, &dedup) != 0)
+		dedup = STORE_DEDUP_AUTO;
 	if (store_commit_poll(sch->st, sf->cf->name, sf->cf->url,
-	    sf->cf->title, r->doc, now, &counts, &cause) != 0) {
+	    sf->cf->title, dedup, r->doc, now, &counts, &cause) != 0) {
 		log_err("feed %s: %s", sf->cf->name, cause);
 		schedule_set_error(sf, cause);
 		free(cause);

@@ -15,6 +15,8 @@
 #include "feedd/util.h"
 
 #define STORE_SCHEMA_VERSION 1
+/* Tombstones unseen in the source for this many days are forgotten. */
+#define STORE_TOMB_DAYS 30
 
 /* The poll state columns, in the order store_read_state reads them. */
 #define STORE_STATE_COLUMNS "f.url, f.last_attempt, f.next_poll, f.etag," \
@@ -33,6 +35,15 @@ enum store_stmt_id {
 	STORE_SET_STATE,
 	STORE_GET_STATE,
 	STORE_FIND_ENTRY,
+	STORE_FIND_BY_LINK,
+	STORE_FIND_TOMB,
+	STORE_TOUCH_TOMB,
+	STORE_PRUNE_PICK,
+	STORE_ADD_TOMB,
+	STORE_DELETE_ENTRY,
+	STORE_PRUNE_TOMBS,
+	STORE_PRUNE_FEED_PICK,
+	STORE_DELETE_FEED,
 	STORE_INSERT_ENTRY,
 	STORE_UPDATE_ENTRY,
 	STORE_NEWEST,
@@ -63,7 +74,28 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" next_reason = ?15, state_since = ?16, feed_interval = ?17,"
 	" skip_hours = ?18, skip_days = ?19",
 	"SELECT " STORE_STATE_COLUMNS " FROM feeds f WHERE name = ?1",
-	"SELECT digest FROM entries WHERE feed = ?1 AND key = ?2",
+	"SELECT key, digest, link, title FROM entries WHERE feed = ?1 AND"
+	" key = ?2",
+	"SELECT key, digest, link, title FROM entries WHERE feed = ?1 AND"
+	" link = ?2 AND title IS ?3 ORDER BY rowid DESC LIMIT 1",
+	"SELECT key, '', NULL, NULL FROM tombstones WHERE feed = ?1 AND"
+	" key = ?2",
+	"UPDATE tombstones SET seen = ?3 WHERE feed = ?1 AND key = ?2",
+	/*
+	 * Entries past retention: first seen before ?1, or beyond the
+	 * newest ?2 of their feed (?2 = 0: no such limit); at most ?3.
+	 */
+	"SELECT feed, key FROM (SELECT feed, key, first_seen, row_number()"
+	" OVER (PARTITION BY feed ORDER BY sort_time DESC, rowid DESC) AS n"
+	" FROM entries) WHERE first_seen < ?1 OR (?2 > 0 AND n > ?2)"
+	" LIMIT ?3",
+	"INSERT INTO tombstones (feed, key, seen) VALUES (?1, ?2, ?3)"
+	" ON CONFLICT(feed, key) DO UPDATE SET seen = ?3",
+	"DELETE FROM entries WHERE feed = ?1 AND key = ?2",
+	"DELETE FROM tombstones WHERE seen < ?1",
+	"SELECT feed, key FROM entries WHERE feed = ?1 LIMIT ?2",
+	"DELETE FROM feeds WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM"
+	" entries WHERE feed = ?1)",
 	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
 	" link, summary, summary_type, content, content_type, author_name,"
 	" author_email, author_uri, published_raw, published, updated_raw,"
@@ -83,6 +115,7 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" e.author_email, e.author_uri, e.published_raw, e.published,"
 	" e.updated_raw, e.updated, e.changed"
 	" FROM entries e JOIN feeds f ON f.name = e.feed"
+	" WHERE ?2 IS NULL OR e.feed = ?2"
 	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
 	"SELECT count(*) FROM entries",
 	"SELECT " STORE_STATE_COLUMNS ", f.name, (SELECT count(*) FROM"
@@ -120,7 +153,22 @@ static const char store_schema[] =
 	" changed INTEGER NOT NULL,"	/* last time its content changed */
 	" sort_time INTEGER NOT NULL,"
 	" PRIMARY KEY (feed, key));"
-	"CREATE INDEX entries_sort ON entries (sort_time DESC);";
+	"CREATE INDEX entries_sort ON entries (sort_time DESC);"
+	"CREATE INDEX entries_link ON entries (feed, link);"
+	/* Keys of pruned entries, so a source still listing one does not
+	 * bring it back as new; forgotten once unseen for a while. */
+	"CREATE TABLE tombstones ("
+	" feed TEXT NOT NULL, key TEXT NOT NULL, seen INTEGER NOT NULL,"
+	" PRIMARY KEY (feed, key));";
+
+/* A stored entry found by key or link. */
+struct store_found {
+	bool	 is_found;
+	char	*key;
+	char	*digest;
+	char	*link;
+	char	*title;
+};
 
 struct store {
 	sqlite3		*db;
@@ -134,10 +182,19 @@ static int	store_step_done(struct store *, enum store_stmt_id, char **);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
 static void	store_bind_date(sqlite3_stmt *, int, const struct feed_date *);
 static int	store_put_entry(struct store *, const char *,
-		    const struct feed_entry *, time_t, struct store_counts *,
-		    char **);
+		    enum store_dedup, const struct feed_entry *, time_t,
+		    struct store_counts *, char **);
 static char	*store_col_text(sqlite3_stmt *, int);
 static void	store_read_state(sqlite3_stmt *, struct store_feed_state *);
+static void	store_found_clear(struct store_found *);
+static int	store_find(struct store *, enum store_stmt_id, const char *,
+		    const char *, const char *, struct store_found *, char **);
+static bool	store_differ(const char *, const char *);
+static int	store_find_auto(struct store *, const char *,
+		    const struct feed_entry *, char **, struct store_found *,
+		    char **);
+static long	store_delete_picked(struct store *, sqlite3_stmt *, bool,
+		    time_t, char **);
 static void	store_read_item(sqlite3_stmt *, struct store_item *);
 
 /* Set *cause from the database's last error, prefixed by what failed. */
@@ -304,18 +361,26 @@ store_digest_add(struct buf *b, const char *s)
 	buf_addc(b, '\x1f');
 }
 
-/* The key of e within its feed: id, else link, else a content hash. */
+/*
+ * The key of e within its feed, by the feed's dedup rule (docs/dedup.md):
+ * auto, its id, else its link, else a content hash; id, its id, else the
+ * hash; link, its link, else the hash; content, always the hash of its
+ * title, published date and content.
+ */
 char *
-store_entry_key(const struct feed_entry *e)
+store_entry_key(const struct feed_entry *e, enum store_dedup mode)
 {
 	struct buf	 b;
 	char		 hex[65], *key;
+	bool		 has_id = e->id != NULL && *e->id != '\0';
+	bool		 has_link = e->link != NULL && *e->link != '\0';
 
-	if (e->id != NULL && *e->id != '\0') {
+	if (has_id && (mode == STORE_DEDUP_AUTO || mode == STORE_DEDUP_ID)) {
 		xasprintf(&key, "id:%s", e->id);
 		return (key);
 	}
-	if (e->link != NULL && *e->link != '\0') {
+	if (has_link && (mode == STORE_DEDUP_AUTO ||
+	    mode == STORE_DEDUP_LINK)) {
 		xasprintf(&key, "link:%s", e->link);
 		return (key);
 	}
@@ -330,6 +395,22 @@ store_entry_key(const struct feed_entry *e)
 	return (key);
 }
 
+/* The dedup rule named s, or -1. */
+int
+store_dedup_parse(const char *s, enum store_dedup *mode)
+{
+	static const char *names[] = { "auto", "id", "link", "content" };
+	size_t	 i;
+
+	for (i = 0; i < nitems(names); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*mode = (enum store_dedup)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
 /* The digest of everything stored for e: a change means an update. */
 static void
 store_entry_digest(const struct feed_entry *e, char hex[65])
@@ -338,8 +419,8 @@ store_entry_digest(const struct feed_entry *e, char hex[65])
 	const struct feed_person *a = e->nauthors > 0 ? &e->authors[0] : NULL;
 	struct buf		  b;
 
+	/* Not the id: a guid that changes on every fetch is no update. */
 	buf_init(&b);
-	store_digest_add(&b, e->id);
 	store_digest_add(&b, e->title.value);
 	store_digest_add(&b, e->title.type);
 	store_digest_add(&b, e->link);
@@ -399,51 +480,147 @@ store_bind_entry(sqlite3_stmt *stmt, const struct feed_entry *e,
 	sqlite3_bind_int64(stmt, 20, (sqlite3_int64)store_sort_time(e, now));
 }
 
-/* Insert e, or update it when its stored digest differs. */
+/* Free what a lookup found. */
+static void
+store_found_clear(struct store_found *f)
+{
+	free(f->key);
+	free(f->digest);
+	free(f->link);
+	free(f->title);
+	memset(f, 0, sizeof *f);
+}
+
+/*
+ * Run a lookup statement bound to (name, a[, b]) that returns key,
+ * digest, link, title.  Returns 0 (found or not) or -1 on error.
+ */
 static int
-store_put_entry(struct store *st, const char *name,
+store_find(struct store *st, enum store_stmt_id id, const char *name,
+    const char *a, const char *b, struct store_found *out, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[id];
+	int		 rc;
+
+	store_found_clear(out);
+	store_bind_text(stmt, 1, name);
+	store_bind_text(stmt, 2, a);
+	if (id == STORE_FIND_BY_LINK)
+		store_bind_text(stmt, 3, b);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->is_found = true;
+		out->key = store_col_text(stmt, 0);
+		out->digest = store_col_text(stmt, 1);
+		out->link = store_col_text(stmt, 2);
+		out->title = store_col_text(stmt, 3);
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_set_cause(st, "read failed", cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Whether two optional strings are both set and differ. */
+static bool
+store_differ(const char *a, const char *b)
+{
+	return (a != NULL && b != NULL && strcmp(a, b) != 0);
+}
+
+/*
+ * Find what e is in its feed under the auto rule's repairs for broken
+ * guids: a guid reused for a different entry (another link and another
+ * title) keys the new one by guid and link; a new guid on an entry with
+ * the same link and title (a session token in the guid) is the entry
+ * already stored.  OUT: *key is the key to store under.
+ */
+static int
+store_find_auto(struct store *st, const char *name, const struct feed_entry *e,
+    char **key, struct store_found *f, char **cause)
+{
+	if (e->id == NULL || *e->id == '\0' || e->link == NULL)
+		return (0);
+	if (f->is_found && store_differ(f->link, e->link) &&
+	    store_differ(f->title, e->title.value)) {
+		free(*key);
+		xasprintf(key, "id:%s\nlink:%s", e->id, e->link);
+		return (store_find(st, STORE_FIND_ENTRY, name, *key, NULL, f,
+		    cause));
+	}
+	if (f->is_found)
+		return (0);
+	if (store_find(st, STORE_FIND_BY_LINK, name, e->link, e->title.value,
+	    f, cause) != 0)
+		return (-1);
+	if (f->is_found) {
+		free(*key);
+		*key = xstrdup(f->key);
+	}
+	return (0);
+}
+
+/*
+ * Insert e, or update it when its stored digest differs.  A key that was
+ * pruned stays pruned while its source still lists it.
+ */
+static int
+store_put_entry(struct store *st, const char *name, enum store_dedup mode,
     const struct feed_entry *e, time_t now, struct store_counts *counts,
     char **cause)
 {
-	sqlite3_stmt	*find = st->stmts[STORE_FIND_ENTRY], *stmt;
-	char		*key, digest[65];
-	int		 rc, is_same = 0, is_known = 0, ret = -1;
-	enum store_stmt_id id;
+	struct store_found	 f;
+	sqlite3_stmt		*stmt;
+	char			*key, digest[65];
+	int			 ret = -1;
+	enum store_stmt_id	 id;
 
-	key = store_entry_key(e);
+	memset(&f, 0, sizeof f);
+	key = store_entry_key(e, mode);
 	store_entry_digest(e, digest);
-	store_bind_text(find, 1, name);
-	store_bind_text(find, 2, key);
-	rc = sqlite3_step(find);
-	if (rc == SQLITE_ROW) {
-		is_known = 1;
-		is_same = strcmp((const char *)sqlite3_column_text(find, 0),
-		    digest) == 0;
-	}
-	sqlite3_reset(find);
-	sqlite3_clear_bindings(find);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_set_cause(st, "read failed", cause);
+	if (store_find(st, STORE_FIND_ENTRY, name, key, NULL, &f,
+	    cause) != 0)
 		goto out;
-	}
-	if (is_same) {
+	if (mode == STORE_DEDUP_AUTO && store_find_auto(st, name, e, &key, &f,
+	    cause) != 0)
+		goto out;
+	if (!f.is_found) {
+		if (store_find(st, STORE_FIND_TOMB, name, key, NULL, &f,
+		    cause) != 0)
+			goto out;
+		if (f.is_found) {
+			stmt = st->stmts[STORE_TOUCH_TOMB];
+			store_bind_text(stmt, 1, name);
+			store_bind_text(stmt, 2, key);
+			sqlite3_bind_int64(stmt, 3, (sqlite3_int64)now);
+			if (store_step_done(st, STORE_TOUCH_TOMB, cause) == 0) {
+				counts->npruned_seen++;
+				ret = 0;
+			}
+			goto out;
+		}
+	} else if (strcmp(f.digest, digest) == 0) {
 		counts->nunchanged++;
 		ret = 0;
 		goto out;
 	}
-	id = is_known ? STORE_UPDATE_ENTRY : STORE_INSERT_ENTRY;
+	id = f.is_found ? STORE_UPDATE_ENTRY : STORE_INSERT_ENTRY;
 	stmt = st->stmts[id];
 	store_bind_text(stmt, 1, name);
 	store_bind_text(stmt, 2, key);
 	store_bind_entry(stmt, e, digest, now);
 	if (store_step_done(st, id, cause) != 0)
 		goto out;
-	if (is_known)
+	if (f.is_found)
 		counts->nupdated++;
 	else
 		counts->nnew++;
 	ret = 0;
 out:
+	store_found_clear(&f);
 	free(key);
 	return (ret);
 }
@@ -451,8 +628,9 @@ out:
 /* Store one successful poll in one transaction. */
 int
 store_commit_poll(struct store *st, const char *name, const char *url,
-    const char *title_override, const struct feed_doc *doc, time_t now,
-    struct store_counts *counts, char **cause)
+    const char *title_override, enum store_dedup dedup,
+    const struct feed_doc *doc, time_t now, struct store_counts *counts,
+    char **cause)
 {
 	sqlite3_stmt	*stmt = st->stmts[STORE_UPSERT_FEED];
 	size_t		 i;
@@ -476,7 +654,7 @@ store_commit_poll(struct store *st, const char *name, const char *url,
 	 * rowid and sorts first.
 	 */
 	for (i = doc->nentries; i > 0; i--) {
-		if (store_put_entry(st, name, &doc->entries[i - 1], now,
+		if (store_put_entry(st, name, dedup, &doc->entries[i - 1], now,
 		    counts, cause) != 0)
 			goto fail;
 	}
@@ -700,8 +878,8 @@ store_read_item(sqlite3_stmt *stmt, struct store_item *it)
 
 /* The newest max entries across all feeds, newest first. */
 int
-store_newest(struct store *st, size_t max, struct store_item **items,
-    size_t *nitems, char **cause)
+store_newest(struct store *st, const char *feed, size_t max,
+    struct store_item **items, size_t *nitems, char **cause)
 {
 	sqlite3_stmt	*stmt = st->stmts[STORE_NEWEST];
 	struct store_item *it;
@@ -712,6 +890,7 @@ store_newest(struct store *st, size_t max, struct store_item **items,
 	*nitems = 0;
 	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(max > INT64_MAX ?
 	    INT64_MAX : max));
+	store_bind_text(stmt, 2, feed);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*items = xreallocarray(*items, n + 1, sizeof **items);
 		it = &(*items)[n++];
@@ -759,4 +938,110 @@ store_count_entries(struct store *st)
 		n = (long)sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
 	return (n);
+}
+
+/*
+ * Delete the rows picked by stmt (feed, key), leaving a tombstone for
+ * each when is_tomb; one transaction.  Returns the number deleted or -1.
+ */
+static long
+store_delete_picked(struct store *st, sqlite3_stmt *pick, bool is_tomb,
+    time_t now, char **cause)
+{
+	sqlite3_stmt	*del = st->stmts[STORE_DELETE_ENTRY];
+	sqlite3_stmt	*tomb = st->stmts[STORE_ADD_TOMB];
+	char		**keys = NULL;
+	size_t		 n = 0, i;
+	long		 ret = -1;
+	int		 rc;
+
+	while ((rc = sqlite3_step(pick)) == SQLITE_ROW) {
+		keys = xreallocarray(keys, n + 2, sizeof *keys);
+		keys[n++] = store_col_text(pick, 0);
+		keys[n++] = store_col_text(pick, 1);
+	}
+	sqlite3_reset(pick);
+	sqlite3_clear_bindings(pick);
+	if (rc != SQLITE_DONE) {
+		store_set_cause(st, "read failed", cause);
+		goto out;
+	}
+	if (n == 0) {
+		ret = 0;
+		goto out;
+	}
+	if (store_step_done(st, STORE_BEGIN, cause) != 0)
+		goto out;
+	for (i = 0; i < n; i += 2) {
+		if (is_tomb) {
+			store_bind_text(tomb, 1, keys[i]);
+			store_bind_text(tomb, 2, keys[i + 1]);
+			sqlite3_bind_int64(tomb, 3, (sqlite3_int64)now);
+			if (store_step_done(st, STORE_ADD_TOMB, cause) != 0)
+				goto rollback;
+		}
+		store_bind_text(del, 1, keys[i]);
+		store_bind_text(del, 2, keys[i + 1]);
+		if (store_step_done(st, STORE_DELETE_ENTRY, cause) != 0)
+			goto rollback;
+	}
+	if (store_step_done(st, STORE_COMMIT, cause) != 0)
+		goto rollback;
+	ret = (long)(n / 2);
+	goto out;
+rollback:
+	store_step_done(st, STORE_ROLLBACK, NULL);
+out:
+	for (i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	return (ret);
+}
+
+/*
+ * Prune up to batch entries past retention (first seen more than
+ * retain_days ago, or beyond the newest retain_per_feed of their feed;
+ * 0 disables either), each leaving a tombstone, in one short
+ * transaction; and forget tombstones unseen for STORE_TOMB_DAYS.
+ * Returns the number pruned (call again while it equals batch) or -1.
+ */
+long
+store_prune(struct store *st, time_t now, int retain_days,
+    int retain_per_feed, size_t batch, char **cause)
+{
+	sqlite3_stmt	*pick = st->stmts[STORE_PRUNE_PICK];
+	sqlite3_stmt	*tombs = st->stmts[STORE_PRUNE_TOMBS];
+
+	sqlite3_bind_int64(pick, 1, retain_days > 0 ?
+	    (sqlite3_int64)(now - (time_t)retain_days * 86400) : INT64_MIN);
+	sqlite3_bind_int(pick, 2, retain_per_feed);
+	sqlite3_bind_int64(pick, 3, (sqlite3_int64)batch);
+	sqlite3_bind_int64(tombs, 1, (sqlite3_int64)(now -
+	    (time_t)STORE_TOMB_DAYS * 86400));
+	if (store_step_done(st, STORE_PRUNE_TOMBS, cause) != 0)
+		return (-1);
+	return (store_delete_picked(st, pick, true, now, cause));
+}
+
+/*
+ * Delete up to batch entries of a feed that left the config, without
+ * tombstones, and the feed itself once it has none.  Returns the number
+ * deleted (call again while it equals batch) or -1.
+ */
+long
+store_prune_feed(struct store *st, const char *name, size_t batch,
+    char **cause)
+{
+	sqlite3_stmt	*pick = st->stmts[STORE_PRUNE_FEED_PICK];
+	sqlite3_stmt	*del = st->stmts[STORE_DELETE_FEED];
+	long		 n;
+
+	store_bind_text(pick, 1, name);
+	sqlite3_bind_int64(pick, 2, (sqlite3_int64)batch);
+	if ((n = store_delete_picked(st, pick, false, 0, cause)) != 0)
+		return (n);
+	store_bind_text(del, 1, name);
+	if (store_step_done(st, STORE_DELETE_FEED, cause) != 0)
+		return (-1);
+	return (0);
 }

@@ -39,6 +39,7 @@ struct config_feed {
 	char	*password;	/* given, or read from password_file */
 	char	*proxy;		/* proxy URL; NULL: the environment's */
 	char	*ca_file;	/* extra CA certificates (absolute path) */
+	char	*dedup;		/* auto, id, link or content */
 };
 
 struct config {
@@ -50,6 +51,10 @@ struct config {
 	int64_t			 max_interval;	/* ceiling on delays, seconds */
 	struct config_fetch	 fetch;		/* defaults for every feed */
 	bool			 is_private_blocked; /* block_private, resolved */
+	char			*dedup;		/* default for every feed */
+	int			 retain_days;	/* 0: keep entries forever */
+	int			 retain_per_feed; /* 0: no limit */
+	bool			 is_collapsing;	/* one entry per article */
 	struct util_cidr	*allow_networks; /* exceptions to it */
 	size_t			 nallow_networks;
 	char			*output_dir;	/* absolute path */

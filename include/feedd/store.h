@@ -16,11 +16,20 @@
 
 struct store;
 
+/* How entries of a feed are told apart (docs/dedup.md). */
+enum store_dedup {
+	STORE_DEDUP_AUTO = 0,	/* id, else link, else hash; broken guids */
+	STORE_DEDUP_ID,		/* id, else hash */
+	STORE_DEDUP_LINK,	/* link, else hash */
+	STORE_DEDUP_CONTENT	/* hash of title, date and content */
+};
+
 /* What one committed poll changed. */
 struct store_counts {
 	size_t	nnew;
 	size_t	nupdated;
 	size_t	nunchanged;
+	size_t	npruned_seen;	/* pruned entries the source still lists */
 };
 
 /*
@@ -83,8 +92,8 @@ void		 store_close(struct store *);
  */
 int		 store_commit_poll(struct store *, const char *name,
 		     const char *url, const char *title_override,
-		     const struct feed_doc *doc, time_t now,
-		     struct store_counts *counts, char **cause);
+		     enum store_dedup dedup, const struct feed_doc *doc,
+		     time_t now, struct store_counts *counts, char **cause);
 /* Record an attempt (success or failure), validators, next poll time. */
 int		 store_set_poll_state(struct store *, const char *name,
 		     const struct store_feed_state *, char **cause);
@@ -106,20 +115,36 @@ int		 store_list_feeds(struct store *, struct store_feed_row **rows,
 void		 store_feed_rows_free(struct store_feed_row *, size_t);
 
 /*
- * The newest max entries across all feeds, newest
+ * The newest max entries of feed (NULL: of all feeds), newest
  * first.  *items is allocated; free with store_items_free.
  */
-int		 store_newest(struct store *, size_t max,
+int		 store_newest(struct store *, const char *feed, size_t max,
 		     struct store_item **items, size_t *nitems, char **cause);
 void		 store_items_free(struct store_item *, size_t);
 /* Number of stored entries (all feeds), or -1. */
 long		 store_count_entries(struct store *);
 
 /*
- * The dedup key of e within its feed: "id:" + id, else "link:" + link,
- * else "hash:" + SHA-256 of title, published date and content.  Caller
- * frees.
+ * The dedup key of e within its feed under mode: "id:" + id, "link:" +
+ * link or "hash:" + SHA-256 of title, published date and content (see
+ * docs/dedup.md).  Caller frees.
  */
-char		*store_entry_key(const struct feed_entry *e);
+char		*store_entry_key(const struct feed_entry *e,
+		     enum store_dedup mode);
+/* Read a dedup rule name (auto, id, link, content); -1 if unknown. */
+int		 store_dedup_parse(const char *, enum store_dedup *);
+
+/*
+ * Retention, in short transactions: prune up to batch entries first seen
+ * more than retain_days ago or beyond the newest retain_per_feed of their
+ * feed (0 disables either), leaving tombstones so a source still listing
+ * them does not bring them back.  Returns the number pruned; call again
+ * while it equals batch.  -1 on error.
+ */
+long		 store_prune(struct store *, time_t now, int retain_days,
+		     int retain_per_feed, size_t batch, char **cause);
+/* Delete up to batch entries of a removed feed; 0 once it is gone. */
+long		 store_prune_feed(struct store *, const char *name,
+		     size_t batch, char **cause);
 
 #endif

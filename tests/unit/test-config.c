@@ -163,6 +163,10 @@ static const struct test_error test_errors[] = {
 	  "bad network \"intranet\"" },
 	{ "error_bad_choice", "bad-choice.conf", 2,
 	  "bad value \"maybe\" for block_private" },
+	{ "error_bad_dedup", "bad-dedup.conf", 3,
+	  "bad value \"guid\" for dedup: use auto, id, link or content" },
+	{ "error_bad_bool", "bad-bool.conf", 2,
+	  "bad value \"maybe\" for collapse_duplicates: use yes or no" },
 };
 
 /* The test data directory; fails the test when ctest did not set it. */
@@ -443,12 +447,18 @@ check_fetch(const struct config *cfg, const char *file)
 	assert_int_equal(f->fetch.max_body, 8 * 1024 * 1024);
 	assert_int_equal(f->fetch.max_redirects, 3);
 	assert_string_equal(f->fetch.user_agent, "agent/1");
+	assert_string_equal(f->dedup, "link");
+	assert_string_equal(cfg->dedup, "link");
+	assert_int_equal(cfg->retain_days, 30);
+	assert_int_equal(cfg->retain_per_feed, 0);
+	assert_false(cfg->is_collapsing);
 	f = &cfg->feeds[1];
 	assert_int_equal(f->fetch.connect_timeout, 1);
 	assert_int_equal(f->fetch.timeout, 30);
 	assert_int_equal(f->fetch.max_body, 512 * 1024);
 	assert_int_equal(f->fetch.max_redirects, 0);
 	assert_string_equal(f->fetch.user_agent, "agent/2");
+	assert_string_equal(f->dedup, "content");
 }
 
 /*
@@ -475,6 +485,10 @@ check_minimal(const struct config *cfg, const char *file)
 	assert_int_equal(cfg->feeds[0].fetch.max_redirects, 5);
 	assert_string_equal(cfg->feeds[0].fetch.user_agent,
 	    cfg->fetch.user_agent);
+	assert_string_equal(cfg->feeds[0].dedup, "auto");
+	assert_int_equal(cfg->retain_days, 90);
+	assert_int_equal(cfg->retain_per_feed, 1000);
+	assert_true(cfg->is_collapsing);
 }
 
 /* empty.conf: defaults and no feeds. */

@@ -102,9 +102,9 @@ key_prefers_id_then_link_then_hash(void **state)
 	char		*k0, *k1, *k2;
 
 	(void)state;
-	k0 = store_entry_key(&doc->entries[0]);
-	k1 = store_entry_key(&doc->entries[1]);
-	k2 = store_entry_key(&doc->entries[2]);
+	k0 = store_entry_key(&doc->entries[0], STORE_DEDUP_AUTO);
+	k1 = store_entry_key(&doc->entries[1], STORE_DEDUP_AUTO);
+	k2 = store_entry_key(&doc->entries[2], STORE_DEDUP_AUTO);
 	assert_string_equal(k0, "id:urn:a");
 	assert_string_equal(k1, "link:http://example.org/b");
 	assert_int_equal(strncmp(k2, "hash:", 5), 0);
@@ -130,10 +130,10 @@ key_hash_depends_on_title_date_and_content(void **state)
 	c = feed_texts_add(&doc->entries[3].content,
 	    &doc->entries[3].ncontent);
 	c->value = xstrdup("other body");
-	k0 = store_entry_key(&doc->entries[0]);
-	k1 = store_entry_key(&doc->entries[1]);
-	k2 = store_entry_key(&doc->entries[2]);
-	k3 = store_entry_key(&doc->entries[3]);
+	k0 = store_entry_key(&doc->entries[0], STORE_DEDUP_AUTO);
+	k1 = store_entry_key(&doc->entries[1], STORE_DEDUP_AUTO);
+	k2 = store_entry_key(&doc->entries[2], STORE_DEDUP_AUTO);
+	k3 = store_entry_key(&doc->entries[3], STORE_DEDUP_AUTO);
 	assert_string_equal(k0, k1);
 	assert_string_not_equal(k0, k2);
 	assert_string_not_equal(k0, k3);
@@ -153,10 +153,10 @@ second_poll_of_same_feed_adds_nothing(void **state)
 	char			*cause = NULL;
 
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
-	    doc, 5000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	assert_int_equal(c.nnew, 3);
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
-	    doc, 6000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 6000, &c, &cause), 0);
 	assert_int_equal(c.nnew, 0);
 	assert_int_equal(c.nupdated, 0);
 	assert_int_equal(c.nunchanged, 3);
@@ -173,9 +173,9 @@ same_entry_in_two_feeds_is_stored_per_feed(void **state)
 	char			*cause = NULL;
 
 	assert_int_equal(store_commit_poll(fx->st, "one", "http://e/1", NULL,
-	    doc, 5000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	assert_int_equal(store_commit_poll(fx->st, "two", "http://e/2", NULL,
-	    doc, 5000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	assert_int_equal(c.nnew, 3);
 	assert_int_equal(store_count_entries(fx->st), 6);
 	feed_doc_free(doc);
@@ -192,15 +192,15 @@ changed_title_is_an_update_keeping_first_seen(void **state)
 	char			*cause = NULL;
 
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
-	    doc, 5000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	free(doc->entries[0].title.value);
 	doc->entries[0].title.value = xstrdup("A, edited");
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
-	    doc, 7000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 7000, &c, &cause), 0);
 	assert_int_equal(c.nnew, 0);
 	assert_int_equal(c.nupdated, 1);
 	assert_int_equal(c.nunchanged, 2);
-	assert_int_equal(store_newest(fx->st, 10, &items, &n, &cause), 0);
+	assert_int_equal(store_newest(fx->st, NULL, 10, &items, &n, &cause), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(items[0].e.title.value, "A, edited");
 	assert_int_equal(items[0].first_seen, 5000);
@@ -220,8 +220,8 @@ newest_lists_by_date_newest_first_with_feed(void **state)
 	char			*cause = NULL;
 
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f",
-	    "My title", doc, 5000, &c, &cause), 0);
-	assert_int_equal(store_newest(fx->st, 2, &items, &n, &cause), 0);
+	    "My title", STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_newest(fx->st, NULL, 2, &items, &n, &cause), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(items[0].e.title.value, "A");
 	assert_string_equal(items[1].e.title.value, "B");
@@ -245,8 +245,8 @@ future_dates_sort_as_first_seen(void **state)
 
 	add_entry(doc, "urn:future", NULL, "Future", 999999);
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
-	    doc, 5000, &c, &cause), 0);
-	assert_int_equal(store_newest(fx->st, 10, &items, &n, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_newest(fx->st, NULL, 10, &items, &n, &cause), 0);
 	assert_int_equal(n, 4);
 	assert_string_equal(items[0].e.title.value, "Future");
 	assert_int_equal(items[0].sort_time, 5000);
@@ -329,7 +329,7 @@ poll_state_and_entries_share_the_feed_row(void **state)
 	in.etag = xstrdup("\"v1\"");
 	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
-	    doc, 5000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	assert_int_equal(store_get_poll_state(fx->st, "ex", &out, &cause), 0);
 	assert_string_equal(out.etag, "\"v1\"");
 	store_feed_state_clear(&out);
@@ -353,7 +353,7 @@ list_feeds_gives_state_and_entry_counts(void **state)
 	in.failures = 2;
 	assert_int_equal(store_set_poll_state(fx->st, "two", &in, &cause), 0);
 	assert_int_equal(store_commit_poll(fx->st, "one", "http://e/1", NULL,
-	    doc, 5000, &c, &cause), 0);
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	assert_int_equal(store_list_feeds(fx->st, &rows, &n, &cause), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].name, "one");
@@ -364,6 +364,172 @@ list_feeds_gives_state_and_entry_counts(void **state)
 	assert_string_equal(rows[1].state.url, "http://e/2");
 	store_feed_rows_free(rows, n);
 	store_feed_state_clear(&in);
+	feed_doc_free(doc);
+}
+
+static void
+key_follows_the_dedup_rule(void **state)
+{
+	struct feed_doc	*doc = three_entries();
+	char		*k;
+
+	(void)state;
+	k = store_entry_key(&doc->entries[0], STORE_DEDUP_ID);
+	assert_string_equal(k, "id:urn:a");
+	free(k);
+	k = store_entry_key(&doc->entries[0], STORE_DEDUP_LINK);
+	assert_string_equal(k, "link:http://example.org/a");
+	free(k);
+	k = store_entry_key(&doc->entries[0], STORE_DEDUP_CONTENT);
+	assert_int_equal(strncmp(k, "hash:", 5), 0);
+	free(k);
+	/* id: an entry with only a link is keyed by its content. */
+	k = store_entry_key(&doc->entries[1], STORE_DEDUP_ID);
+	assert_int_equal(strncmp(k, "hash:", 5), 0);
+	free(k);
+	feed_doc_free(doc);
+}
+
+/* Commit doc as feed "ex" at time now under mode; returns the counts. */
+static struct store_counts
+commit(struct fixture *fx, struct feed_doc *doc, enum store_dedup mode,
+    time_t now)
+{
+	struct store_counts	 c;
+	char			*cause = NULL;
+
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    mode, doc, now, &c, &cause), 0);
+	return (c);
+}
+
+static void
+auto_new_guid_same_link_and_title_is_the_same_entry(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+
+	commit(fx, doc, STORE_DEDUP_AUTO, 5000);
+	/* A session token in the guid: it changes on every fetch. */
+	free(doc->entries[0].id);
+	doc->entries[0].id = xstrdup("urn:a?session=42");
+	c = commit(fx, doc, STORE_DEDUP_AUTO, 6000);
+	assert_int_equal(c.nnew, 0);
+	assert_int_equal(c.nunchanged, 3);
+	assert_int_equal(store_count_entries(fx->st), 3);
+	feed_doc_free(doc);
+}
+
+static void
+auto_reused_guid_for_another_entry_is_new(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct feed_doc		*next = feed_doc_new();
+	struct store_counts	 c;
+
+	commit(fx, doc, STORE_DEDUP_AUTO, 5000);
+	/* The same guid, but another link and another title. */
+	add_entry(next, "urn:a", "http://example.org/z", "Z", 4000);
+	c = commit(fx, next, STORE_DEDUP_AUTO, 6000);
+	assert_int_equal(c.nnew, 1);
+	assert_int_equal(c.nupdated, 0);
+	assert_int_equal(store_count_entries(fx->st), 4);
+	/* Seen again, it is the same new entry. */
+	c = commit(fx, next, STORE_DEDUP_AUTO, 7000);
+	assert_int_equal(c.nunchanged, 1);
+	feed_doc_free(doc);
+	feed_doc_free(next);
+}
+
+static void
+link_rule_ignores_guids(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+
+	commit(fx, doc, STORE_DEDUP_LINK, 5000);
+	free(doc->entries[0].id);
+	doc->entries[0].id = xstrdup("urn:other");
+	free(doc->entries[0].title.value);
+	doc->entries[0].title.value = xstrdup("A, retitled");
+	c = commit(fx, doc, STORE_DEDUP_LINK, 6000);
+	assert_int_equal(c.nnew, 0);
+	assert_int_equal(c.nupdated, 1);
+	feed_doc_free(doc);
+}
+
+static void
+pruned_entries_leave_tombstones(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	char			*cause = NULL;
+	time_t			 day = 86400;
+
+	commit(fx, doc, STORE_DEDUP_AUTO, 10 * day);
+	/* Over 90 days later, with 90 days kept: all go, in batches. */
+	assert_int_equal(store_prune(fx->st, 90 * day, 90, 0, 2, &cause), 0);
+	assert_int_equal(store_prune(fx->st, 101 * day, 90, 0, 2, &cause), 2);
+	assert_int_equal(store_prune(fx->st, 101 * day, 90, 0, 2, &cause), 1);
+	assert_int_equal(store_prune(fx->st, 101 * day, 90, 0, 2, &cause), 0);
+	assert_int_equal(store_count_entries(fx->st), 0);
+	/* The source still lists them: they do not come back. */
+	c = commit(fx, doc, STORE_DEDUP_AUTO, 101 * day);
+	assert_int_equal(c.nnew, 0);
+	assert_int_equal(c.npruned_seen, 3);
+	assert_int_equal(store_count_entries(fx->st), 0);
+	/* Once unseen for a month, a tombstone is forgotten. */
+	assert_int_equal(store_prune(fx->st, 140 * day, 90, 0, 2, &cause), 0);
+	c = commit(fx, doc, STORE_DEDUP_AUTO, 141 * day);
+	assert_int_equal(c.nnew, 3);
+	feed_doc_free(doc);
+}
+
+static void
+retain_per_feed_keeps_the_newest(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_item	*items;
+	size_t			 n;
+	char			*cause = NULL;
+
+	commit(fx, doc, STORE_DEDUP_AUTO, 5000);
+	assert_int_equal(store_prune(fx->st, 5000, 0, 2, 100, &cause), 1);
+	assert_int_equal(store_newest(fx->st, "ex", 10, &items, &n, &cause),
+	    0);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].e.title.value, "A");
+	assert_string_equal(items[1].e.title.value, "B");
+	store_items_free(items, n);
+	feed_doc_free(doc);
+}
+
+static void
+prune_feed_removes_a_feed_and_its_entries(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_feed_row	*rows;
+	struct store_counts	 c;
+	size_t			 n;
+	char			*cause = NULL;
+
+	commit(fx, doc, STORE_DEDUP_AUTO, 5000);
+	assert_int_equal(store_commit_poll(fx->st, "other", "http://e/o",
+	    NULL, STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_prune_feed(fx->st, "ex", 2, &cause), 2);
+	assert_int_equal(store_prune_feed(fx->st, "ex", 2, &cause), 1);
+	assert_int_equal(store_prune_feed(fx->st, "ex", 2, &cause), 0);
+	assert_int_equal(store_count_entries(fx->st), 3);
+	assert_int_equal(store_list_feeds(fx->st, &rows, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].name, "other");
+	store_feed_rows_free(rows, n);
 	feed_doc_free(doc);
 }
 
@@ -441,6 +607,20 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    list_feeds_gives_state_and_entry_counts, setup, teardown),
+		cmocka_unit_test(key_follows_the_dedup_rule),
+		cmocka_unit_test_setup_teardown(
+		    auto_new_guid_same_link_and_title_is_the_same_entry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    auto_reused_guid_for_another_entry_is_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(link_rule_ignores_guids, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(pruned_entries_leave_tombstones,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    retain_per_feed_keeps_the_newest, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    prune_feed_removes_a_feed_and_its_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
