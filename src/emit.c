@@ -9,6 +9,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <event2/event.h>
 #include <libxml/xmlwriter.h>
 
@@ -71,6 +73,8 @@ static int	emit_feed_start(struct emit_writer *, const struct config *,
 static char	*emit_feed_end(struct emit_writer *, size_t *, char **);
 static void	emit_writer_free(struct emit_writer *);
 static int	emit_is_trouble(const struct store_feed_state *);
+static int	emit_is_tracking(const char *, size_t);
+static char	*emit_canonical_link(const char *);
 static void	emit_status_entry(xmlTextWriterPtr,
 		    const struct store_feed_row *, const char *);
 static int	emit_write_file(const char *, const char *, const char *,
@@ -636,6 +640,82 @@ emit_writer_free(struct emit_writer *ew)
 	memset(ew, 0, sizeof *ew);
 }
 
+/* Query parameters that only track the reader, dropped from links. */
+static const char *emit_tracking[] = {
+	"fbclid", "gclid", "mc_cid", "mc_eid", "msclkid", "yclid"
+};
+
+/* Whether a query parameter (name=value) is tracking. */
+static int
+emit_is_tracking(const char *param, size_t len)
+{
+	size_t	 i, n;
+
+	if (len >= 4 && strncmp(param, "utm_", 4) == 0)
+		return (1);
+	for (i = 0; i < nitems(emit_tracking); i++) {
+		n = strlen(emit_tracking[i]);
+		if (len >= n && strncmp(param, emit_tracking[i], n) == 0 &&
+		    (len == n || param[n] == '='))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * The link an article is known by across feeds: host in lower case, no
+ * scheme (http and https are the same article), no default port, no
+ * trailing slash, no fragment and no tracking parameters (utm_*, ...).
+ * NULL when link is not an absolute http(s) URL.  Caller frees.
+ */
+static char *
+emit_canonical_link(const char *link)
+{
+	CURLU		*u;
+	char		*host = NULL, *port = NULL, *path = NULL, *query = NULL;
+	char		*out = NULL, *p, *amp;
+	struct buf	 b;
+	size_t		 len;
+
+	if (link == NULL || (u = curl_url()) == NULL)
+		return (NULL);
+	buf_init(&b);
+	if (curl_url_set(u, CURLUPART_URL, link, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
+		goto out;
+	curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
+	curl_url_get(u, CURLUPART_QUERY, &query, 0);
+	for (p = host; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	buf_adds(&b, host);
+	if (port != NULL)
+		buf_addf(&b, ":%s", port);
+	len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	buf_add(&b, path, len);
+	for (p = query; p != NULL && *p != '\0'; p = amp) {
+		if ((amp = strchr(p, '&')) == NULL)
+			amp = p + strlen(p);
+		if (!emit_is_tracking(p, (size_t)(amp - p))) {
+			buf_addc(&b, strchr(b.data, '?') == NULL ? '?' : '&');
+			buf_add(&b, p, (size_t)(amp - p));
+		}
+		if (*amp == '&')
+			amp++;
+	}
+	out = buf_steal(&b);
+out:
+	buf_clear(&b);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(query);
+	curl_url_cleanup(u);
+	return (out);
+}
+
 /* True when id is among the first n ids. */
 static int
 emit_is_dup(char **ids, size_t n, const char *id)
@@ -656,8 +736,9 @@ emit_atom(struct store *st, const struct config *cfg, size_t *len,
 {
 	struct store_item	*items = NULL;
 	struct emit_writer	 ew;
-	size_t			 nitems = 0, nids = 0, i;
-	char			*out = NULL, **ids = NULL;
+	size_t			 nitems = 0, nids = 0, nlinks = 0, i;
+	char			*out = NULL, **ids = NULL, **links = NULL;
+	char			*link;
 	time_t			 updated = 0, t;
 
 	memset(&ew, 0, sizeof ew);
@@ -665,6 +746,7 @@ emit_atom(struct store *st, const struct config *cfg, size_t *len,
 	    cause) != 0)
 		return (NULL);
 	ids = xcalloc(nitems, sizeof *ids);
+	links = xcalloc(nitems, sizeof *links);
 	for (i = 0; i < nitems; i++) {
 		ids[i] = emit_entry_id(&items[i]);
 		if ((t = emit_entry_updated(&items[i])) > updated)
@@ -680,6 +762,17 @@ emit_atom(struct store *st, const struct config *cfg, size_t *len,
 			ids[i] = NULL;
 			continue;
 		}
+		/* The same article through two feeds, when collapsing. */
+		link = cfg->is_collapsing ?
+		    emit_canonical_link(items[i].e.link) : NULL;
+		if (link != NULL && emit_is_dup(links, nlinks, link)) {
+			free(link);
+			free(ids[i]);
+			ids[i] = NULL;
+			continue;
+		}
+		if (link != NULL)
+			links[nlinks++] = link;
 		ids[nids++] = ids[i];
 		if (nids - 1 != i)
 			ids[i] = NULL;
@@ -691,6 +784,9 @@ out:
 	for (i = 0; i < nitems; i++)
 		free(ids[i]);
 	free(ids);
+	for (i = 0; i < nlinks; i++)
+		free(links[i]);
+	free(links);
 	store_items_free(items, nitems);
 	return (out);
 }

@@ -28,8 +28,13 @@
 #include "feedd/schedule.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
+#include "main-int.h"
 
 #define MAIN_DEFAULT_CONFIG "/etc/feedd.conf"
+/* Retention runs this often, in transactions of at most this many rows. */
+#define MAIN_PRUNE_EVERY 3600
+#define MAIN_PRUNE_FIRST 10
+#define MAIN_PRUNE_BATCH 500
 /* How long SIGTERM waits for transfers in flight. */
 #define MAIN_DRAIN_SECONDS 10
 
@@ -45,23 +50,20 @@ struct main_ctx {
 	struct event		*signals[5];
 	struct event		*watchdog;
 	struct event		*drain;		/* SIGTERM: drain deadline */
+	struct event		*prune;		/* retention timer */
+	long			 npruned;	/* in the current pass */
 	int			 is_once;
 	int			 is_stopping;
 };
 
-static void	main_usage(FILE *);
-static int	main_check(const char *);
-static int	main_parse(int, char **);
-static int	main_status(const char *);
-static const char *main_time(time_t, char[21]);
-static void	main_status_row(const char *, const char *, const char *,
-		    const struct store_feed_state *, long);
 static int	main_daemon(const char *, int);
 static void	main_idle_cb(void *);
 static void	main_drain_start(struct main_ctx *);
+static long	main_prune_batch(struct main_ctx *);
+static void	main_prune_cb(evutil_socket_t, short, void *);
 
 /* Print usage to f. */
-static void
+void
 main_usage(FILE *f)
 {
 	fprintf(f,
@@ -69,6 +71,10 @@ main_usage(FILE *f)
 	    "       feedd once [-d] [-c FILE]    poll every feed once, write the outputs, exit\n"
 	    "       feedd check [-c FILE]        check the config file\n"
 	    "       feedd status [-c FILE]       show every feed's poll state\n"
+	    "       feedd entries [-c FILE] [--feed NAME] [--limit N] [--json]\n"
+	    "                                    list stored entries, newest first\n"
+	    "       feedd prune --removed [-c FILE]\n"
+	    "                                    delete feeds no longer configured\n"
 	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
 	    "                                    parse one feed and print it as JSON\n"
 	    "       feedd --version | --help\n"
@@ -101,12 +107,19 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "feed", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "removed", no_argument, NULL, 'r' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*verb = "run", *path = MAIN_DEFAULT_CONFIG;
-	int		 ch, is_debug = 0;
+	const char	*feed = NULL;
+	char		*end;
+	long		 limit = 0;
+	int		 ch, is_debug = 0, is_json = 0, is_removed = 0;
 
 	log_open(LOG_LEVEL_INFO, !isatty(STDERR_FILENO));
 	xmlSetGenericErrorFunc(NULL, main_xml_error_cb);
@@ -117,13 +130,31 @@ main(int argc, char **argv)
 	}
 	if (strcmp(verb, "parse") == 0)
 		return (main_parse(argc, argv));
-	while ((ch = getopt_long(argc, argv, "c:dhV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:df:hjl:rV", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
 			break;
 		case 'd':
 			is_debug = 1;
+			break;
+		case 'f':
+			feed = optarg;
+			break;
+		case 'j':
+			is_json = 1;
+			break;
+		case 'l':
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || limit <= 0) {
+				fprintf(stderr, "feedd: bad --limit: %s\n",
+				    optarg);
+				return (2);
+			}
+			break;
+		case 'r':
+			is_removed = 1;
 			break;
 		case 'h':
 			main_usage(stdout);
@@ -146,6 +177,14 @@ main(int argc, char **argv)
 		return (main_check(path));
 	if (strcmp(verb, "status") == 0)
 		return (main_status(path));
+	if (strcmp(verb, "entries") == 0)
+		return (main_entries(path, feed, limit, is_json));
+	if (strcmp(verb, "prune") == 0 && is_removed)
+		return (main_prune_removed(path));
+	if (strcmp(verb, "prune") == 0) {
+		fprintf(stderr, "feedd: prune needs --removed\n");
+		return (2);
+	}
 	if (strcmp(verb, "run") == 0)
 		return (main_daemon(path, 0));
 	if (strcmp(verb, "once") == 0)
@@ -153,189 +192,6 @@ main(int argc, char **argv)
 	fprintf(stderr, "feedd: unknown command: %s\n", verb);
 	main_usage(stderr);
 	return (2);
-}
-
-/* feedd check: load the config and say what is wrong with it. */
-static int
-main_check(const char *path)
-{
-	struct config	*cfg;
-	char		*cause = NULL;
-
-	if ((cfg = config_load(path, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		free(cause);
-		return (1);
-	}
-	printf("%s: ok, %zu feeds\n", path, cfg->nfeeds);
-	config_free(cfg);
-	return (0);
-}
-
-/* Format a time for the status table: RFC 3339 UTC, or "-" for none. */
-static const char *
-main_time(time_t t, char out[21])
-{
-	if (t == 0)
-		return ("-");
-	util_rfc3339(t, out);
-	return (out);
-}
-
-/* Print one line of the status table, and its URL and error below it. */
-static void
-main_status_row(const char *name, const char *url, const char *condition,
-    const struct store_feed_state *state, long nentries)
-{
-	char	 last[21], next[21];
-
-	printf("%-16s %-8s %-20s %4ld  %-20s %-22s %5d %7ld\n", name,
-	    condition, main_time(state->last_attempt, last),
-	    state->last_status, state->is_gone ? "-" :
-	    main_time(state->next_poll, next), state->next_reason != NULL ?
-	    state->next_reason : "-", state->failures, nentries);
-	printf("    %s\n", url);
-	if (state->fetch_url != NULL)
-		printf("    moved to %s\n", state->fetch_url);
-	if (state->last_error != NULL && state->failures + state->is_gone > 0)
-		printf("    error: %s\n", state->last_error);
-}
-
-/*
- * feedd status: each configured feed's poll state from the database, and
- * feeds still stored but no longer configured.
- */
-static int
-main_status(const char *path)
-{
-	static const struct store_feed_state none;
-	struct config		*cfg;
-	struct store		*st = NULL;
-	struct store_feed_row	*rows = NULL, *row;
-	size_t			 nrows = 0, i, j;
-	char			*cause = NULL;
-	int			 ret = 1;
-
-	if ((cfg = config_load(path, &cause)) == NULL) {
-		fprintf(stderr, "%s\n", cause);
-		goto out;
-	}
-	if ((st = store_open(cfg->database, &cause)) == NULL ||
-	    store_list_feeds(st, &rows, &nrows, &cause) != 0) {
-		fprintf(stderr, "%s\n", cause);
-		goto out;
-	}
-	printf("%-16s %-8s %-20s %4s  %-20s %-22s %5s %7s\n", "FEED", "STATE",
-	    "LAST POLL", "HTTP", "NEXT POLL", "BECAUSE", "FAILS", "ENTRIES");
-	for (i = 0; i < cfg->nfeeds; i++) {
-		row = NULL;
-		for (j = 0; j < nrows; j++) {
-			if (strcmp(rows[j].name, cfg->feeds[i].name) == 0)
-				row = &rows[j];
-		}
-		main_status_row(cfg->feeds[i].name, cfg->feeds[i].url,
-		    store_feed_condition(row != NULL ? &row->state : &none),
-		    row != NULL ? &row->state : &none,
-		    row != NULL ? row->nentries : 0);
-	}
-	for (j = 0; j < nrows; j++) {
-		if (config_find_feed(cfg, rows[j].name) == NULL)
-			main_status_row(rows[j].name, rows[j].state.url != NULL ?
-			    rows[j].state.url : "-", "removed",
-			    &rows[j].state, rows[j].nentries);
-	}
-	ret = 0;
-out:
-	free(cause);
-	store_feed_rows_free(rows, nrows);
-	store_close(st);
-	config_free(cfg);
-	return (ret);
-}
-
-/* Read a "Name: value" header into the parse options it matters to. */
-static int
-main_parse_header(char *h, struct parse_options *po)
-{
-	char	*value;
-
-	if ((value = strchr(h, ':')) == NULL)
-		return (-1);
-	*value++ = '\0';
-	value = util_trim(value);
-	h = util_trim(h);
-	if (strcasecmp(h, "Content-Type") == 0)
-		po->content_type = value;
-	else if (strcasecmp(h, "Content-Location") == 0)
-		po->content_location = value;
-	else if (strcasecmp(h, "Content-Language") == 0)
-		po->content_language = value;
-	return (0);
-}
-
-/* feedd parse: one document from a file or stdin, printed as JSON. */
-static int
-main_parse(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "header", required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct parse_options	 po;
-	struct parse_ctx	*ctx;
-	struct feed_doc		*doc;
-	FILE			*f;
-	char			 chunk[65536], *json;
-	size_t			 n;
-	int			 ch;
-
-	memset(&po, 0, sizeof po);
-	while ((ch = getopt_long(argc, argv, "u:H:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'u':
-			po.url = optarg;
-			break;
-		case 'H':
-			if (main_parse_header(optarg, &po) != 0) {
-				fprintf(stderr, "feedd: bad header: %s\n",
-				    optarg);
-				return (2);
-			}
-			break;
-		default:
-			main_usage(stderr);
-			return (2);
-		}
-	}
-	if (optind + 1 != argc) {
-		main_usage(stderr);
-		return (2);
-	}
-	if (strcmp(argv[optind], "-") == 0)
-		f = stdin;
-	else if ((f = fopen(argv[optind], "rb")) == NULL) {
-		fprintf(stderr, "feedd: %s: %s\n", argv[optind],
-		    strerror(errno));
-		return (1);
-	}
-	ctx = parse_new(&po);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		parse_push(ctx, chunk, n);
-	if (ferror(f)) {
-		fprintf(stderr, "feedd: %s: read error\n", argv[optind]);
-		parse_free(ctx);
-		return (1);
-	}
-	if (f != stdin)
-		fclose(f);
-	doc = parse_finish(ctx);
-	parse_free(ctx);
-	json = parse_doc_json(doc);
-	printf("%s\n", json);
-	free(json);
-	feed_doc_free(doc);
-	return (0);
 }
 
 /* Polls stored something: rebuild the outputs soon. */
@@ -429,6 +285,53 @@ main_drain_start(struct main_ctx *m)
 	schedule_stop(m->sch, main_idle_cb, m);
 }
 
+/*
+ * Prune one batch of entries past retention.  Returns how many went, or
+ * -1 (logged).  Pruned entries change the outputs.
+ */
+static long
+main_prune_batch(struct main_ctx *m)
+{
+	char	*cause = NULL;
+	long	 n;
+
+	n = store_prune(m->st, time(NULL), m->cfg->retain_days,
+	    m->cfg->retain_per_feed, MAIN_PRUNE_BATCH, &cause);
+	if (n < 0) {
+		log_err("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	if (n > 0) {
+		m->npruned += n;
+		emit_mark_dirty(m->em);
+	}
+	return (n);
+}
+
+/*
+ * The retention timer: one short transaction per turn of the loop until
+ * nothing is left to prune, so the loop is never held for long; then
+ * again in an hour.
+ */
+static void
+main_prune_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct main_ctx	*m = arg;
+	struct timeval	 tv = { 0, 0 };
+
+	(void)fd;
+	(void)what;
+	if (main_prune_batch(m) != MAIN_PRUNE_BATCH) {
+		if (m->npruned > 0)
+			log_info("store: pruned %ld entries past retention",
+			    m->npruned);
+		m->npruned = 0;
+		tv.tv_sec = MAIN_PRUNE_EVERY;
+	}
+	evtimer_add(m->prune, &tv);
+}
+
 /* Tell systemd we are alive. */
 static void
 main_watchdog_cb(evutil_socket_t fd, short what, void *arg)
@@ -477,6 +380,8 @@ main_teardown(struct main_ctx *m)
 		event_free(m->watchdog);
 	if (m->drain != NULL)
 		event_free(m->drain);
+	if (m->prune != NULL)
+		event_free(m->prune);
 	/* Transfers first: their callbacks point into the schedule. */
 	fetch_free(m->fx);
 	schedule_free(m->sch);
@@ -494,6 +399,7 @@ main_daemon(const char *path, int is_once)
 {
 	struct main_ctx		 m;
 	struct fetch_options	 fo;
+	struct timeval		 tv = { 0, 0 };
 	char			*cause = NULL;
 	int			 ret = 1;
 
@@ -540,6 +446,9 @@ main_daemon(const char *path, int is_once)
 	if (is_once)
 		schedule_poll_all(m.sch, main_idle_cb, &m);
 	else {
+		m.prune = evtimer_new(m.base, main_prune_cb, &m);
+		tv.tv_sec = MAIN_PRUNE_FIRST;
+		evtimer_add(m.prune, &tv);
 		/* Serve what is stored at once, before any poll ends. */
 		if (emit_now(m.em, &cause) != 0) {
 			log_err("%s", cause);
@@ -555,6 +464,13 @@ main_daemon(const char *path, int is_once)
 	if (event_base_dispatch(m.base) == -1) {
 		log_err("event loop failed");
 		goto out;
+	}
+	if (is_once) {
+		while (main_prune_batch(&m) == MAIN_PRUNE_BATCH)
+			/* nothing */;
+		if (m.npruned > 0)
+			log_info("store: pruned %ld entries past retention",
+			    m.npruned);
 	}
 	if (emit_now(m.em, &cause) != 0) {
 		log_err("%s", cause);

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The verbs that do their work and exit without the event loop: check,
+ * status, entries, prune and parse.  Each reads the config (or a feed
+ * file), does one thing and prints the result.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "feedd/config.h"
+#include "feedd/parse.h"
+#include "feedd/store.h"
+#include "feedd/util.h"
+#include "main-int.h"
+
+/* Entries deleted per transaction by prune --removed. */
+#define MAIN_PRUNE_BATCH 500
+
+static const char *main_time(time_t, char[21]);
+static void	main_status_row(const char *, const char *, const char *,
+		    const struct store_feed_state *, long);
+static int	main_parse_header(char *, struct parse_options *);
+static void	main_entry_json(const struct store_item *);
+static void	main_entry_line(const struct store_item *);
+static void	main_json_date(json_t *, const char *,
+		    const struct feed_date *);
+static void	main_json_str(json_t *, const char *, const char *);
+
+/* feedd check: load the config and say what is wrong with it. */
+int
+main_check(const char *path)
+{
+	struct config	*cfg;
+	char		*cause = NULL;
+
+	if ((cfg = config_load(path, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return (1);
+	}
+	printf("%s: ok, %zu feeds\n", path, cfg->nfeeds);
+	config_free(cfg);
+	return (0);
+}
+
+/* Format a time for the status table: RFC 3339 UTC, or "-" for none. */
+static const char *
+main_time(time_t t, char out[21])
+{
+	if (t == 0)
+		return ("-");
+	util_rfc3339(t, out);
+	return (out);
+}
+
+/* Print one line of the status table, and its URL and error below it. */
+static void
+main_status_row(const char *name, const char *url, const char *condition,
+    const struct store_feed_state *state, long nentries)
+{
+	char	 last[21], next[21];
+
+	printf("%-16s %-8s %-20s %4ld  %-20s %-22s %5d %7ld\n", name,
+	    condition, main_time(state->last_attempt, last),
+	    state->last_status, state->is_gone ? "-" :
+	    main_time(state->next_poll, next), state->next_reason != NULL ?
+	    state->next_reason : "-", state->failures, nentries);
+	printf("    %s\n", url);
+	if (state->fetch_url != NULL)
+		printf("    moved to %s\n", state->fetch_url);
+	if (state->last_error != NULL && state->failures + state->is_gone > 0)
+		printf("    error: %s\n", state->last_error);
+}
+
+/*
+ * feedd status: each configured feed's poll state from the database, and
+ * feeds still stored but no longer configured.
+ */
+int
+main_status(const char *path)
+{
+	static const struct store_feed_state none;
+	struct config		*cfg;
+	struct store		*st = NULL;
+	struct store_feed_row	*rows = NULL, *row;
+	size_t			 nrows = 0, i, j;
+	char			*cause = NULL;
+	int			 ret = 1;
+
+	if ((cfg = config_load(path, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		goto out;
+	}
+	if ((st = store_open(cfg->database, &cause)) == NULL ||
+	    store_list_feeds(st, &rows, &nrows, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		goto out;
+	}
+	printf("%-16s %-8s %-20s %4s  %-20s %-22s %5s %7s\n", "FEED", "STATE",
+	    "LAST POLL", "HTTP", "NEXT POLL", "BECAUSE", "FAILS", "ENTRIES");
+	for (i = 0; i < cfg->nfeeds; i++) {
+		row = NULL;
+		for (j = 0; j < nrows; j++) {
+			if (strcmp(rows[j].name, cfg->feeds[i].name) == 0)
+				row = &rows[j];
+		}
+		main_status_row(cfg->feeds[i].name, cfg->feeds[i].url,
+		    store_feed_condition(row != NULL ? &row->state : &none),
+		    row != NULL ? &row->state : &none,
+		    row != NULL ? row->nentries : 0);
+	}
+	for (j = 0; j < nrows; j++) {
+		if (config_find_feed(cfg, rows[j].name) == NULL)
+			main_status_row(rows[j].name, rows[j].state.url != NULL ?
+			    rows[j].state.url : "-", "removed",
+			    &rows[j].state, rows[j].nentries);
+	}
+	ret = 0;
+out:
+	free(cause);
+	store_feed_rows_free(rows, nrows);
+	store_close(st);
+	config_free(cfg);
+	return (ret);
+}
+
+/* Read a "Name: value" header into the parse options it matters to. */
+static int
+main_parse_header(char *h, struct parse_options *po)
+{
+	char	*value;
+
+	if ((value = strchr(h, ':')) == NULL)
+		return (-1);
+	*value++ = '\0';
+	value = util_trim(value);
+	h = util_trim(h);
+	if (strcasecmp(h, "Content-Type") == 0)
+		po->content_type = value;
+	else if (strcasecmp(h, "Content-Location") == 0)
+		po->content_location = value;
+	else if (strcasecmp(h, "Content-Language") == 0)
+		po->content_language = value;
+	return (0);
+}
+
+/* feedd parse: one document from a file or stdin, printed as JSON. */
+int
+main_parse(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "url", required_argument, NULL, 'u' },
+		{ "header", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct parse_options	 po;
+	struct parse_ctx	*ctx;
+	struct feed_doc		*doc;
+	FILE			*f;
+	char			 chunk[65536], *json;
+	size_t			 n;
+	int			 ch;
+
+	memset(&po, 0, sizeof po);
+	while ((ch = getopt_long(argc, argv, "u:H:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'u':
+			po.url = optarg;
+			break;
+		case 'H':
+			if (main_parse_header(optarg, &po) != 0) {
+				fprintf(stderr, "feedd: bad header: %s\n",
+				    optarg);
+				return (2);
+			}
+			break;
+		default:
+			main_usage(stderr);
+			return (2);
+		}
+	}
+	if (optind + 1 != argc) {
+		main_usage(stderr);
+		return (2);
+	}
+	if (strcmp(argv[optind], "-") == 0)
+		f = stdin;
+	else if ((f = fopen(argv[optind], "rb")) == NULL) {
+		fprintf(stderr, "feedd: %s: %s\n", argv[optind],
+		    strerror(errno));
+		return (1);
+	}
+	ctx = parse_new(&po);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		parse_push(ctx, chunk, n);
+	if (ferror(f)) {
+		fprintf(stderr, "feedd: %s: read error\n", argv[optind]);
+		parse_free(ctx);
+		return (1);
+	}
+	if (f != stdin)
+		fclose(f);
+	doc = parse_finish(ctx);
+	parse_free(ctx);
+	json = parse_doc_json(doc);
+	printf("%s\n", json);
+	free(json);
+	feed_doc_free(doc);
+	return (0);
+}
+
+/* Set key to an RFC 3339 date, or null when there is none. */
+static void
+main_json_date(json_t *obj, const char *key, const struct feed_date *d)
+{
+	char	 s[21];
+
+	if (d->is_valid) {
+		util_rfc3339(d->utc, s);
+		json_object_set_new(obj, key, json_string(s));
+	} else
+		json_object_set_new(obj, key, json_null());
+}
+
+/* Set key to a string, or null. */
+static void
+main_json_str(json_t *obj, const char *key, const char *s)
+{
+	json_object_set_new(obj, key, s != NULL ? json_string(s) :
+	    json_null());
+}
+
+/* One stored entry as one line of JSON. */
+static void
+main_entry_json(const struct store_item *it)
+{
+	json_t	*obj = json_object();
+	char	*line, first[21];
+
+	util_rfc3339(it->first_seen, first);
+	main_json_str(obj, "feed", it->feed_name);
+	main_json_str(obj, "key", it->key);
+	main_json_str(obj, "id", it->e.id);
+	main_json_str(obj, "title", it->e.title.value);
+	main_json_str(obj, "link", it->e.link);
+	main_json_date(obj, "published", &it->e.published);
+	main_json_date(obj, "updated", &it->e.updated);
+	json_object_set_new(obj, "first_seen", json_string(first));
+	if ((line = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
+	    NULL) {
+		printf("%s\n", line);
+		free(line);
+	}
+	json_decref(obj);
+}
+
+/* One stored entry as one line of text: when, feed, title, link. */
+static void
+main_entry_line(const struct store_item *it)
+{
+	char	 first[21];
+
+	util_rfc3339(it->first_seen, first);
+	printf("%s  %-16s %s\n", first, it->feed_name,
+	    it->e.title.value != NULL ? it->e.title.value : "(untitled)");
+	if (it->e.link != NULL)
+		printf("    %s\n", it->e.link);
+}
+
+/*
+ * feedd entries: stored entries, newest first, of one feed or of all;
+ * with is_json, one JSON object per line.
+ */
+int
+main_entries(const char *path, const char *feed, long limit, int is_json)
+{
+	struct config		*cfg;
+	struct store		*st = NULL;
+	struct store_item	*items = NULL;
+	size_t			 nitems = 0, i;
+	char			*cause = NULL;
+	int			 ret = 1;
+
+	if ((cfg = config_load(path, &cause)) == NULL ||
+	    (st = store_open(cfg->database, &cause)) == NULL ||
+	    store_newest(st, feed, limit > 0 ? (size_t)limit : SIZE_MAX,
+	    &items, &nitems, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		goto out;
+	}
+	for (i = 0; i < nitems; i++) {
+		if (is_json)
+			main_entry_json(&items[i]);
+		else
+			main_entry_line(&items[i]);
+	}
+	ret = 0;
+out:
+	free(cause);
+	store_items_free(items, nitems);
+	store_close(st);
+	config_free(cfg);
+	return (ret);
+}
+
+/*
+ * feedd prune --removed: delete the entries and state of feeds that are
+ * stored but no longer in the config, in short transactions.
+ */
+int
+main_prune_removed(const char *path)
+{
+	struct config		*cfg;
+	struct store		*st = NULL;
+	struct store_feed_row	*rows = NULL;
+	size_t			 nrows = 0, i;
+	long			 n, total;
+	char			*cause = NULL;
+	int			 ret = 1;
+
+	if ((cfg = config_load(path, &cause)) == NULL ||
+	    (st = store_open(cfg->database, &cause)) == NULL ||
+	    store_list_feeds(st, &rows, &nrows, &cause) != 0)
+		goto fail;
+	for (i = 0; i < nrows; i++) {
+		if (config_find_feed(cfg, rows[i].name) != NULL)
+			continue;
+		total = 0;
+		while ((n = store_prune_feed(st, rows[i].name,
+		    MAIN_PRUNE_BATCH, &cause)) > 0)
+			total += n;
+		if (n < 0)
+			goto fail;
+		printf("removed feed %s: %ld entries deleted\n", rows[i].name,
+		    total);
+	}
+	ret = 0;
+	goto out;
+fail:
+	fprintf(stderr, "%s\n", cause);
+out:
+	free(cause);
+	store_feed_rows_free(rows, nrows);
+	store_close(st);
+	config_free(cfg);
+	return (ret);
+}
