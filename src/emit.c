@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -67,6 +68,7 @@ struct emit {
 static void	emit_timer_cb(evutil_socket_t, short, void *);
 static void	emit_hash_file(const char *, const char *, char[65]);
 static int	emit_one(struct emit *, size_t, char **);
+static void	emit_remove_stale(const char *);
 static char	*emit_self_url(const struct config *, const char *);
 static int	emit_feed_start(struct emit_writer *, const struct config *,
 		    const char *, const char *, time_t, char **);
@@ -95,7 +97,40 @@ emit_new(struct event_base *base, struct store *st, const struct config *cfg,
 	em->arg = arg;
 	if (base != NULL)
 		em->timer = evtimer_new(base, emit_timer_cb, em);
+	emit_remove_stale(cfg->output_dir);
 	return (em);
+}
+
+/*
+ * Remove temporary files a killed feedd left in the output directory
+ * (".NAME.XXXXXX" from emit_write_file): only this process writes there.
+ */
+static void
+emit_remove_stale(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*path;
+	size_t		 i, len;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		for (i = 0; i < nitems(emit_outputs); i++) {
+			len = strlen(emit_outputs[i].file);
+			if (de->d_name[0] == '.' && strncmp(de->d_name + 1,
+			    emit_outputs[i].file, len) == 0 &&
+			    de->d_name[len + 1] == '.' &&
+			    strlen(de->d_name + len + 2) == 6) {
+				xasprintf(&path, "%s/%s", dir, de->d_name);
+				if (unlink(path) == 0)
+					log_info("emit: removed %s, left by "
+					    "an earlier run", path);
+				free(path);
+			}
+		}
+	}
+	closedir(d);
 }
 
 /* Free the emitter; NULL is fine. */
