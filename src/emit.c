@@ -184,13 +184,17 @@ emit_one(struct emit *em, size_t i, char **cause)
 	util_sha256_hex(data, len, hex);
 	if (em->last[i][0] == '\0')
 		emit_hash_file(em->cfg->output_dir, o->file, em->last[i]);
+	ret = 0;
 	if (strcmp(hex, em->last[i]) != 0) {
+		/* A full disk stops the file, not what is served. */
 		if (emit_write_file(em->cfg->output_dir, o->file, data, len,
 		    cause) != 0)
-			goto out;
-		memcpy(em->last[i], hex, sizeof em->last[i]);
-		log_info("emit: wrote %s/%s (%zu bytes)", em->cfg->output_dir,
-		    o->file, len);
+			ret = -1;
+		else {
+			memcpy(em->last[i], hex, sizeof em->last[i]);
+			log_info("emit: wrote %s/%s (%zu bytes)",
+			    em->cfg->output_dir, o->file, len);
+		}
 	}
 	if (em->cb != NULL) {
 		doc.path = o->path;
@@ -199,23 +203,28 @@ emit_one(struct emit *em, size_t i, char **cause)
 		doc.len = len;
 		em->cb(&doc, em->arg);
 	}
-	ret = 0;
-out:
 	free(data);
 	return (ret);
 }
 
-/* Build, write and publish every output; stops at the first error. */
+/*
+ * Build, write and publish every output.  Each is tried even when one
+ * fails; the first failure is the one reported.
+ */
 int
 emit_now(struct emit *em, char **cause)
 {
 	size_t	 i;
+	char	*why = NULL;
+	int	 ret = 0;
 
 	for (i = 0; i < nitems(emit_outputs); i++) {
-		if (emit_one(em, i, cause) != 0)
-			return (-1);
+		if (emit_one(em, i, ret == 0 ? cause : &why) != 0)
+			ret = -1;
+		free(why);
+		why = NULL;
 	}
-	return (0);
+	return (ret);
 }
 
 /*

@@ -122,7 +122,8 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" entries e WHERE e.feed = f.name) FROM feeds f ORDER BY f.name"
 };
 
-static const char store_schema[] =
+/* Schema version 1: the whole schema. */
+static const char store_schema_v1[] =
 	"CREATE TABLE feeds ("
 	" name TEXT PRIMARY KEY,"	/* the config's feed name */
 	" url TEXT NOT NULL,"
@@ -161,6 +162,14 @@ static const char store_schema[] =
 	" feed TEXT NOT NULL, key TEXT NOT NULL, seen INTEGER NOT NULL,"
 	" PRIMARY KEY (feed, key));";
 
+/*
+ * store_migrations[v] takes a database from user_version v to v + 1.
+ * Append a step for each new version; never edit a shipped one.
+ */
+static const char *store_migrations[STORE_SCHEMA_VERSION] = {
+	store_schema_v1
+};
+
 /* A stored entry found by key or link. */
 struct store_found {
 	bool	 is_found;
@@ -178,6 +187,7 @@ struct store {
 
 static int	store_exec(struct store *, const char *, char **);
 static int	store_migrate(struct store *, char **);
+static int	store_version(struct store *, int *, char **);
 static int	store_step_done(struct store *, enum store_stmt_id, char **);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
 static void	store_bind_date(sqlite3_stmt *, int, const struct feed_date *);
@@ -276,40 +286,65 @@ store_exec(struct store *st, const char *sql, char **cause)
 	return (0);
 }
 
+/* Read PRAGMA user_version into *version. */
+static int
+store_version(struct store *st, int *version, char **cause)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int		 ret = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW)
+		store_set_cause(st, "cannot read schema version", cause);
+	else {
+		*version = sqlite3_column_int(stmt, 0);
+		ret = 0;
+	}
+	sqlite3_finalize(stmt);
+	return (ret);
+}
+
 /*
- * Bring the schema to STORE_SCHEMA_VERSION.  A database from a newer
- * feedd is refused rather than touched.
+ * Bring the schema to STORE_SCHEMA_VERSION, one step per version, in one
+ * write transaction: a second feedd (or feedd entries) opening the same
+ * new file waits for it and then finds the work done.  A database from a
+ * newer feedd is refused rather than touched.
  */
 static int
 store_migrate(struct store *st, char **cause)
 {
-	sqlite3_stmt	*stmt;
-	int		 version;
+	char	*sql;
+	int	 version;
 
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
-	    NULL) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_ROW) {
-		store_set_cause(st, "cannot read schema version", cause);
-		sqlite3_finalize(stmt);
+	if (store_version(st, &version, cause) != 0)
 		return (-1);
-	}
-	version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (version == STORE_SCHEMA_VERSION)
+		return (0);
+	if (version < STORE_SCHEMA_VERSION &&
+	    (store_exec(st, "BEGIN IMMEDIATE", cause) != 0 ||
+	    store_version(st, &version, cause) != 0))
+		goto fail;
 	if (version > STORE_SCHEMA_VERSION) {
 		xasprintf(cause, "store: %s: schema version %d is newer than "
 		    "this feedd understands (%d); refusing to touch it",
 		    st->path, version, STORE_SCHEMA_VERSION);
-		return (-1);
+		goto fail;
 	}
-	if (version == STORE_SCHEMA_VERSION)
-		return (0);
-	if (store_exec(st, "BEGIN IMMEDIATE", cause) != 0)
-		return (-1);
-	if (store_exec(st, store_schema, cause) != 0 ||
-	    store_exec(st, "PRAGMA user_version = 1", cause) != 0) {
-		store_exec(st, "ROLLBACK", NULL);
-		return (-1);
+	for (; version < STORE_SCHEMA_VERSION; version++) {
+		xasprintf(&sql, "%s; PRAGMA user_version = %d",
+		    store_migrations[version], version + 1);
+		if (store_exec(st, sql, cause) != 0) {
+			free(sql);
+			goto fail;
+		}
+		free(sql);
 	}
 	return (store_exec(st, "COMMIT", cause));
+
+fail:
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK", NULL);
+	return (-1);
 }
 
 /* Step a statement that returns no row, then reset it. */
