@@ -16,6 +16,8 @@
  * tag is written only when it was really in the input, and a stray one
  * is picked up from libxml2's error report.
  */
+#include <sys/types.h>
+
 #include <ctype.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -96,6 +98,8 @@ struct parse_html_state {
 	size_t			 attrsize;
 	CURLU			*curl_base;
 	bool			 is_curl_tried;
+	const char		*fast_base;	/* fast path's input, or NULL */
+	const char		*fast_cur;	/* where libxml2 would be */
 };
 
 #define PARSE_HTML_MATHML_NS "http://www.w3.org/1998/Math/MathML"
@@ -105,6 +109,21 @@ struct parse_html_state {
 /* How far back an end tag is looked for before the parser's position. */
 #define PARSE_HTML_LOOKBACK 1024
 
+/* The longest tag or attribute name the fast path reads (libxml2: 100). */
+#define PARSE_HTML_FAST_NAME 32
+
+/* The most attributes on one element, and open elements, it takes. */
+#define PARSE_HTML_FAST_ATTRS 32
+#define PARSE_HTML_FAST_DEPTH 64
+
+/*
+ * A longer <p> start tag goes to libxml2: when it shrinks its buffer it
+ * keeps only 80 bytes before its position, which parse_html_last_tag
+ * then cannot look behind.
+ */
+#define PARSE_HTML_FAST_PTAG 64
+
+static char	*parse_html_run(const char *, const char *, bool);
 static int	 parse_html_strcmp(const void *, const void *);
 static int	 parse_html_namecmp(const void *, const void *);
 static const char *parse_html_find(const char **, size_t, const char *);
@@ -131,6 +150,8 @@ static bool	 parse_html_css_value(const char *, size_t);
 static bool	 parse_html_css_keep(const char *, size_t, const char *,
 		     size_t, bool);
 static char	*parse_html_style(const char *, bool);
+static const xmlChar *parse_html_cur(struct parse_html_state *,
+		     const xmlChar **);
 static unsigned long parse_html_offset(struct parse_html_state *);
 static const xmlChar *parse_html_last_tag(struct parse_html_state *);
 static bool	 parse_html_is_start_tag(struct parse_html_state *,
@@ -155,6 +176,20 @@ static void	 parse_html_sax_end(void *, const xmlChar *);
 static void	 parse_html_sax_chars(void *, const xmlChar *, int);
 static void	 parse_html_sax_comment(void *, const xmlChar *);
 static void	 parse_html_sax_error(void *, xmlErrorPtr);
+static bool	 parse_html_is_char(unsigned int);
+static size_t	 parse_html_fast_utf8(const unsigned char *);
+static void	 parse_html_add_utf8(struct buf *, unsigned int);
+static bool	 parse_html_fast_is_name0(int);
+static bool	 parse_html_fast_is_name(int);
+static int	 parse_html_fast_ref(const char **, struct buf *);
+static size_t	 parse_html_fast_name(const char **,
+		     char [PARSE_HTML_FAST_NAME]);
+static const char *parse_html_fast_blanks(const char *);
+static bool	 parse_html_fast_autocloses(const char *, const char *);
+static int	 parse_html_fast_attrs(const char **, struct buf *,
+		     ssize_t [2 * PARSE_HTML_FAST_ATTRS]);
+static int	 parse_html_fast(struct parse_html_state *, const char *,
+		     size_t);
 
 static const char *parse_html_elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
@@ -498,88 +533,6 @@ static const char *parse_html_url_attrs[] = {
 };
 
 /*
- * Sanitize html; see parse-int.h.  Like feedparser, the result has no
- * white space at either end and CRLF becomes LF.  Text without markup or
- * references (the usual title) is only trimmed, without running the
- * HTML parser.
- */
-char *
-parse_html_sanitize(const char *html, const char *base)
-{
-	struct parse_html_state	 st;
-	struct buf		 in;
-	xmlSAXHandlerPtr	 sax;
-	char			*s, *t;
-	size_t			 len;
-
-	if (strpbrk(html, "<&") == NULL) {
-		while (parse_html_is_s((unsigned char)*html))
-			html++;
-		len = strlen(html);
-		while (len > 0 && parse_html_is_s((unsigned char)html[len - 1]))
-			len--;
-		if (memchr(html, '\xc2', len) == NULL &&
-		    memchr(html, '\r', len) == NULL)
-			return (xstrndup(html, len));
-		buf_init(&in);
-		buf_init(&st.out);
-		parse_html_add_lf(&in, html, len);
-		parse_html_escape(&st.out, in.data, in.len, PARSE_HTML_RAW);
-		buf_clear(&in);
-		return (buf_steal(&st.out));
-	}
-
-	memset(&st, 0, sizeof st);
-	st.base = base;
-	st.last_end = (unsigned long)-1;
-	buf_init(&st.out);
-	buf_init(&in);
-	parse_html_prepare(&in, html);
-	if (in.len > INT_MAX)
-		goto out;
-
-	st.xc = htmlCreateMemoryParserCtxt(in.data, (int)in.len);
-	if (st.xc == NULL)
-		goto out;
-	htmlCtxtUseOptions(st.xc, HTML_PARSE_RECOVER | HTML_PARSE_NONET |
-	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD |
-	    HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
-	xmlSwitchEncoding(st.xc, XML_CHAR_ENCODING_UTF8);
-	sax = st.xc->sax;
-	memset(sax, 0, sizeof *sax);
-	sax->initialized = XML_SAX2_MAGIC;
-	sax->startElement = parse_html_sax_start;
-	sax->endElement = parse_html_sax_end;
-	sax->characters = parse_html_sax_chars;
-	sax->ignorableWhitespace = parse_html_sax_chars;
-	sax->cdataBlock = parse_html_sax_chars;
-	sax->comment = parse_html_sax_comment;
-	sax->serror = parse_html_sax_error;
-	st.xc->userData = &st;
-	htmlParseDocument(st.xc);
-	htmlFreeParserCtxt(st.xc);
-	st.xc = NULL;
-
-out:
-	buf_clear(&in);
-	free(st.open);
-	free(st.attrs);
-	if (st.curl_base != NULL)
-		curl_url_cleanup(st.curl_base);
-	s = buf_steal(&st.out);
-
-	/* Trim, in place. */
-	for (t = s; parse_html_is_s((unsigned char)*t); t++)
-		/* nothing */;
-	len = strlen(t);
-	while (len > 0 && parse_html_is_s((unsigned char)t[len - 1]))
-		len--;
-	memmove(s, t, len);
-	s[len] = '\0';
-	return (s);
-}
-
-/*
  * strcmp, with the first bytes compared inline: most probes of a lookup
  * differ there.
  */
@@ -663,6 +616,12 @@ parse_html_escape(struct buf *b, const char *s, size_t len,
 	unsigned int	 cp;
 
 	for (p = s; p < end; p++) {
+		/* Skip plain bytes quickly; the switch sees only these. */
+		while (p < end && *p != '&' && *p != '<' && *p != '>' &&
+		    *p != '"' && *p != '\xc2')
+			p++;
+		if (p == end)
+			break;
 		switch (*p) {
 		case '&':
 			rep = esc != PARSE_HTML_RAW ? "&amp;" : NULL;
@@ -1245,12 +1204,38 @@ fail:
 	return (NULL);
 }
 
+/*
+ * The input being read and the position in it: libxml2's, or where the
+ * fast path stands in for it (parse_html_fast).  *base is NULL if there
+ * is no input.
+ */
+static const xmlChar *
+parse_html_cur(struct parse_html_state *st, const xmlChar **base)
+{
+	xmlParserInputPtr	 in;
+
+	if (st->fast_base != NULL) {
+		*base = (const xmlChar *)st->fast_base;
+		return ((const xmlChar *)st->fast_cur);
+	}
+	in = st->xc->input;
+	if (in == NULL || in->cur == NULL || in->base == NULL) {
+		*base = NULL;
+		return (NULL);
+	}
+	*base = in->base;
+	return (in->cur);
+}
+
 /* The parser's offset in the whole input. */
 static unsigned long
 parse_html_offset(struct parse_html_state *st)
 {
-	xmlParserInputPtr	 in = st->xc->input;
+	xmlParserInputPtr	 in;
 
+	if (st->fast_base != NULL)
+		return ((unsigned long)(st->fast_cur - st->fast_base));
+	in = st->xc->input;
 	return (in->consumed + (in->cur - in->base));
 }
 
@@ -1262,14 +1247,13 @@ parse_html_offset(struct parse_html_state *st)
 static const xmlChar *
 parse_html_last_tag(struct parse_html_state *st)
 {
-	xmlParserInputPtr	 in = st->xc->input;
-	const xmlChar		*p, *lim;
+	const xmlChar	*base, *cur, *p, *lim;
 
-	if (in == NULL || in->cur == NULL || in->base == NULL)
+	if ((cur = parse_html_cur(st, &base)) == NULL || base == NULL)
 		return (NULL);
-	lim = in->cur - in->base > PARSE_HTML_LOOKBACK ?
-	    in->cur - PARSE_HTML_LOOKBACK : in->base;
-	for (p = in->cur; p > lim; p--) {
+	lim = cur - base > PARSE_HTML_LOOKBACK ?
+	    cur - PARSE_HTML_LOOKBACK : base;
+	for (p = cur; p > lim; p--) {
 		if (p[-1] == '<')
 			return (p - 1);
 	}
@@ -1283,12 +1267,12 @@ parse_html_last_tag(struct parse_html_state *st)
 static bool
 parse_html_is_start_tag(struct parse_html_state *st, const char *name)
 {
-	const xmlChar	*p;
+	const xmlChar	*base, *p;
 	size_t		 len = strlen(name);
 
 	if ((p = parse_html_last_tag(st)) == NULL)
 		return (false);
-	if ((size_t)(st->xc->input->cur - p) < len + 1 ||
+	if ((size_t)(parse_html_cur(st, &base) - p) < len + 1 ||
 	    strncasecmp((const char *)p + 1, name, len) != 0)
 		return (false);
 	return (!isalnum(p[len + 1]) && strchr("-_.:", p[len + 1]) == NULL);
@@ -1302,14 +1286,14 @@ parse_html_is_start_tag(struct parse_html_state *st, const char *name)
 static bool
 parse_html_is_end_tag(struct parse_html_state *st, const char *name)
 {
-	const xmlChar	*p;
+	const xmlChar	*base, *p;
 	size_t		 len = strlen(name);
 	unsigned long	 off;
 
 	off = parse_html_offset(st);
 	if (off == st->last_end || (p = parse_html_last_tag(st)) == NULL)
 		return (false);
-	if ((size_t)(st->xc->input->cur - p) < len + 2 || p[1] != '/' ||
+	if ((size_t)(parse_html_cur(st, &base) - p) < len + 2 || p[1] != '/' ||
 	    strncasecmp((const char *)p + 2, name, len) != 0 ||
 	    isalnum(p[len + 2]) || strchr("-_.:", p[len + 2]) != NULL)
 		return (false);
@@ -1528,6 +1512,7 @@ parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	struct parse_html_attr		*a, *at;
 	const struct parse_html_name	*sn;
 	const char			*name = (const char *)xname, *out;
+	const xmlChar			*base, *cur;
 	enum parse_html_vocab		 vocab = PARSE_HTML_HTML;
 	size_t				 n, i;
 	bool				 has_xlink;
@@ -1612,8 +1597,8 @@ parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 		buf_addc(&st->out, '>');
 
 	/* <span/> is an empty element to feedparser, <span a="b"/> is not. */
-	if (n == 0 && st->xc->input->cur[0] == '/' &&
-	    st->xc->input->cur[1] == '>')
+	if (n == 0 && (cur = parse_html_cur(st, &base)) != NULL &&
+	    cur[0] == '/' && cur[1] == '>')
 		o->is_closed = true;
 out:
 	for (i = 0; i < n; i++) {
@@ -1691,4 +1676,659 @@ parse_html_sax_error(void *ctx, xmlErrorPtr err)
 	    strncmp(err->message, "Unexpected end tag", 18) != 0)
 		return;
 	parse_html_stray_end(st, err->str1);
+}
+
+/*
+ * Tags whose start autocloses the element on top of libxml2's stack
+ * (its htmlStartClose), as (open element, new tag), sorted: found by
+ * parsing "<old><new>" with libxml2 2.9.14 for every pair of its HTML 4
+ * elements.  The fast path leaves such markup to libxml2.
+ */
+static const struct parse_html_pair parse_html_autoclose[] = {
+	{ "a", "a" }, { "a", "fieldset" }, { "a", "table" }, { "a", "td" },
+	{ "a", "th" }, { "address", "dd" }, { "address", "dl" },
+	{ "address", "dt" }, { "address", "form" }, { "address", "li" },
+	{ "address", "ul" }, { "b", "center" }, { "b", "p" }, { "b", "td" },
+	{ "b", "th" }, { "big", "p" }, { "caption", "col" },
+	{ "caption", "colgroup" }, { "caption", "tbody" },
+	{ "caption", "tfoot" }, { "caption", "thead" }, { "caption", "tr" },
+	{ "colgroup", "colgroup" }, { "colgroup", "tbody" },
+	{ "colgroup", "tfoot" }, { "colgroup", "thead" },
+	{ "colgroup", "tr" }, { "dd", "dt" }, { "dir", "dd" },
+	{ "dir", "dl" }, { "dir", "dt" }, { "dir", "form" }, { "dir", "ul" },
+	{ "dl", "form" }, { "dl", "li" }, { "dt", "dd" }, { "dt", "dl" },
+	{ "font", "center" }, { "font", "td" }, { "font", "th" },
+	{ "form", "form" }, { "h1", "fieldset" }, { "h1", "form" },
+	{ "h1", "li" }, { "h1", "p" }, { "h1", "table" },
+	{ "h2", "fieldset" }, { "h2", "form" }, { "h2", "li" }, { "h2", "p" },
+	{ "h2", "table" }, { "h3", "fieldset" }, { "h3", "form" },
+	{ "h3", "li" }, { "h3", "p" }, { "h3", "table" },
+	{ "h4", "fieldset" }, { "h4", "form" }, { "h4", "li" }, { "h4", "p" },
+	{ "h4", "table" }, { "h5", "fieldset" }, { "h5", "form" },
+	{ "h5", "li" }, { "h5", "p" }, { "h5", "table" },
+	{ "h6", "fieldset" }, { "h6", "form" }, { "h6", "li" }, { "h6", "p" },
+	{ "h6", "table" }, { "i", "center" }, { "i", "p" }, { "i", "td" },
+	{ "i", "th" }, { "legend", "fieldset" }, { "li", "li" },
+	{ "menu", "dd" }, { "menu", "dl" }, { "menu", "dt" },
+	{ "menu", "form" }, { "menu", "ul" }, { "ol", "form" },
+	{ "ol", "ul" }, { "option", "optgroup" }, { "option", "option" },
+	{ "p", "address" }, { "p", "blockquote" }, { "p", "caption" },
+	{ "p", "center" }, { "p", "col" }, { "p", "colgroup" }, { "p", "dd" },
+	{ "p", "dir" }, { "p", "div" }, { "p", "dl" }, { "p", "dt" },
+	{ "p", "fieldset" }, { "p", "form" }, { "p", "frameset" },
+	{ "p", "h1" }, { "p", "h2" }, { "p", "h3" }, { "p", "h4" },
+	{ "p", "h5" }, { "p", "h6" }, { "p", "hr" }, { "p", "li" },
+	{ "p", "menu" }, { "p", "ol" }, { "p", "p" }, { "p", "pre" },
+	{ "p", "table" }, { "p", "tbody" }, { "p", "td" }, { "p", "tfoot" },
+	{ "p", "th" }, { "p", "title" }, { "p", "tr" }, { "p", "ul" },
+	{ "pre", "dd" }, { "pre", "dl" }, { "pre", "dt" },
+	{ "pre", "fieldset" }, { "pre", "form" }, { "pre", "li" },
+	{ "pre", "table" }, { "pre", "ul" }, { "s", "p" }, { "small", "p" },
+	{ "span", "td" }, { "span", "th" }, { "strike", "p" },
+	{ "tbody", "tbody" }, { "tbody", "tfoot" }, { "td", "tbody" },
+	{ "td", "td" }, { "td", "tfoot" }, { "td", "th" }, { "td", "tr" },
+	{ "tfoot", "tbody" }, { "th", "tbody" }, { "th", "td" },
+	{ "th", "tfoot" }, { "th", "th" }, { "th", "tr" },
+	{ "thead", "tbody" }, { "thead", "tfoot" }, { "title", "frameset" },
+	{ "tr", "tbody" }, { "tr", "tfoot" }, { "tr", "tr" }, { "tt", "p" },
+	{ "u", "p" }, { "u", "td" }, { "u", "th" }, { "ul", "address" },
+	{ "ul", "form" }, { "ul", "menu" }, { "ul", "ol" }, { "ul", "pre" }
+};
+
+/* The elements libxml2 knows to be empty (its htmlElemDesc.empty). */
+static const char *parse_html_fast_empty[] = {
+	"area", "base", "basefont", "br", "col", "frame", "hr", "img",
+	"input", "isindex", "link", "meta", "param"
+};
+
+/*
+ * Elements libxml2 treats specially (structure it implies or ignores, a
+ * <meta> charset switching the encoding) or that browsers read as raw
+ * text: the fast path leaves them to libxml2.  Sorted.
+ */
+static const char *parse_html_fast_deny[] = {
+	"base", "basefont", "body", "frame", "frameset", "head", "html",
+	"isindex", "link", "listing", "meta", "noembed", "noframes",
+	"plaintext", "xmp"
+};
+
+/*
+ * What the fast path does with each byte of text: 0 copy, 1 stop
+ * ('<', '&', the end, control characters), 2 a UTF-8 sequence.
+ */
+static const unsigned char parse_html_fast_class[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
+};
+
+/* Whether c is a character XML allows (libxml2's IS_CHAR). */
+static bool
+parse_html_is_char(unsigned int c)
+{
+	return (c == 0x9 || c == 0xa || c == 0xd ||
+	    (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) ||
+	    (c >= 0x10000 && c <= 0x10ffff));
+}
+
+/*
+ * The length of the UTF-8 sequence at p if it is valid (RFC 3629) and
+ * a character libxml2 allows, else 0.
+ */
+static size_t
+parse_html_fast_utf8(const unsigned char *p)
+{
+	unsigned int	 c;
+	size_t		 n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    !parse_html_is_char(c))
+		return (0);
+	return (n);
+}
+
+/* Append c to b as UTF-8. */
+static void
+parse_html_add_utf8(struct buf *b, unsigned int c)
+{
+	char	 u8[4];
+	size_t	 n;
+
+	if (c < 0x80) {
+		u8[0] = (char)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u8[0] = (char)(0xc0 | (c >> 6));
+		u8[1] = (char)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u8[0] = (char)(0xe0 | (c >> 12));
+		u8[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u8[2] = (char)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u8[0] = (char)(0xf0 | (c >> 18));
+		u8[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+		u8[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+		u8[3] = (char)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	buf_add(b, u8, n);
+}
+
+/* Whether c may start a name in libxml2's htmlParseName (ASCII). */
+static bool
+parse_html_fast_is_name0(int c)
+{
+	return (isascii(c) && (isalpha(c) || c == '_' || c == ':'));
+}
+
+/* Whether c may continue such a name. */
+static bool
+parse_html_fast_is_name(int c)
+{
+	return (isascii(c) && (isalnum(c) || c == '_' || c == ':' ||
+	    c == '.' || c == '-'));
+}
+
+/*
+ * Decode the reference at *pp ('&') into b as libxml2 does (its
+ * htmlParseReference and htmlParseHTMLAttribute): a valid character
+ * reference or a known entity followed by ';' becomes the character; a
+ * name that is not one stays as "&name"; a lone '&' stays.  Returns -1
+ * for what libxml2 reads otherwise or in more involved ways.
+ */
+static int
+parse_html_fast_ref(const char **pp, struct buf *b)
+{
+	const htmlEntityDesc	*ent;
+	const char		*p = *pp, *q;
+	char			 name[PARSE_HTML_FAST_NAME];
+	unsigned int		 c = 0;
+	size_t			 n;
+
+	if (p[1] == '#') {
+		q = p + 2;
+		if (*q == 'x' || *q == 'X') {
+			for (q++; isxdigit((unsigned char)*q) &&
+			    c <= 0x10ffff; q++)
+				c = c * 16 + (isdigit((unsigned char)*q) ?
+				    *q - '0' : (tolower((unsigned char)*q) -
+				    'a' + 10));
+		} else {
+			for (; isdigit((unsigned char)*q) && c <= 0x10ffff; q++)
+				c = c * 10 + (*q - '0');
+		}
+		if (*q != ';' || !parse_html_is_char(c))
+			return (-1);
+		parse_html_add_utf8(b, c);
+		*pp = q + 1;
+		return (0);
+	}
+	if ((unsigned char)p[1] >= 0x80)
+		return (-1);
+	if (!parse_html_fast_is_name0((unsigned char)p[1])) {
+		buf_addc(b, '&');
+		*pp = p + 1;
+		return (0);
+	}
+	for (q = p + 1; parse_html_fast_is_name((unsigned char)*q); q++)
+		/* nothing */;
+	if ((unsigned char)*q >= 0x80 || *q == '\0')
+		return (-1);
+	n = q - (p + 1);
+	if (*q == ';' && n < sizeof name) {
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		ent = htmlEntityLookup((const xmlChar *)name);
+		if (ent != NULL && ent->value > 0) {
+			parse_html_add_utf8(b, ent->value);
+			*pp = q + 1;
+			return (0);
+		}
+	} else if (*q == ';')
+		return (-1);
+	buf_add(b, p, q - p);
+	*pp = q;
+	return (0);
+}
+
+/*
+ * Read a tag or attribute name at *pp as libxml2's htmlParseHTMLName
+ * does, lower case, into name; returns its length, or 0 if there is none
+ * or it is too long.
+ */
+static size_t
+parse_html_fast_name(const char **pp, char name[PARSE_HTML_FAST_NAME])
+{
+	const char	*p = *pp;
+	size_t		 n = 0;
+
+	if (!isascii((unsigned char)*p) || (!isalpha((unsigned char)*p) &&
+	    *p != '_' && *p != ':' && *p != '.'))
+		return (0);
+	while (isascii((unsigned char)*p) && (isalnum((unsigned char)*p) ||
+	    *p == ':' || *p == '-' || *p == '_' || *p == '.')) {
+		if (n + 1 >= PARSE_HTML_FAST_NAME)
+			return (0);
+		name[n++] = tolower((unsigned char)*p++);
+	}
+	name[n] = '\0';
+	*pp = p;
+	return (n);
+}
+
+/* Skip libxml2's blanks (IS_BLANK_CH). */
+static const char *
+parse_html_fast_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return (p);
+}
+
+/* Whether starting element new closes the open element old in libxml2. */
+static bool
+parse_html_fast_autocloses(const char *old, const char *new)
+{
+	struct parse_html_pair	 key;
+
+	key.element = old;
+	key.attribute = new;
+	return (bsearch(&key, parse_html_autoclose,
+	    nitems(parse_html_autoclose), sizeof parse_html_autoclose[0],
+	    parse_html_paircmp) != NULL);
+}
+
+/*
+ * Read the attributes of a start tag from *pp up to its '>' or "/>" as
+ * libxml2's htmlParseStartTag does, names and decoded values into b,
+ * their offsets into off (-1: no value).  Returns the count, or -1 for
+ * anything the fast path leaves to libxml2.
+ */
+static int
+parse_html_fast_attrs(const char **pp, struct buf *b,
+    ssize_t off[2 * PARSE_HTML_FAST_ATTRS])
+{
+	const char	*p = *pp, *q;
+	char		 name[PARSE_HTML_FAST_NAME], quote;
+	int		 n = 0, i;
+	size_t		 len;
+
+	p = parse_html_fast_blanks(p);
+	while (*p != '>' && (*p != '/' || p[1] != '>')) {
+		if (n == PARSE_HTML_FAST_ATTRS ||
+		    parse_html_fast_name(&p, name) == 0)
+			return (-1);
+		for (i = 0; i < n; i++) {
+			if (strcmp(b->data + off[2 * i], name) == 0)
+				return (-1);
+		}
+		off[2 * n] = (ssize_t)b->len;
+		buf_add(b, name, strlen(name) + 1);
+		off[2 * n + 1] = -1;
+		p = parse_html_fast_blanks(p);
+		if (*p == '=') {
+			p = parse_html_fast_blanks(p + 1);
+			quote = *p == '"' || *p == '\'' ? *p++ : '\0';
+			off[2 * n + 1] = (ssize_t)b->len;
+			len = b->len;
+			for (;;) {
+				if (*p == quote && quote != '\0')
+					break;
+				if (quote == '\0' && (*p == '>' || *p == ' ' ||
+				    *p == '\t' || *p == '\n' || *p == '\r'))
+					break;
+				switch (parse_html_fast_class[(unsigned char)*p]) {
+				case 0:
+					for (q = p + 1; parse_html_fast_class[
+					    (unsigned char)*q] == 0 && *q != quote &&
+					    *q != '>' && *q != ' ' && *q != '\t' &&
+					    *q != '\n'; q++)
+						/* nothing */;
+					buf_add(b, p, q - p);
+					p = q;
+					continue;
+				case 2:
+					if ((i = (int)parse_html_fast_utf8(
+					    (const unsigned char *)p)) == 0)
+						return (-1);
+					buf_add(b, p, i);
+					p += i;
+					continue;
+				}
+				if (*p == '<') {
+					buf_addc(b, *p++);
+					continue;
+				}
+				if (*p != '&' || parse_html_fast_ref(&p, b) != 0)
+					return (-1);
+			}
+			if (quote != '\0')
+				p++;
+			else if (b->len == len)
+				return (-1);
+			buf_addc(b, '\0');
+		}
+		n++;
+		p = parse_html_fast_blanks(p);
+	}
+	*pp = p;
+	return (n);
+}
+
+/*
+ * Sanitize the prepared input (parse_html_prepare) without libxml2 when
+ * it is the plain markup most feeds carry, by calling the SAX callbacks
+ * as libxml2 would call them, at the positions it would be at.  Returns
+ * -1, having perhaps written some output, at the first construct whose
+ * reading by libxml2 it does not follow (a comment, a misnested or stray
+ * end tag, an autoclosed element, a reference it cannot decode, a
+ * control character or bad UTF-8): the caller starts over with libxml2.
+ */
+static int
+parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
+{
+	char		 open[PARSE_HTML_FAST_DEPTH][PARSE_HTML_FAST_NAME];
+	char		 name[PARSE_HTML_FAST_NAME];
+	const xmlChar	*atts[2 * PARSE_HTML_FAST_ATTRS + 1];
+	ssize_t		 off[2 * PARSE_HTML_FAST_ATTRS];
+	struct buf	 b;
+	const char	*p, *s, *q, *tag, *end = in + len;
+	size_t		 nopen = 0, n;
+	int		 nattrs, i, rc = -1;
+
+	if (len < 12 || memcmp(in, "<html><body>", 12) != 0)
+		return (-1);
+	buf_init(&b);
+	st->fast_base = in;
+	st->fast_cur = in + 5;
+	parse_html_sax_start(st, (const xmlChar *)"html", NULL);
+	strcpy(open[nopen++], "html");
+	st->fast_cur = in + 11;
+	parse_html_sax_start(st, (const xmlChar *)"body", NULL);
+	strcpy(open[nopen++], "body");
+
+	p = in + 12;
+	for (;;) {
+		/* Text, up to a tag, a reference or the end. */
+		s = p;
+		for (;;) {
+			switch (parse_html_fast_class[(unsigned char)*p]) {
+			case 0:
+				p++;
+				continue;
+			case 2:
+				if ((n = parse_html_fast_utf8(
+				    (const unsigned char *)p)) == 0)
+					goto out;
+				p += n;
+				continue;
+			}
+			break;
+		}
+		if (p > s)
+			parse_html_sax_chars(st, (const xmlChar *)s,
+			    (int)(p - s));
+		if (*p == '&') {
+			buf_reset(&b);
+			if (parse_html_fast_ref(&p, &b) != 0)
+				goto out;
+			parse_html_sax_chars(st, (const xmlChar *)b.data,
+			    (int)b.len);
+			continue;
+		}
+		if (*p != '<')
+			break;
+		tag = p;
+
+		if (p[1] == '/') {
+			q = p + 2;
+			if (!isalpha((unsigned char)*q) ||
+			    parse_html_fast_name(&q, name) == 0)
+				goto out;
+			q = parse_html_fast_blanks(q);
+			if (*q != '>' || strcmp(open[nopen - 1], name) != 0 ||
+			    nopen <= 2)
+				goto out;
+			p = q + 1;
+			st->fast_cur = p;
+			parse_html_sax_end(st, (const xmlChar *)name);
+			nopen--;
+			continue;
+		}
+
+		q = p + 1;
+		if (!isalpha((unsigned char)*q) ||
+		    parse_html_fast_name(&q, name) == 0 ||
+		    parse_html_find(parse_html_fast_deny,
+		    nitems(parse_html_fast_deny), name) != NULL ||
+		    parse_html_fast_autocloses(open[nopen - 1], name))
+			goto out;
+		if (*q != '>' && *q != '/' && *q != ' ' && *q != '\t' &&
+		    *q != '\n' && *q != '\r')
+			goto out;
+		buf_reset(&b);
+		if ((nattrs = parse_html_fast_attrs(&q, &b, off)) < 0)
+			goto out;
+		if (strcmp(name, "p") == 0 && q - tag > PARSE_HTML_FAST_PTAG)
+			goto out;
+		for (i = 0; i < nattrs; i++) {
+			atts[2 * i] = (const xmlChar *)b.data + off[2 * i];
+			atts[2 * i + 1] = off[2 * i + 1] < 0 ? NULL :
+			    (const xmlChar *)b.data + off[2 * i + 1];
+		}
+		atts[2 * nattrs] = NULL;
+		st->fast_cur = q;
+		parse_html_sax_start(st, (const xmlChar *)name,
+		    nattrs > 0 ? atts : NULL);
+		if (*q == '/') {
+			p = q + 2;
+			st->fast_cur = p;
+			parse_html_sax_end(st, (const xmlChar *)name);
+			continue;
+		}
+		p = q + 1;
+		if (parse_html_find(parse_html_fast_empty,
+		    nitems(parse_html_fast_empty), name) != NULL) {
+			st->fast_cur = p;
+			parse_html_sax_end(st, (const xmlChar *)name);
+			continue;
+		}
+		if (nopen == PARSE_HTML_FAST_DEPTH)
+			goto out;
+		memcpy(open[nopen++], name, strlen(name) + 1);
+		if (strcmp(name, "script") != 0 && strcmp(name, "style") != 0)
+			continue;
+
+		/*
+		 * Raw text up to the first "</name", which must end there.
+		 * libxml2 reads markup at the very start of the text as tags
+		 * (<noscript> closes a <script>), which is left to it.
+		 */
+		n = strlen(name);
+		if (*p == '<' && (p[1] != '/' ||
+		    strncasecmp(p + 2, name, n) != 0))
+			goto out;
+		for (s = p; *p != '\0'; p++) {
+			if ((unsigned char)*p >= 0x80) {
+				if ((i = (int)parse_html_fast_utf8(
+				    (const unsigned char *)p)) == 0)
+					goto out;
+				p += i - 1;
+				continue;
+			}
+			if (p[0] == '<' && p[1] == '/' &&
+			    strncasecmp(p + 2, name, n) == 0)
+				break;
+		}
+		if (*p == '\0' || p[2 + n] != '>')
+			goto out;
+		if (p > s)
+			parse_html_sax_chars(st, (const xmlChar *)s,
+			    (int)(p - s));
+	}
+	if (p != end)
+		goto out;
+
+	/* libxml2 closes what is still open at the end, implied. */
+	st->fast_cur = end;
+	while (nopen > 0)
+		parse_html_sax_end(st, (const xmlChar *)open[--nopen]);
+	rc = 0;
+out:
+	buf_clear(&b);
+	st->fast_base = st->fast_cur = NULL;
+	return (rc);
+}
+
+/*
+ * Sanitize html; see parse-int.h.  Like feedparser, the result has no
+ * white space at either end and CRLF becomes LF.  Text without markup or
+ * references (the usual title) is only trimmed, without running the
+ * HTML parser.
+ */
+char *
+parse_html_sanitize(const char *html, const char *base)
+{
+#ifdef PARSE_HTML_CROSSCHECK
+	char	*s, *t;
+
+	s = parse_html_run(html, base, true);
+	t = parse_html_run(html, base, false);
+	if (strcmp(s, t) != 0) {
+		fprintf(stderr, "parse_html crosscheck: %s\n--- fast\n%s\n"
+		    "--- libxml2\n%s\n", html, s, t);
+		abort();
+	}
+	free(t);
+	return (s);
+#else
+	return (parse_html_run(html, base, true));
+#endif
+}
+
+/* See parse-int.h: the sanitizer without its fast path, for tests. */
+char *
+parse_html_sanitize_libxml2(const char *html, const char *base)
+{
+	return (parse_html_run(html, base, false));
+}
+
+/*
+ * Sanitize html, first with parse_html_fast if is_fast, else (or if it
+ * gives up) with libxml2's HTML parser.
+ */
+static char *
+parse_html_run(const char *html, const char *base, bool is_fast)
+{
+	struct parse_html_state	 st;
+	struct buf		 in;
+	xmlSAXHandlerPtr	 sax;
+	char			*s, *t;
+	size_t			 len;
+
+	if (strpbrk(html, "<&") == NULL) {
+		while (parse_html_is_s((unsigned char)*html))
+			html++;
+		len = strlen(html);
+		while (len > 0 && parse_html_is_s((unsigned char)html[len - 1]))
+			len--;
+		if (memchr(html, '\xc2', len) == NULL &&
+		    memchr(html, '\r', len) == NULL)
+			return (xstrndup(html, len));
+		buf_init(&in);
+		buf_init(&st.out);
+		parse_html_add_lf(&in, html, len);
+		parse_html_escape(&st.out, in.data, in.len, PARSE_HTML_RAW);
+		buf_clear(&in);
+		return (buf_steal(&st.out));
+	}
+
+	memset(&st, 0, sizeof st);
+	st.base = base;
+	st.last_end = (unsigned long)-1;
+	buf_init(&st.out);
+	buf_init(&in);
+	parse_html_prepare(&in, html);
+	if (in.len > INT_MAX)
+		goto out;
+	if (is_fast) {
+		if (parse_html_fast(&st, in.data, in.len) == 0)
+			goto out;
+		/* Start over with libxml2. */
+		buf_reset(&st.out);
+		st.nopen = 0;
+		st.unacceptable = st.math = st.svg = 0;
+		st.last_end = (unsigned long)-1;
+	}
+
+	st.xc = htmlCreateMemoryParserCtxt(in.data, (int)in.len);
+	if (st.xc == NULL)
+		goto out;
+	htmlCtxtUseOptions(st.xc, HTML_PARSE_RECOVER | HTML_PARSE_NONET |
+	    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NODEFDTD |
+	    HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
+	xmlSwitchEncoding(st.xc, XML_CHAR_ENCODING_UTF8);
+	sax = st.xc->sax;
+	memset(sax, 0, sizeof *sax);
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->startElement = parse_html_sax_start;
+	sax->endElement = parse_html_sax_end;
+	sax->characters = parse_html_sax_chars;
+	sax->ignorableWhitespace = parse_html_sax_chars;
+	sax->cdataBlock = parse_html_sax_chars;
+	sax->comment = parse_html_sax_comment;
+	sax->serror = parse_html_sax_error;
+	st.xc->userData = &st;
+	htmlParseDocument(st.xc);
+	htmlFreeParserCtxt(st.xc);
+	st.xc = NULL;
+
+out:
+	buf_clear(&in);
+	free(st.open);
+	free(st.attrs);
+	if (st.curl_base != NULL)
+		curl_url_cleanup(st.curl_base);
+	s = buf_steal(&st.out);
+
+	/* Trim, in place. */
+	for (t = s; parse_html_is_s((unsigned char)*t); t++)
+		/* nothing */;
+	len = strlen(t);
+	while (len > 0 && parse_html_is_s((unsigned char)t[len - 1]))
+		len--;
+	memmove(s, t, len);
+	s[len] = '\0';
+	return (s);
 }

@@ -31,6 +31,12 @@ int	parse_date_format(time_t t, char out[PARSE_DATE_LEN]);
 char	*parse_html_sanitize(const char *html, const char *base);
 
 /*
+ * The same, always with libxml2's HTML parser, never the fast path that
+ * stands in for it on plain markup: for tests that compare the two.
+ */
+char	*parse_html_sanitize_libxml2(const char *html, const char *base);
+
+/*
  * Fill doc from a whole JSON Feed document (parse-jsonfeed.c); base is
  * the document URL for relative references, or NULL.  Problems make the
  * document bozo; returns 0, or -1 if the bytes are not a JSON Feed.

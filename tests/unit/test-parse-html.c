@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,6 +280,102 @@ html_run(void **state)
 	assert_string_equal(got, c->want);
 	assert_ptr_not_equal(got, c->html);
 	free(got);
+	got = parse_html_sanitize_libxml2(c->html, c->base);
+	assert_string_equal(got, c->want);
+	free(got);
+}
+
+/*
+ * Fragments for the fast path that stands in for libxml2 on plain
+ * markup, and for the cases where it must give up: each must come out
+ * as libxml2's reading makes it.
+ */
+static const char *html_fast_cases[] = {
+	"<p>a <b>b</b> &amp; &lt;c&gt; &#8217; &#x2019; &eacute; &nbsp;</p>",
+	"a & b &foo; &foo &amp x &#65 &#0; &#xD800; &apos; &unknown;",
+	"<a href=\"/x?a=1&amp;b=2&c=3\" title='q \"x\"' rel=NoFollow>l</a>",
+	"<a href=x title = y data-x\n  class=\"c\">t</a><img src=a.png/>",
+	"<img alt=\"a<b\" src=\"\"><br/><br /><span/><span a=\"b\"/>x",
+	"<p title=\"<b>\">x</p><p>y<p>z</p><div>w</div>",
+	"<b>x<p>y</p></b><i>x<center>y</center></i><li>a<li>b",
+	"<ul><li>a</li><li>b</ul></li><table><tr><td>x</td></tr></table>",
+	"<script>a</ol>b<b>c</b></script>d<script></ol>x</script>y",
+	"<script><noscript>x</noscript></script>y<style><frameset></style>z",
+	"<script>a</scriptx>b</script>c<STYLE>p{}</Style >d",
+	"<svg><rect width=\"1\"/><script>x</script></svg><math><mi>x</mi>",
+	"<iframe src=\"https://v.example/e\">x</iframe><textarea>t</textarea>",
+	"<title>a<b>x</b></title><noscript>n</noscript><x:y>z</x:y>",
+	"<div onclick=\"x()\" style=\"color: red; background:url(x)\">s</div>",
+	"<p>caf\xc3\xa9 \xc2\x92 &#146; \xef\xbf\xbf \x01 \r</p>",
+	"<a href=\"javascript:alert(1)\" href=\"y\">d</a><b a=1 a=2>e</b>",
+	"<p>x</p></div></b>y<body>z</body></html><html><head><meta charset=x>",
+	"<!-- c -->a<?pi?>b<![CDATA[c]]>d</",
+	"<a b\"c\">x</a><a / href=x>y</a><p\n>z</p><a\thref=x>w</a>",
+};
+
+/* Names for html_fast_pairs: HTML 4 elements and a few it does not know. */
+static const char *html_fast_names[] = {
+	"a", "address", "b", "big", "blockquote", "caption", "center",
+	"code", "colgroup", "dd", "dir", "div", "dl", "dt", "em",
+	"fieldset", "font", "form", "h1", "h6", "i", "legend", "li", "menu",
+	"ol", "optgroup", "option", "p", "pre", "s", "select", "small",
+	"span", "strike", "table", "tbody", "td", "tfoot", "th", "thead",
+	"title", "tr", "tt", "u", "ul", "section", "svg"
+};
+
+/* Compare the sanitizer with and without its fast path on html. */
+static void
+html_fast_compare(const char *html, const char *base)
+{
+	char	*fast, *slow;
+
+	fast = parse_html_sanitize(html, base);
+	slow = parse_html_sanitize_libxml2(html, base);
+	if (strcmp(fast, slow) != 0)
+		fail_msg("%s: fast path \"%s\", libxml2 \"%s\"", html, fast,
+		    slow);
+	free(fast);
+	free(slow);
+}
+
+/* The fast path's fragments come out as libxml2 reads them. */
+static void
+html_fast_matches_libxml2(void **state)
+{
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof html_fast_cases / sizeof html_fast_cases[0];
+	    i++) {
+		html_fast_compare(html_fast_cases[i], NULL);
+		html_fast_compare(html_fast_cases[i], BASE);
+	}
+}
+
+/*
+ * Every pair of elements nested, left open and closed out of order:
+ * the fast path's table of tags libxml2 autocloses must agree with it.
+ */
+static void
+html_fast_pairs(void **state)
+{
+	const size_t	 n = sizeof html_fast_names / sizeof html_fast_names[0];
+	char		 html[256];
+	size_t		 i, j;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			snprintf(html, sizeof html, "<%s>a<%s>b</%s>c</%s>d",
+			    html_fast_names[i], html_fast_names[j],
+			    html_fast_names[j], html_fast_names[i]);
+			html_fast_compare(html, NULL);
+			snprintf(html, sizeof html, "<%s>a<script>x</script>"
+			    "<%s>b<svg>c</svg>", html_fast_names[i],
+			    html_fast_names[j]);
+			html_fast_compare(html, NULL);
+		}
+	}
 }
 
 /* The same fragment twice gives the same result (no state is left over). */
@@ -323,7 +420,7 @@ int
 main(void)
 {
 	struct CMUnitTest	tests[sizeof html_cases / sizeof html_cases[0]
-				    + 2];
+				    + 4];
 	size_t			i, n;
 
 	n = sizeof html_cases / sizeof html_cases[0];
@@ -338,5 +435,9 @@ main(void)
 	tests[n].test_func = html_repeatable;
 	tests[n + 1].name = "large_fragment_whole";
 	tests[n + 1].test_func = html_large;
+	tests[n + 2].name = "fast_path_matches_libxml2";
+	tests[n + 2].test_func = html_fast_matches_libxml2;
+	tests[n + 3].name = "fast_path_autoclose_pairs";
+	tests[n + 3].test_func = html_fast_pairs;
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
