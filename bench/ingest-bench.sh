@@ -194,8 +194,8 @@ while [ "$r" -le "$RUNS" ]; do
 		    ifnull(length(updated_raw), 0) + 5 * 8) FROM entries;
 		    PRAGMA page_size; PRAGMA page_count;' |
 		    tr '\n' ' ' >"$OUT/rows.txt"
-		dbrm "$db"
 	fi
+	dbrm "$OUT/feedd-100.db"
 	log "run $r of $RUNS: feedd, 1000 entries per commit"
 	feedd 1000 $r "$ms"
 	dbrm "$OUT/feedd-1000.db"
