@@ -191,6 +191,7 @@ static int	 parse_html_fast_attrs(const char **, struct buf *,
 static int	 parse_html_fast(struct parse_html_state *, const char *,
 		     size_t);
 
+/* feedparser's allow-list of HTML elements; sorted by strcmp. */
 static const char *parse_html_elements[] = {
 	"a", "abbr", "acronym", "address", "area", "article", "aside",
 	"audio", "b", "big", "blockquote", "br", "button", "canvas",
@@ -484,14 +485,6 @@ static const char *parse_html_void_elements[] = {
 	"source", "track", "wbr"
 };
 
-static const char *parse_html_safe_schemes[] = {
-	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
-	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
-	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
-	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip",
-	"sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh", "telnet",
-	"wais", "ymsg"
-};
 
 
 /*
@@ -818,8 +811,7 @@ parse_html_is_safe(const char *url)
 	if (n == 0)
 		return (true);
 	scheme[n] = '\0';
-	return (parse_html_find(parse_html_safe_schemes,
-	    nitems(parse_html_safe_schemes), scheme) != NULL);
+	return (parse_url_is_safe_scheme(scheme, n));
 }
 
 /* Copy a URL with its %XX escapes decoded (none of them is "%00"). */
@@ -2331,4 +2323,12 @@ out:
 	memmove(s, t, len);
 	s[len] = '\0';
 	return (s);
+}
+
+/* Whether a lower-case element name is on the allow-list. */
+bool
+parse_html_is_allowed(const char *name)
+{
+	return (parse_html_find(parse_html_elements,
+	    nitems(parse_html_elements), name) != NULL);
 }

@@ -23,12 +23,21 @@ struct feed_doc;
 #define PARSE_DATE_LEN 80
 int	parse_date_format(time_t t, char out[PARSE_DATE_LEN]);
 
+/* URLs (parse-url.c); parse_url_resolve's result is the caller's. */
+bool	 parse_url_has_scheme(const char *);
+bool	 parse_url_is_safe_scheme(const char *scheme, size_t len);
+bool	 parse_url_is_safe(const char *uri);
+char	*parse_url_resolve(const char *base, const char *ref,
+	    bool is_strict);
+
 /*
  * Sanitize an HTML fragment with the allow-list (parse-html.c) and
  * resolve its relative href/src against base (may be NULL).  Returns a
  * new string the caller frees.
  */
 char	*parse_html_sanitize(const char *html, const char *base);
+/* Whether a lower-case HTML element name is on the sanitizer's list. */
+bool	 parse_html_is_allowed(const char *name);
 
 /*
  * The same, always with libxml2's HTML parser, never the fast path that

@@ -75,29 +75,7 @@ static void	 parse_jf_attachments(struct parse_jf *, json_t *,
 static char	*parse_jf_size(json_t *);
 static enum feed_format parse_jf_version(json_t *);
 static char	*parse_jf_resolve(const char *, const char *);
-static bool	 parse_jf_has_scheme(const char *);
-static bool	 parse_jf_is_safe_scheme(const char *);
-static int	 parse_jf_strcmp(const void *, const void *);
 
-/*
- * Schemes a resolved URL may have, sorted for bsearch: feedparser's
- * list, the same as parse.c's (which keeps its copy static).
- */
-static const char *parse_jf_safe_schemes[] = {
-	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
-	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
-	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
-	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip",
-	"sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh", "telnet",
-	"wais", "ymsg"
-};
-
-/* bsearch comparator for arrays of strings. */
-static int
-parse_jf_strcmp(const void *key, const void *elem)
-{
-	return (strcmp(key, *(const char *const *)elem));
-}
 
 /*
  * Read a JSON Feed; see parse-int.h.  Duplicate member names are legal
@@ -746,79 +724,12 @@ parse_jf_version(json_t *root)
 }
 
 /*
- * Whether s starts with a URI scheme (RFC 3986 3.1) followed by ':'.
- */
-static bool
-parse_jf_has_scheme(const char *s)
-{
-	const char	*p = s;
-
-	if (!isalpha((unsigned char)*p))
-		return (false);
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
-	    *p == '.')
-		p++;
-	return (*p == ':');
-}
-
-/* Whether an absolute URI's scheme is in parse_jf_safe_schemes. */
-static bool
-parse_jf_is_safe_scheme(const char *uri)
-{
-	char	 scheme[16];
-	size_t	 i;
-
-	for (i = 0; uri[i] != ':' && uri[i] != '\0'; i++) {
-		if (i + 1 >= sizeof scheme)
-			return (false);
-		scheme[i] = tolower((unsigned char)uri[i]);
-	}
-	scheme[i] = '\0';
-	return (bsearch(scheme, parse_jf_safe_schemes,
-	    nitems(parse_jf_safe_schemes), sizeof parse_jf_safe_schemes[0],
-	    parse_jf_strcmp) != NULL);
-}
-
-/*
- * Resolve a reference against the document URL with curl's URL API
- * (RFC 3986 section 5), with parse.c's rules: without a base a relative
- * reference is returned as it is; an absolute reference is kept as
- * written (curl would normalise it); a result whose scheme is not safe
- * is dropped (NULL), as feedparser does.  Unlike parse.c, an unsafe
- * absolute reference is dropped even without a base (parse.c keeps it
- * for the feedparser corpus; nothing asks that of JSON).  If curl cannot
- * parse the pair, the reference is kept unresolved.
+ * Resolve a reference against the document URL (parse-url.c).  Unlike
+ * the XML reader, an unsafe absolute reference is dropped even without a
+ * base: only the feedparser corpus asks to keep it, and not of JSON.
  */
 static char *
 parse_jf_resolve(const char *base, const char *ref)
 {
-	CURLU		*u;
-	char		*out = NULL, *s;
-	unsigned int	 flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
-
-	if (parse_jf_has_scheme(ref)) {
-		if (!parse_jf_is_safe_scheme(ref))
-			return (NULL);
-		return (xstrdup(ref));
-	}
-	if (base == NULL || !parse_jf_has_scheme(base))
-		return (xstrdup(ref));
-
-	u = curl_url();
-	if (u == NULL)
-		return (xstrdup(ref));
-	if (curl_url_set(u, CURLUPART_URL, base, flags) != CURLUE_OK ||
-	    curl_url_set(u, CURLUPART_URL, ref, flags) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		return (xstrdup(ref));
-	}
-	s = xstrdup(out);
-	curl_free(out);
-	curl_url_cleanup(u);
-	if (!parse_jf_is_safe_scheme(s)) {
-		free(s);
-		return (NULL);
-	}
-	return (s);
+	return (parse_url_resolve(base, ref, true));
 }

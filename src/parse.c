@@ -303,8 +303,6 @@ static char	*parse_http_charset(const char *, int *);
 static void	 parse_feed_bytes(struct parse_ctx *, const char *, size_t,
 		     bool);
 static char	*parse_resolve(const char *, const char *);
-static bool	 parse_is_safe_scheme(const char *);
-static bool	 parse_has_scheme(const char *);
 static const struct parse_nsmap *parse_ns_lookup(const xmlChar *);
 static const struct parse_elem *parse_elem_lookup(enum parse_ns,
 		     const char *);
@@ -566,43 +564,10 @@ static const struct parse_elem parse_elems[] = {
 	{ PARSE_NS_XHTML, "body", .entry = PARSE_F_CONTENT_XHTML },
 };
 
-/*
- * HTML elements that make RSS plain text count as HTML; feedparser's
- * sanitizer allow-list.  Sorted by strcmp for bsearch.
- */
-static const char *parse_html_elements[] = {
-	"a", "abbr", "acronym", "address", "area", "article", "aside",
-	"audio", "b", "big", "blockquote", "br", "button", "canvas",
-	"caption", "center", "cite", "code", "col", "colgroup", "command",
-	"datagrid", "datalist", "dd", "del", "details", "dfn", "dialog",
-	"dir", "div", "dl", "dt", "em", "event-source", "fieldset",
-	"figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3",
-	"h4", "h5", "h6", "header", "hr", "i", "img", "input", "ins", "kbd",
-	"keygen", "label", "legend", "li", "m", "map", "menu", "meter",
-	"multicol", "nav", "nextid", "noscript", "ol", "optgroup", "option",
-	"output", "p", "pre", "progress", "q", "s", "samp", "section",
-	"select", "small", "sound", "source", "spacer", "span", "strike",
-	"strong", "sub", "sup", "table", "tbody", "td", "textarea", "tfoot",
-	"th", "thead", "time", "tr", "tt", "u", "ul", "var", "video"
-};
-
 /* HTML void elements, written <br /> with no end tag; sorted. */
 static const char *parse_void_elements[] = {
 	"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 	"meta", "param", "source", "track", "wbr"
-};
-
-/*
- * URI schemes a resolved URL may have (feedparser's list): anything else,
- * javascript: above all, is dropped.  Sorted by strcmp for bsearch.
- */
-static const char *parse_safe_schemes[] = {
-	"aim", "callto", "cvs", "facetime", "feed", "file", "ftp", "git",
-	"gopher", "gtalk", "h323", "hdl", "http", "https", "imap", "irc",
-	"irc6", "ircs", "itms", "magnet", "mailto", "mms", "msnim", "news",
-	"nntp", "prospero", "rsync", "rtsp", "rtspu", "sftp", "shttp", "sip",
-	"sips", "skype", "smb", "snews", "ssh", "svn", "svn+ssh", "telnet",
-	"wais", "ymsg"
 };
 
 /* bsearch comparator for arrays of strings. */
@@ -647,13 +612,13 @@ parse_new(const struct parse_options *opt)
 	 * The document base: Content-Location resolved against the URL
 	 * (RFC 2616 14.14), if its scheme is safe; else the URL itself.
 	 */
-	if (ctx->opt.url != NULL && parse_has_scheme(ctx->opt.url) &&
-	    parse_is_safe_scheme(ctx->opt.url))
+	if (ctx->opt.url != NULL && parse_url_has_scheme(ctx->opt.url) &&
+	    parse_url_is_safe(ctx->opt.url))
 		ctx->doc_base = xstrdup(ctx->opt.url);
 	if (ctx->opt.content_location != NULL) {
 		loc = parse_resolve(ctx->doc_base,
 		    ctx->opt.content_location);
-		if (loc != NULL && parse_has_scheme(loc)) {
+		if (loc != NULL && parse_url_has_scheme(loc)) {
 			free(ctx->doc_base);
 			ctx->doc_base = loc;
 		} else
@@ -1686,82 +1651,11 @@ parse_attr_value(xmlParserCtxtPtr xc, const xmlChar *value,
 	return (s);
 }
 
-/*
- * Whether s starts with a URI scheme (RFC 3986 3.1) followed by ':'.
- */
-static bool
-parse_has_scheme(const char *s)
-{
-	const char	*p = s;
-
-	if (!isalpha((unsigned char)*p))
-		return (false);
-	while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
-	    *p == '.')
-		p++;
-	return (*p == ':');
-}
-
-/* Whether an absolute URI's scheme is in parse_safe_schemes. */
-static bool
-parse_is_safe_scheme(const char *uri)
-{
-	char	 scheme[16];
-	size_t	 i;
-
-	for (i = 0; uri[i] != ':' && uri[i] != '\0'; i++) {
-		if (i + 1 >= sizeof scheme)
-			return (false);
-		scheme[i] = tolower((unsigned char)uri[i]);
-	}
-	scheme[i] = '\0';
-	return (bsearch(scheme, parse_safe_schemes, nitems(parse_safe_schemes),
-	    sizeof parse_safe_schemes[0], parse_strcmp) != NULL);
-}
-
-/*
- * Resolve a reference against a base URI with curl's URL API (RFC 3986
- * section 5).  Without a base the reference is returned as it is; an
- * absolute reference is kept as written (curl would normalise it); a
- * result whose scheme is not safe is dropped (NULL), as feedparser does.
- * If curl cannot parse the pair, the reference is kept unresolved.
- */
+/* Resolve ref against base, feedparser's way (parse-url.c). */
 static char *
 parse_resolve(const char *base, const char *ref)
 {
-	CURLU		*u;
-	char		*out = NULL, *s;
-	unsigned int	 flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
-
-	if (ref == NULL)
-		return (NULL);
-	if (parse_has_scheme(ref)) {
-		if (base != NULL && !parse_is_safe_scheme(ref))
-			return (NULL);
-		return (xstrdup(ref));
-	}
-	if (base == NULL || !parse_has_scheme(base))
-		return (xstrdup(ref));
-	if (*ref == '\0')
-		return (xstrdup(base));
-
-	u = curl_url();
-	if (u == NULL)
-		return (xstrdup(ref));
-	if (curl_url_set(u, CURLUPART_URL, base, flags) != CURLUE_OK ||
-	    curl_url_set(u, CURLUPART_URL, ref, flags) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
-		curl_url_cleanup(u);
-		return (xstrdup(ref));
-	}
-	s = xstrdup(out);
-	curl_free(out);
-	curl_url_cleanup(u);
-	if (!parse_is_safe_scheme(s)) {
-		free(s);
-		return (NULL);
-	}
-	return (s);
+	return (parse_url_resolve(base, ref, false));
 }
 
 /* Push a frame inheriting lang and base from its parent. */
@@ -2983,7 +2877,7 @@ parse_resolve_id(const char *base, char *v)
 {
 	char	*r;
 
-	if (*v == '\0' || parse_has_scheme(v) || base == NULL)
+	if (*v == '\0' || parse_url_has_scheme(v) || base == NULL)
 		return (v);
 	r = parse_resolve(base, v);
 	if (r == NULL)
@@ -3635,7 +3529,10 @@ parse_looks_like_html(const char *s)
 	return (true);
 }
 
-/* Whether the n bytes at s name an element in parse_html_elements. */
+/*
+ * Whether the n bytes at s name an element of the sanitizer's
+ * allow-list: HTML that makes RSS plain text count as HTML.
+ */
 static bool
 parse_is_html_element(const char *s, size_t n)
 {
@@ -3647,9 +3544,7 @@ parse_is_html_element(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		name[i] = tolower((unsigned char)s[i]);
 	name[n] = '\0';
-	return (bsearch(name, parse_html_elements,
-	    nitems(parse_html_elements), sizeof parse_html_elements[0],
-	    parse_strcmp) != NULL);
+	return (parse_html_is_allowed(name));
 }
 
 /*
