@@ -95,6 +95,7 @@ static void	fetch_transfer_free(struct fetch_transfer *);
 static void	fetch_failed_cb(evutil_socket_t, short, void *);
 static void	fetch_status_line(struct fetch_transfer *, const char *);
 static void	fetch_private_init(void);
+static char	*fetch_discovered(const struct feed_doc *);
 static int	fetch_is_blocked(const struct fetcher *,
 		    const struct sockaddr *);
 static curl_socket_t fetch_open_socket_cb(void *, curlsocktype,
@@ -698,6 +699,24 @@ fetch_check_info(struct fetcher *fx)
 	}
 }
 
+/*
+ * The feed a web page names (feed autodiscovery): its first
+ * <link rel="alternate"> to a feed over http or https, or NULL.
+ */
+static char *
+fetch_discovered(const struct feed_doc *doc)
+{
+	size_t	 i;
+
+	for (i = 0; i < doc->nlinks; i++) {
+		if (doc->links[i].href != NULL &&
+		    (strncmp(doc->links[i].href, "http://", 7) == 0 ||
+		    strncmp(doc->links[i].href, "https://", 8) == 0))
+			return (xstrdup(doc->links[i].href));
+	}
+	return (NULL);
+}
+
 /* Map an HTTP status of a finished transfer to an outcome. */
 static enum fetch_status
 fetch_http_status(long code)
@@ -775,6 +794,7 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 			    r.doc->bozo_message != NULL ? ": " : "",
 			    r.doc->bozo_message != NULL ?
 			    r.doc->bozo_message : "");
+			r.discovered = fetch_discovered(r.doc);
 			feed_doc_free(r.doc);
 			r.doc = NULL;
 		}
@@ -789,6 +809,7 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 	feed_doc_free(r.doc);
 	free(r.error);
 	free(r.moved_to);
+	free(r.discovered);
 	fetch_transfer_free(t);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -29,16 +30,25 @@ static void	main_status_row(const char *, const char *, const char *,
 static int	main_parse_header(char *, struct parse_options *);
 static void	main_entry_json(const struct store_item *);
 static void	main_entry_line(const struct store_item *);
+static void	main_check_note(const struct config *,
+		    const struct store_feed_row *);
 static void	main_json_date(json_t *, const char *,
 		    const struct feed_date *);
 static void	main_json_str(json_t *, const char *, const char *);
 
-/* feedd check: load the config and say what is wrong with it. */
+/*
+ * feedd check: load the config and say what is wrong with it; with a
+ * database already there, also which feeds are polled elsewhere than
+ * configured (a web page that named its feed, a permanent move).
+ */
 int
 main_check(const char *path)
 {
-	struct config	*cfg;
-	char		*cause = NULL;
+	struct config		*cfg;
+	struct store		*st;
+	struct store_feed_row	*rows = NULL;
+	size_t			 nrows = 0, i;
+	char			*cause = NULL;
 
 	if ((cfg = config_load(path, &cause)) == NULL) {
 		fprintf(stderr, "%s\n", cause);
@@ -46,8 +56,39 @@ main_check(const char *path)
 		return (1);
 	}
 	printf("%s: ok, %zu feeds\n", path, cfg->nfeeds);
+	if (access(cfg->database, F_OK) == 0 &&
+	    (st = store_open(cfg->database, &cause)) != NULL) {
+		if (store_list_feeds(st, &rows, &nrows, &cause) == 0) {
+			for (i = 0; i < nrows; i++)
+				main_check_note(cfg, &rows[i]);
+		}
+		store_feed_rows_free(rows, nrows);
+		store_close(st);
+	}
+	if (cause != NULL)
+		fprintf(stderr, "%s\n", cause);
+	free(cause);
 	config_free(cfg);
 	return (0);
+}
+
+/* Say where a configured feed is really polled, if elsewhere. */
+static void
+main_check_note(const struct config *cfg, const struct store_feed_row *row)
+{
+	const struct config_feed	*cf;
+	const struct store_feed_state	*state = &row->state;
+
+	if ((cf = config_find_feed(cfg, row->name)) == NULL ||
+	    state->fetch_url == NULL || state->url == NULL ||
+	    strcmp(state->url, cf->url) != 0)
+		return;
+	if (state->is_discovered)
+		printf("feed %s: %s is a web page; feedd polls the feed it "
+		    "names, %s\n", row->name, cf->url, state->fetch_url);
+	else
+		printf("feed %s: moved permanently; feedd polls %s\n",
+		    row->name, state->fetch_url);
 }
 
 /* Format a time for the status table: RFC 3339 UTC, or "-" for none. */

@@ -30,6 +30,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
+#include "feedd/model.h"
 #include "feedd/util.h"
 #include "parse-int.h"
 
@@ -190,6 +191,10 @@ static int	 parse_html_fast_attrs(const char **, struct buf *,
 		     ssize_t [2 * PARSE_HTML_FAST_ATTRS]);
 static int	 parse_html_fast(struct parse_html_state *, const char *,
 		     size_t);
+static bool	 parse_html_is_alternate(const char *);
+static void	 parse_html_links_start(void *, const xmlChar *,
+		     const xmlChar **);
+static void	 parse_html_links_error(void *, xmlErrorPtr);
 
 /* feedparser's allow-list of HTML elements; sorted by strcmp. */
 static const char *parse_html_elements[] = {
@@ -2331,4 +2336,162 @@ parse_html_is_allowed(const char *name)
 {
 	return (parse_html_find(parse_html_elements,
 	    nitems(parse_html_elements), name) != NULL);
+}
+
+/* Feed discovery in a web page: its <link rel="alternate"> to feeds. */
+struct parse_html_links {
+	htmlParserCtxtPtr	 hc;
+	char			*base;		/* the page's, or <base href> */
+	struct feed_link	*links;
+	size_t			 nlinks;
+	size_t			 nbytes;	/* pushed so far */
+	bool			 is_done;	/* the head is over */
+};
+
+/* The types of feed a page may point to, in order of preference. */
+static const char *parse_html_feed_types[] = {
+	"application/atom+xml", "application/rss+xml",
+	"application/feed+json", "application/rdf+xml"
+};
+
+/* Whether rel (space-separated tokens) contains "alternate". */
+static bool
+parse_html_is_alternate(const char *rel)
+{
+	const char	*p = rel;
+	size_t		 n;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t\r\n");
+		n = strcspn(p, " \t\r\n");
+		if (n == 9 && strncasecmp(p, "alternate", 9) == 0)
+			return (true);
+		p += n;
+	}
+	return (false);
+}
+
+/* A start tag in the page: <base>, <link>, and <body> ends the search. */
+static void
+parse_html_links_start(void *arg, const xmlChar *name, const xmlChar **atts)
+{
+	struct parse_html_links	*pl = arg;
+	const char		*rel = NULL, *type = NULL, *href = NULL;
+	const char		*title = NULL, *n = (const char *)name;
+	struct feed_link	*l;
+	size_t			 i;
+
+	if (pl->is_done)
+		return;
+	if (strcasecmp(n, "body") == 0) {
+		pl->is_done = true;
+		return;
+	}
+	for (i = 0; atts != NULL && atts[i] != NULL; i += 2) {
+		if (atts[i + 1] == NULL)
+			continue;
+		if (strcasecmp((const char *)atts[i], "rel") == 0)
+			rel = (const char *)atts[i + 1];
+		else if (strcasecmp((const char *)atts[i], "type") == 0)
+			type = (const char *)atts[i + 1];
+		else if (strcasecmp((const char *)atts[i], "href") == 0)
+			href = (const char *)atts[i + 1];
+		else if (strcasecmp((const char *)atts[i], "title") == 0)
+			title = (const char *)atts[i + 1];
+	}
+	if (strcasecmp(n, "base") == 0 && href != NULL) {
+		free(pl->base);
+		pl->base = parse_url_resolve(NULL, href, true);
+		return;
+	}
+	if (strcasecmp(n, "link") != 0 || rel == NULL || type == NULL ||
+	    href == NULL || !parse_html_is_alternate(rel))
+		return;
+	for (i = 0; i < nitems(parse_html_feed_types); i++) {
+		if (strcasecmp(type, parse_html_feed_types[i]) == 0)
+			break;
+	}
+	if (i == nitems(parse_html_feed_types))
+		return;
+	l = feed_links_add(&pl->links, &pl->nlinks);
+	l->rel = xstrdup("alternate");
+	l->type = xstrdup(parse_html_feed_types[i]);
+	l->href = parse_url_resolve(pl->base, href, true);
+	if (title != NULL)
+		l->title = xstrdup(title);
+}
+
+/* libxml2's messages about the page are not ours to report. */
+static void
+parse_html_links_error(void *arg, xmlErrorPtr err)
+{
+	(void)arg;
+	(void)err;
+}
+
+/* Start looking for feeds in a web page found at base. */
+struct parse_html_links *
+parse_html_links_new(const char *base)
+{
+	struct parse_html_links	*pl;
+	htmlSAXHandler		 sax;
+
+	pl = xcalloc(1, sizeof *pl);
+	if (base != NULL)
+		pl->base = xstrdup(base);
+	memset(&sax, 0, sizeof sax);
+	sax.startElement = parse_html_links_start;
+	sax.serror = parse_html_links_error;
+	pl->hc = htmlCreatePushParserCtxt(&sax, pl, NULL, 0, NULL,
+	    XML_CHAR_ENCODING_NONE);
+	if (pl->hc != NULL)
+		htmlCtxtUseOptions(pl->hc, HTML_PARSE_RECOVER |
+		    HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+		    HTML_PARSE_NOWARNING);
+	return (pl);
+}
+
+/*
+ * More of the page.  Only its head matters, and never more than
+ * PARSE_HTML_LINKS_MAX bytes of it.
+ */
+void
+parse_html_links_push(struct parse_html_links *pl, const char *data,
+    size_t len)
+{
+	if (pl->hc == NULL || pl->is_done)
+		return;
+	if (len > PARSE_HTML_LINKS_MAX - pl->nbytes)
+		len = PARSE_HTML_LINKS_MAX - pl->nbytes;
+	pl->nbytes += len;
+	htmlParseChunk(pl->hc, data, (int)len, 0);
+	if (pl->nbytes >= PARSE_HTML_LINKS_MAX)
+		pl->is_done = true;
+}
+
+/* End of the page: add the feeds it named to doc's links, and free pl. */
+void
+parse_html_links_finish(struct parse_html_links *pl, struct feed_doc *doc)
+{
+	struct feed_link	*l;
+	size_t			 i;
+
+	if (pl->hc != NULL && !pl->is_done)
+		htmlParseChunk(pl->hc, NULL, 0, 1);
+	for (i = 0; i < pl->nlinks; i++) {
+		if (pl->links[i].href == NULL) {
+			feed_link_clear(&pl->links[i]);
+			continue;
+		}
+		l = feed_links_add(&doc->links, &doc->nlinks);
+		*l = pl->links[i];
+	}
+	free(pl->links);
+	if (pl->hc != NULL) {
+		if (pl->hc->myDoc != NULL)
+			xmlFreeDoc(pl->hc->myDoc);
+		htmlFreeParserCtxt(pl->hc);
+	}
+	free(pl->base);
+	free(pl);
 }

@@ -36,6 +36,19 @@ char	*parse_url_resolve(const char *base, const char *ref,
  * new string the caller frees.
  */
 char	*parse_html_sanitize(const char *html, const char *base);
+/*
+ * Feed discovery in a web page (parse-html.c): push the page, then
+ * finish, which adds its <link rel="alternate"> to feeds (Atom, RSS, JSON
+ * Feed, RDF), resolved, to doc->links and frees the context.
+ */
+#define PARSE_HTML_LINKS_MAX (1024 * 1024)
+struct parse_html_links;
+struct parse_html_links *parse_html_links_new(const char *base);
+void	 parse_html_links_push(struct parse_html_links *, const char *,
+	    size_t);
+void	 parse_html_links_finish(struct parse_html_links *,
+	    struct feed_doc *);
+
 /* Whether a lower-case HTML element name is on the sanitizer's list. */
 bool	 parse_html_is_allowed(const char *name);
 

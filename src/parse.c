@@ -272,6 +272,7 @@ struct parse_ctx {
 	size_t			 nout;		/* characters it delivered */
 	bool			 is_finished;
 	bool			 is_json;	/* a JSON Feed, held in head */
+	struct parse_html_links	*html;		/* a web page: find its feeds */
 	bool			 is_utf8;	/* bytes checked as UTF-8 */
 	unsigned char		 carry[4];	/* a split UTF-8 sequence */
 	size_t			 ncarry;
@@ -282,6 +283,7 @@ static void	 parse_set_bozo(struct parse_ctx *, const char *,
 static void	 parse_start(struct parse_ctx *);
 static bool	 parse_head_ready(const struct buf *);
 static int	 parse_is_json(const struct buf *);
+static int	 parse_is_html(const struct buf *);
 static void	 parse_end_hint(struct parse_ctx *, struct parse_frame *,
 		    const char *);
 static void	 parse_end_skip(struct parse_ctx *, struct parse_frame *,
@@ -643,6 +645,8 @@ parse_free(struct parse_ctx *ctx)
 	}
 	if (ctx->entdoc != NULL)
 		xmlFreeDoc(ctx->entdoc);
+	if (ctx->html != NULL)
+		parse_html_links_finish(ctx->html, ctx->doc);
 	free(ctx->tc.type);
 	free(ctx->tc.src);
 	buf_clear(&ctx->head);
@@ -666,7 +670,7 @@ parse_free(struct parse_ctx *ctx)
 int
 parse_push(struct parse_ctx *ctx, const char *data, size_t len)
 {
-	int	 json;
+	int	 json, html;
 
 	if (ctx->is_finished || ctx->is_over_cap)
 		return (ctx->is_over_cap ? -1 : 0);
@@ -681,6 +685,10 @@ parse_push(struct parse_ctx *ctx, const char *data, size_t len)
 		buf_add(&ctx->head, data, len);
 		return (0);
 	}
+	if (ctx->html != NULL) {
+		parse_html_links_push(ctx->html, data, len);
+		return (0);
+	}
 	if (ctx->xc == NULL) {
 		buf_add(&ctx->head, data, len);
 		json = parse_is_json(&ctx->head);
@@ -692,6 +700,16 @@ parse_push(struct parse_ctx *ctx, const char *data, size_t len)
 			return (0);
 		if (!parse_head_ready(&ctx->head))
 			return (0);
+		html = parse_is_html(&ctx->head);
+		if (html == -1 && ctx->head.len < PARSE_HEAD_MAX)
+			return (0);
+		if (html == 1) {
+			ctx->html = parse_html_links_new(ctx->doc_base);
+			parse_html_links_push(ctx->html, ctx->head.data,
+			    ctx->head.len);
+			buf_clear(&ctx->head);
+			return (0);
+		}
 		parse_start(ctx);
 	} else
 		parse_feed_bytes(ctx, data, len, false);
@@ -709,7 +727,19 @@ parse_finish(struct parse_ctx *ctx)
 	if (ctx->xc == NULL && !ctx->is_json &&
 	    parse_is_json(&ctx->head) == 1)
 		ctx->is_json = true;
-	if (ctx->is_json) {
+	if (ctx->xc == NULL && ctx->html == NULL && !ctx->is_json &&
+	    parse_is_html(&ctx->head) == 1) {
+		ctx->html = parse_html_links_new(ctx->doc_base);
+		parse_html_links_push(ctx->html, ctx->head.data,
+		    ctx->head.len);
+		buf_clear(&ctx->head);
+	}
+	if (ctx->html != NULL) {
+		parse_html_links_finish(ctx->html, ctx->doc);
+		ctx->html = NULL;
+		parse_set_bozo(ctx, "not-a-feed", "document is a web page, "
+		    "not a feed", 0, 0);
+	} else if (ctx->is_json) {
 		if (!ctx->is_over_cap)
 			parse_jsonfeed(ctx->head.data, ctx->head.len,
 			    ctx->doc_base, ctx->opt.max_entries, ctx->doc);
@@ -789,6 +819,43 @@ parse_is_json(const struct buf *head)
 	if (i == head->len)
 		return (-1);
 	return (p[i] == '{');
+}
+
+/*
+ * Whether the document is a web page rather than a feed: it starts
+ * (after a BOM and white space) with an HTML doctype or an <html> tag.
+ * Feeds never do, whatever their Content-Type says.  Returns 1 or 0, or
+ * -1 while what has arrived could still begin either, so the answer does
+ * not depend on the chunking.
+ */
+static int
+parse_is_html(const struct buf *head)
+{
+	static const char *starts[] = { "<!doctype html", "<html>", "<html " };
+	const char	*p = head->data;
+	size_t		 n = head->len, i, len;
+	int		 ret = 0;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+		p += 3;
+		n -= 3;
+	}
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n')) {
+		p++;
+		n--;
+	}
+	if (n == 0)
+		return (-1);
+	for (i = 0; i < nitems(starts); i++) {
+		len = strlen(starts[i]);
+		if (strncasecmp(p, starts[i], n < len ? n : len) != 0)
+			continue;
+		if (n >= len)
+			return (1);
+		ret = -1;
+	}
+	return (ret);
 }
 
 /*

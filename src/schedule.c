@@ -44,6 +44,7 @@ struct schedule_feed {
 	struct event			*timer;
 	int				 is_queued;
 	int				 is_running;
+	int				 is_rediscovered; /* poll again now */
 	TAILQ_ENTRY(schedule_feed)	 entry;
 };
 
@@ -80,6 +81,8 @@ static void	schedule_keep_validators(struct schedule_feed *,
 static void	schedule_note_move(struct schedule_feed *, const char *);
 static int64_t	schedule_delay(struct schedule_feed *, struct fetch_result *,
 		    const char **);
+static bool	schedule_discover(struct schedule_feed *,
+		    struct fetch_result *);
 static void	schedule_keep_hints(struct schedule_feed *,
 		    const struct feed_doc *);
 static time_t	schedule_skip(const struct store_feed_state *, time_t,
@@ -460,6 +463,27 @@ schedule_note_move(struct schedule_feed *sf, const char *moved_to)
 	state->moved_count = 0;
 }
 
+/*
+ * The configured URL is a web page naming its feed: poll that from now
+ * on (the configured URL stays the key), at once.  Returns false when
+ * it names the URL just polled, so that it fails as not a feed.
+ */
+static bool
+schedule_discover(struct schedule_feed *sf, struct fetch_result *r)
+{
+	struct store_feed_state	*state = &sf->state;
+
+	if (strcmp(r->discovered, r->url) == 0 || state->is_discovered)
+		return (false);
+	log_notice("feed %s: %s is a web page; polling the feed it names, "
+	    "%s", sf->cf->name, r->url, r->discovered);
+	free(state->fetch_url);
+	state->fetch_url = xstrdup(r->discovered);
+	state->is_discovered = true;
+	sf->is_rediscovered = 1;
+	return (true);
+}
+
 /* The larger of a and b. */
 static int64_t
 schedule_max(int64_t a, int64_t b)
@@ -622,8 +646,11 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 		schedule_set_error(sf, "gone (HTTP 410)");
 		sch->nfailures++;
 		break;
-	case FETCH_TRANSIENT:
 	case FETCH_PERMANENT:
+		if (r->discovered != NULL && schedule_discover(sf, r))
+			break;
+		/* FALLTHROUGH */
+	case FETCH_TRANSIENT:
 		sf->state.failures++;
 		log_warn("feed %s: %s: %s (%d in a row)", sf->cf->name,
 		    fetch_status_name(r->status), r->error,
@@ -656,7 +683,14 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);
 	}
-	if (sch->is_daemon && !sf->state.is_gone && !sch->is_stopping)
+	if (sf->is_rediscovered && !sch->is_stopping) {
+		/* The feed a page named is polled now, in once mode too. */
+		sf->is_rediscovered = 0;
+		sf->state.next_poll = now;
+		if (sch->idle_cb != NULL)
+			sch->npending++;
+		schedule_enqueue(sf);
+	} else if (sch->is_daemon && !sf->state.is_gone && !sch->is_stopping)
 		schedule_arm(sf, sf->state.next_poll, 0);
 
 	schedule_drain(sch);

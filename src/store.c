@@ -23,8 +23,8 @@
 	" f.last_modified, f.is_gone, f.fetch_url, f.moved_to," \
 	" f.moved_count, f.failures, f.last_error, f.last_status," \
 	" f.body_hash, f.next_reason, f.state_since, f.feed_interval," \
-	" f.skip_hours, f.skip_days"
-#define STORE_STATE_NCOLUMNS 18
+	" f.skip_hours, f.skip_days, f.is_discovered"
+#define STORE_STATE_NCOLUMNS 19
 
 /* Prepared statements, indexed by enum store_stmt_id. */
 enum store_stmt_id {
@@ -64,15 +64,15 @@ static const char *store_sql[STORE_NSTMTS] = {
 	"INSERT INTO feeds (name, url, last_attempt, next_poll, etag,"
 	" last_modified, is_gone, fetch_url, moved_to, moved_count,"
 	" failures, last_error, last_status, body_hash, next_reason,"
-	" state_since, feed_interval, skip_hours, skip_days) VALUES (?1, ?2,"
-	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-	" ?17, ?18, ?19)"
+	" state_since, feed_interval, skip_hours, skip_days, is_discovered)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	" ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
 	" ON CONFLICT(name) DO UPDATE SET url = ?2, last_attempt = ?3,"
 	" next_poll = ?4, etag = ?5, last_modified = ?6, is_gone = ?7,"
 	" fetch_url = ?8, moved_to = ?9, moved_count = ?10, failures = ?11,"
 	" last_error = ?12, last_status = ?13, body_hash = ?14,"
 	" next_reason = ?15, state_since = ?16, feed_interval = ?17,"
-	" skip_hours = ?18, skip_days = ?19",
+	" skip_hours = ?18, skip_days = ?19, is_discovered = ?20",
 	"SELECT " STORE_STATE_COLUMNS " FROM feeds f WHERE name = ?1",
 	"SELECT key, digest, link, title FROM entries WHERE feed = ?1 AND"
 	" key = ?2",
@@ -140,7 +140,8 @@ static const char store_schema_v1[] =
 	" next_reason TEXT, state_since INTEGER NOT NULL DEFAULT 0,"
 	" feed_interval INTEGER NOT NULL DEFAULT 0,"
 	" skip_hours INTEGER NOT NULL DEFAULT 0,"
-	" skip_days INTEGER NOT NULL DEFAULT 0);"
+	" skip_days INTEGER NOT NULL DEFAULT 0,"
+	" is_discovered INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE entries ("
 	" feed TEXT NOT NULL REFERENCES feeds(name),"
 	" key TEXT NOT NULL,"		/* dedup key within the feed */
@@ -730,6 +731,7 @@ store_set_poll_state(struct store *st, const char *name,
 	sqlite3_bind_int64(stmt, 17, (sqlite3_int64)state->feed_interval);
 	sqlite3_bind_int64(stmt, 18, (sqlite3_int64)state->skip_hours);
 	sqlite3_bind_int(stmt, 19, state->skip_days);
+	sqlite3_bind_int(stmt, 20, state->is_discovered ? 1 : 0);
 	return (store_step_done(st, STORE_SET_STATE, cause));
 }
 
@@ -792,6 +794,7 @@ store_read_state(sqlite3_stmt *stmt, struct store_feed_state *state)
 	state->feed_interval = (int64_t)sqlite3_column_int64(stmt, 15);
 	state->skip_hours = (uint32_t)sqlite3_column_int64(stmt, 16);
 	state->skip_days = (uint8_t)sqlite3_column_int(stmt, 17);
+	state->is_discovered = sqlite3_column_int(stmt, 18) != 0;
 }
 
 /* A feed's condition in one word. */

@@ -73,6 +73,8 @@ struct fetch_result {
 	char			 body_hash[65];	/* SHA-256 of the decoded body */
 	bool			 is_truncated;	/* OK, but cut off at max_body:
 						   doc has what came before */
+	char			*discovered;	/* not a feed, but a web page
+						   naming this feed URL */
 	size_t			 nbytes;	/* decoded body bytes */
 	double			 seconds;
 };

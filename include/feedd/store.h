@@ -57,6 +57,8 @@ struct store_feed_state {
 	int64_t	 feed_interval;	/* RSS ttl or sy:update*, seconds; 0: none */
 	uint32_t skip_hours;	/* bit h: skip hour h, GMT */
 	uint8_t	 skip_days;	/* bit 0 Monday .. bit 6 Sunday */
+	bool	 is_discovered;	/* fetch_url was found in the web page at
+				   url (feed autodiscovery) */
 };
 
 /* A stored feed, for status listings. */

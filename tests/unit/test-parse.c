@@ -62,7 +62,7 @@ static void	 test_gen_huge_text(struct buf *);
 static const char *test_fixtures[] = {
 	"rss20.xml", "atom10.xml", "base.xml", "illformed.xml", "xxe.xml",
 	"laughs.xml", "utf16.xml", "latin1.xml", "mislabelled.xml",
-	"hints.xml"
+	"hints.xml", "page.html"
 };
 
 /*
@@ -825,6 +825,28 @@ test_limits_keep_entries_before(void **state)
 
 /* Encodings: BOM, XML declaration, HTTP charset (RFC 3023). */
 static void
+test_web_page_names_its_feeds(void **state)
+{
+	struct parse_options	 opt = { .url = "http://example.com/" };
+	struct feed_doc		*doc;
+
+	(void)state;
+	doc = test_parse_file("page.html", &opt);
+	assert_true(doc->is_bozo);
+	assert_string_equal(doc->bozo_kind, "not-a-feed");
+	assert_int_equal(doc->format, FEED_FORMAT_NONE);
+	/* Stylesheets and links after <body> are not feeds. */
+	assert_int_equal(doc->nlinks, 2);
+	/* Resolved against <base href>. */
+	assert_string_equal(doc->links[0].href,
+	    "http://blog.example/sub/feed.xml");
+	assert_string_equal(doc->links[0].type, "application/rss+xml");
+	assert_string_equal(doc->links[0].title, "RSS");
+	assert_string_equal(doc->links[1].href, "http://blog.example/atom.xml");
+	feed_doc_free(doc);
+}
+
+static void
 test_fetch_hints(void **state)
 {
 	struct feed_doc	*doc;
@@ -1123,6 +1145,7 @@ main(void)
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_mislabelled_utf8_read_as_cp1252),
 		cmocka_unit_test(test_fetch_hints),
+		cmocka_unit_test(test_web_page_names_its_feeds),
 		cmocka_unit_test(test_dates_rfc822),
 		cmocka_unit_test(test_dates_w3cdtf_iso8601),
 		cmocka_unit_test(test_dates_edge_cases),
