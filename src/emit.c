@@ -78,7 +78,7 @@ static int	emit_is_trouble(const struct store_feed_state *);
 static int	emit_is_tracking(const char *, size_t);
 static char	*emit_canonical_link(const char *);
 static void	emit_status_entry(xmlTextWriterPtr,
-		    const struct store_feed_row *, const char *);
+		    const struct store_feed_row *, const char *, long);
 static int	emit_write_file(const char *, const char *, const char *,
 		    size_t, char **);
 
@@ -838,7 +838,7 @@ out:
 /* Write one status entry: what is wrong with a feed, since when. */
 static void
 emit_status_entry(xmlTextWriterPtr w, const struct store_feed_row *row,
-    const char *condition)
+    const char *condition, long nentries)
 {
 	const struct store_feed_state *state = &row->state;
 	struct buf	 b;
@@ -860,7 +860,7 @@ emit_status_entry(xmlTextWriterPtr w, const struct store_feed_row *row,
 		buf_addf(&b, "Next poll: %s (%s)\n", when,
 		    state->next_reason != NULL ? state->next_reason : "-");
 	}
-	buf_addf(&b, "Entries stored: %ld\n", row->nentries);
+	buf_addf(&b, "Entries stored: %ld\n", nentries);
 
 	id = emit_uuid("feedd status", row->name);
 	xasprintf(&title, "%s: %s", row->name, condition);
@@ -908,7 +908,8 @@ emit_status_atom(struct store *st, const struct config *cfg, size_t *len,
 		/* Feeds no longer configured are not news any more. */
 		if (emit_is_trouble(&rows[i].state) &&
 		    config_find_feed(cfg, rows[i].name) != NULL)
-			emit_status_entry(ew.w, &rows[i], condition);
+			emit_status_entry(ew.w, &rows[i], condition,
+			    store_count_feed(st, rows[i].name));
 	}
 	out = emit_feed_end(&ew, len, cause);
 out:

@@ -155,13 +155,13 @@ main_status(const char *path)
 		main_status_row(cfg->feeds[i].name, cfg->feeds[i].url,
 		    store_feed_condition(row != NULL ? &row->state : &none),
 		    row != NULL ? &row->state : &none,
-		    row != NULL ? row->nentries : 0);
+		    store_count_feed(st, cfg->feeds[i].name));
 	}
 	for (j = 0; j < nrows; j++) {
 		if (config_find_feed(cfg, rows[j].name) == NULL)
 			main_status_row(rows[j].name, rows[j].state.url != NULL ?
 			    rows[j].state.url : "-", "removed",
-			    &rows[j].state, rows[j].nentries);
+			    &rows[j].state, store_count_feed(st, rows[j].name));
 	}
 	ret = 0;
 out:

@@ -200,7 +200,9 @@ main_changed_cb(void *arg)
 {
 	struct main_ctx	*m = arg;
 
-	emit_mark_dirty(m->em);
+	/* feedd once builds the outputs once, at the end. */
+	if (!m->is_once)
+		emit_mark_dirty(m->em);
 }
 
 /* emit built a document: serve it. */
@@ -295,8 +297,7 @@ main_prune_batch(struct main_ctx *m)
 	char	*cause = NULL;
 	long	 n;
 
-	n = store_prune(m->st, time(NULL), m->cfg->retain_days,
-	    m->cfg->retain_per_feed, MAIN_PRUNE_BATCH, &cause);
+	n = store_prune(m->st, time(NULL), MAIN_PRUNE_BATCH, &cause);
 	if (n < 0) {
 		log_err("%s", cause);
 		free(cause);
@@ -422,6 +423,7 @@ main_daemon(const char *path, int is_once)
 		log_err("%s", cause);
 		goto out;
 	}
+	store_set_retention(m.st, m.cfg->retain_days, m.cfg->retain_per_feed);
 	memset(&fo, 0, sizeof fo);
 	fo.user_agent = m.cfg->fetch.user_agent;
 	fo.max_entries = 10000;

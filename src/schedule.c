@@ -373,7 +373,11 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 		    sf->cf->name, r->nbytes, r->seconds);
 		return (0);
 	}
-	if (r->doc->is_bozo)
+	/* A charset that had to be guessed is common and harmless. */
+	if (r->doc->is_bozo && r->doc->bozo_kind != NULL &&
+	    strcmp(r->doc->bozo_kind, "encoding-override") == 0)
+		log_info("feed %s: %s", sf->cf->name, r->doc->bozo_message);
+	else if (r->doc->is_bozo)
 		log_warn("feed %s: %s at line %d: %s; kept %zu entries",
 		    sf->cf->name, r->doc->bozo_kind != NULL ?
 		    r->doc->bozo_kind : "malformed", r->doc->bozo_line,

@@ -39,6 +39,7 @@ enum store_stmt_id {
 	STORE_FIND_TOMB,
 	STORE_TOUCH_TOMB,
 	STORE_PRUNE_PICK,
+	STORE_OVERFLOW_PICK,
 	STORE_ADD_TOMB,
 	STORE_DELETE_ENTRY,
 	STORE_PRUNE_TOMBS,
@@ -49,6 +50,7 @@ enum store_stmt_id {
 	STORE_NEWEST,
 	STORE_COUNT,
 	STORE_LIST_FEEDS,
+	STORE_COUNT_FEED,
 	STORE_NSTMTS
 };
 
@@ -81,14 +83,11 @@ static const char *store_sql[STORE_NSTMTS] = {
 	"SELECT key, '', NULL, NULL FROM tombstones WHERE feed = ?1 AND"
 	" key = ?2",
 	"UPDATE tombstones SET seen = ?3 WHERE feed = ?1 AND key = ?2",
-	/*
-	 * Entries past retention: first seen before ?1, or beyond the
-	 * newest ?2 of their feed (?2 = 0: no such limit); at most ?3.
-	 */
-	"SELECT feed, key FROM (SELECT feed, key, first_seen, row_number()"
-	" OVER (PARTITION BY feed ORDER BY sort_time DESC, rowid DESC) AS n"
-	" FROM entries) WHERE first_seen < ?1 OR (?2 > 0 AND n > ?2)"
-	" LIMIT ?3",
+	/* Entries first seen before ?1, at most ?2 (entries_first_seen). */
+	"SELECT feed, key FROM entries WHERE first_seen < ?1 LIMIT ?2",
+	/* The entries of feed ?1 beyond its newest ?2 (entries_feed_sort). */
+	"SELECT feed, key FROM entries WHERE feed = ?1"
+	" ORDER BY sort_time DESC, rowid DESC LIMIT -1 OFFSET ?2",
 	"INSERT INTO tombstones (feed, key, seen) VALUES (?1, ?2, ?3)"
 	" ON CONFLICT(feed, key) DO UPDATE SET seen = ?3",
 	"DELETE FROM entries WHERE feed = ?1 AND key = ?2",
@@ -118,8 +117,8 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" WHERE ?2 IS NULL OR e.feed = ?2"
 	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
 	"SELECT count(*) FROM entries",
-	"SELECT " STORE_STATE_COLUMNS ", f.name, (SELECT count(*) FROM"
-	" entries e WHERE e.feed = f.name) FROM feeds f ORDER BY f.name"
+	"SELECT " STORE_STATE_COLUMNS ", f.name FROM feeds f ORDER BY f.name",
+	"SELECT count(*) FROM entries WHERE feed = ?1"
 };
 
 /* Schema version 1: the whole schema. */
@@ -157,6 +156,8 @@ static const char store_schema_v1[] =
 	" PRIMARY KEY (feed, key));"
 	"CREATE INDEX entries_sort ON entries (sort_time DESC);"
 	"CREATE INDEX entries_link ON entries (feed, link);"
+	"CREATE INDEX entries_first_seen ON entries (first_seen);"
+	"CREATE INDEX entries_feed_sort ON entries (feed, sort_time);"
 	/* Keys of pruned entries, so a source still listing one does not
 	 * bring it back as new; forgotten once unseen for a while. */
 	"CREATE TABLE tombstones ("
@@ -183,6 +184,8 @@ struct store_found {
 struct store {
 	sqlite3		*db;
 	char		*path;
+	int		 retain_days;	/* 0: keep entries forever */
+	int		 retain_per_feed; /* 0: no limit */
 	sqlite3_stmt	*stmts[STORE_NSTMTS];
 };
 
@@ -197,6 +200,8 @@ static int	store_put_entry(struct store *, const char *,
 		    struct store_counts *, char **);
 static char	*store_col_text(sqlite3_stmt *, int);
 static void	store_read_state(sqlite3_stmt *, struct store_feed_state *);
+static long	store_prune_overflow(struct store *, const char *, time_t,
+		    char **);
 static void	store_found_clear(struct store_found *);
 static int	store_find(struct store *, enum store_stmt_id, const char *,
 		    const char *, const char *, struct store_found *, char **);
@@ -205,7 +210,7 @@ static int	store_find_auto(struct store *, const char *,
 		    const struct feed_entry *, char **, struct store_found *,
 		    char **);
 static long	store_delete_picked(struct store *, sqlite3_stmt *, bool,
-		    time_t, char **);
+		    bool, time_t, char **);
 static void	store_read_item(sqlite3_stmt *, struct store_item *);
 
 /* Set *cause from the database's last error, prefixed by what failed. */
@@ -696,6 +701,9 @@ store_commit_poll(struct store *st, const char *name, const char *url,
 		    counts, cause) != 0)
 			goto fail;
 	}
+	if (counts->nnew > 0 && st->retain_per_feed > 0 &&
+	    store_prune_overflow(st, name, now, cause) < 0)
+		goto fail;
 	if (store_step_done(st, STORE_COMMIT, cause) != 0)
 		goto fail;
 	return (0);
@@ -829,8 +837,6 @@ store_list_feeds(struct store *st, struct store_feed_row **rows,
 		memset(row, 0, sizeof *row);
 		store_read_state(stmt, &row->state);
 		row->name = store_col_text(stmt, STORE_STATE_NCOLUMNS);
-		row->nentries = (long)sqlite3_column_int64(stmt,
-		    STORE_STATE_NCOLUMNS + 1);
 	}
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
@@ -967,6 +973,24 @@ store_items_free(struct store_item *items, size_t n)
 	free(items);
 }
 
+/*
+ * How many entries of one feed are stored, or -1.  By index, but still
+ * a walk over the feed's keys: for listings, not for every poll.
+ */
+long
+store_count_feed(struct store *st, const char *name)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_COUNT_FEED];
+	long		 n = -1;
+
+	store_bind_text(stmt, 1, name);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return (n);
+}
+
 /* How many entries are stored, or -1. */
 long
 store_count_entries(struct store *st)
@@ -982,11 +1006,12 @@ store_count_entries(struct store *st)
 
 /*
  * Delete the rows picked by stmt (feed, key), leaving a tombstone for
- * each when is_tomb; one transaction.  Returns the number deleted or -1.
+ * each when is_tomb; in a transaction of its own when is_own_txn, else
+ * in the caller's.  Returns the number deleted or -1.
  */
 static long
 store_delete_picked(struct store *st, sqlite3_stmt *pick, bool is_tomb,
-    time_t now, char **cause)
+    bool is_own_txn, time_t now, char **cause)
 {
 	sqlite3_stmt	*del = st->stmts[STORE_DELETE_ENTRY];
 	sqlite3_stmt	*tomb = st->stmts[STORE_ADD_TOMB];
@@ -1010,7 +1035,7 @@ store_delete_picked(struct store *st, sqlite3_stmt *pick, bool is_tomb,
 		ret = 0;
 		goto out;
 	}
-	if (store_step_done(st, STORE_BEGIN, cause) != 0)
+	if (is_own_txn && store_step_done(st, STORE_BEGIN, cause) != 0)
 		goto out;
 	for (i = 0; i < n; i += 2) {
 		if (is_tomb) {
@@ -1025,12 +1050,13 @@ store_delete_picked(struct store *st, sqlite3_stmt *pick, bool is_tomb,
 		if (store_step_done(st, STORE_DELETE_ENTRY, cause) != 0)
 			goto rollback;
 	}
-	if (store_step_done(st, STORE_COMMIT, cause) != 0)
+	if (is_own_txn && store_step_done(st, STORE_COMMIT, cause) != 0)
 		goto rollback;
 	ret = (long)(n / 2);
 	goto out;
 rollback:
-	store_step_done(st, STORE_ROLLBACK, NULL);
+	if (is_own_txn)
+		store_step_done(st, STORE_ROLLBACK, NULL);
 out:
 	for (i = 0; i < n; i++)
 		free(keys[i]);
@@ -1038,29 +1064,52 @@ out:
 	return (ret);
 }
 
+/* Keep entries retain_days, and at most retain_per_feed per feed. */
+void
+store_set_retention(struct store *st, int retain_days, int retain_per_feed)
+{
+	st->retain_days = retain_days;
+	st->retain_per_feed = retain_per_feed;
+}
+
 /*
- * Prune up to batch entries past retention (first seen more than
- * retain_days ago, or beyond the newest retain_per_feed of their feed;
- * 0 disables either), each leaving a tombstone, in one short
- * transaction; and forget tombstones unseen for STORE_TOMB_DAYS.
- * Returns the number pruned (call again while it equals batch) or -1.
+ * Prune up to batch entries first seen more than retain_days ago, each
+ * leaving a tombstone, in one short transaction, by index; and forget
+ * tombstones unseen for STORE_TOMB_DAYS.  Returns the number pruned
+ * (call again while it equals batch) or -1.
  */
 long
-store_prune(struct store *st, time_t now, int retain_days,
-    int retain_per_feed, size_t batch, char **cause)
+store_prune(struct store *st, time_t now, size_t batch, char **cause)
 {
 	sqlite3_stmt	*pick = st->stmts[STORE_PRUNE_PICK];
 	sqlite3_stmt	*tombs = st->stmts[STORE_PRUNE_TOMBS];
 
-	sqlite3_bind_int64(pick, 1, retain_days > 0 ?
-	    (sqlite3_int64)(now - (time_t)retain_days * 86400) : INT64_MIN);
-	sqlite3_bind_int(pick, 2, retain_per_feed);
-	sqlite3_bind_int64(pick, 3, (sqlite3_int64)batch);
 	sqlite3_bind_int64(tombs, 1, (sqlite3_int64)(now -
 	    (time_t)STORE_TOMB_DAYS * 86400));
 	if (store_step_done(st, STORE_PRUNE_TOMBS, cause) != 0)
 		return (-1);
-	return (store_delete_picked(st, pick, true, now, cause));
+	if (st->retain_days <= 0)
+		return (0);
+	sqlite3_bind_int64(pick, 1, (sqlite3_int64)(now -
+	    (time_t)st->retain_days * 86400));
+	sqlite3_bind_int64(pick, 2, (sqlite3_int64)batch);
+	return (store_delete_picked(st, pick, true, true, now, cause));
+}
+
+/*
+ * Within a poll's transaction: the entries of feed name beyond its
+ * newest retain_per_feed go, leaving tombstones.  Only a feed that got
+ * new entries can have grown past it, so this costs nothing otherwise.
+ */
+static long
+store_prune_overflow(struct store *st, const char *name, time_t now,
+    char **cause)
+{
+	sqlite3_stmt	*pick = st->stmts[STORE_OVERFLOW_PICK];
+
+	store_bind_text(pick, 1, name);
+	sqlite3_bind_int(pick, 2, st->retain_per_feed);
+	return (store_delete_picked(st, pick, true, false, now, cause));
 }
 
 /*
@@ -1078,7 +1127,7 @@ store_prune_feed(struct store *st, const char *name, size_t batch,
 
 	store_bind_text(pick, 1, name);
 	sqlite3_bind_int64(pick, 2, (sqlite3_int64)batch);
-	if ((n = store_delete_picked(st, pick, false, 0, cause)) != 0)
+	if ((n = store_delete_picked(st, pick, false, true, 0, cause)) != 0)
 		return (n);
 	store_bind_text(del, 1, name);
 	if (store_step_done(st, STORE_DELETE_FEED, cause) != 0)

@@ -65,7 +65,6 @@ struct store_feed_state {
 struct store_feed_row {
 	char			*name;
 	struct store_feed_state	 state;
-	long			 nentries;
 };
 
 /* A stored entry with where it came from, for emit. */
@@ -111,7 +110,7 @@ void		 store_feed_state_clear(struct store_feed_state *);
  * "gone", "failing", "moved" (polled at a new URL), else "ok".
  */
 const char	*store_feed_condition(const struct store_feed_state *);
-/* Every stored feed with its poll state and entry count, by name. */
+/* Every stored feed with its poll state, by name. */
 int		 store_list_feeds(struct store *, struct store_feed_row **rows,
 		     size_t *nrows, char **cause);
 void		 store_feed_rows_free(struct store_feed_row *, size_t);
@@ -123,8 +122,9 @@ void		 store_feed_rows_free(struct store_feed_row *, size_t);
 int		 store_newest(struct store *, const char *feed, size_t max,
 		     struct store_item **items, size_t *nitems, char **cause);
 void		 store_items_free(struct store_item *, size_t);
-/* Number of stored entries (all feeds), or -1. */
+/* Number of stored entries (all feeds, or one feed), or -1. */
 long		 store_count_entries(struct store *);
+long		 store_count_feed(struct store *, const char *name);
 
 /*
  * The dedup key of e within its feed under mode: "id:" + id, "link:" +
@@ -137,14 +137,17 @@ char		*store_entry_key(const struct feed_entry *e,
 int		 store_dedup_parse(const char *, enum store_dedup *);
 
 /*
- * Retention, in short transactions: prune up to batch entries first seen
- * more than retain_days ago or beyond the newest retain_per_feed of their
- * feed (0 disables either), leaving tombstones so a source still listing
- * them does not bring them back.  Returns the number pruned; call again
- * while it equals batch.  -1 on error.
+ * Retention: entries first stored more than retain_days ago, and those
+ * beyond the newest retain_per_feed of their feed (0 disables either),
+ * are pruned, each leaving a tombstone so a source still listing it does
+ * not bring it back.  The per-feed limit applies as each poll is stored;
+ * store_prune applies the age, up to batch entries in one short
+ * transaction: call it again while it returns batch.  -1 on error.
  */
-long		 store_prune(struct store *, time_t now, int retain_days,
-		     int retain_per_feed, size_t batch, char **cause);
+void		 store_set_retention(struct store *, int retain_days,
+		     int retain_per_feed);
+long		 store_prune(struct store *, time_t now, size_t batch,
+		     char **cause);
 /* Delete up to batch entries of a removed feed; 0 once it is gone. */
 long		 store_prune_feed(struct store *, const char *name,
 		     size_t batch, char **cause);

@@ -122,7 +122,7 @@ check_eq 2 "$(grep -c '^20' "$T/capped5.out")" \
 # A feed removed from the config keeps its entries until prune --removed.
 sed -i '/^\[feed one\]/,+1d' "$T/feedd.conf"
 run_feedd left entries -c "$T/feedd.conf" --feed one
-check_eq 2 "$(grep -c '^20' "$T/left.out")" \
+check_eq 3 "$(grep -c '^20' "$T/left.out")" \
     "a removed feed's entries stay stored"
 run_feedd prune prune --removed -c "$T/feedd.conf"
 assert_eq 0 "$RC" "feedd prune --removed exits 0"

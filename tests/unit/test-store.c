@@ -338,7 +338,7 @@ poll_state_and_entries_share_the_feed_row(void **state)
 }
 
 static void
-list_feeds_gives_state_and_entry_counts(void **state)
+list_feeds_gives_state_count_feed_entries(void **state)
 {
 	struct fixture		*fx = *state;
 	struct feed_doc		*doc = three_entries();
@@ -357,9 +357,9 @@ list_feeds_gives_state_and_entry_counts(void **state)
 	assert_int_equal(store_list_feeds(fx->st, &rows, &n, &cause), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].name, "one");
-	assert_int_equal(rows[0].nentries, 3);
+	assert_int_equal(store_count_feed(fx->st, "one"), 3);
 	assert_string_equal(rows[1].name, "two");
-	assert_int_equal(rows[1].nentries, 0);
+	assert_int_equal(store_count_feed(fx->st, "two"), 0);
 	assert_int_equal(rows[1].state.failures, 2);
 	assert_string_equal(rows[1].state.url, "http://e/2");
 	store_feed_rows_free(rows, n);
@@ -470,12 +470,13 @@ pruned_entries_leave_tombstones(void **state)
 	char			*cause = NULL;
 	time_t			 day = 86400;
 
+	store_set_retention(fx->st, 90, 0);
 	commit(fx, doc, STORE_DEDUP_AUTO, 10 * day);
 	/* Over 90 days later, with 90 days kept: all go, in batches. */
-	assert_int_equal(store_prune(fx->st, 90 * day, 90, 0, 2, &cause), 0);
-	assert_int_equal(store_prune(fx->st, 101 * day, 90, 0, 2, &cause), 2);
-	assert_int_equal(store_prune(fx->st, 101 * day, 90, 0, 2, &cause), 1);
-	assert_int_equal(store_prune(fx->st, 101 * day, 90, 0, 2, &cause), 0);
+	assert_int_equal(store_prune(fx->st, 90 * day, 2, &cause), 0);
+	assert_int_equal(store_prune(fx->st, 101 * day, 2, &cause), 2);
+	assert_int_equal(store_prune(fx->st, 101 * day, 2, &cause), 1);
+	assert_int_equal(store_prune(fx->st, 101 * day, 2, &cause), 0);
 	assert_int_equal(store_count_entries(fx->st), 0);
 	/* The source still lists them: they do not come back. */
 	c = commit(fx, doc, STORE_DEDUP_AUTO, 101 * day);
@@ -483,7 +484,7 @@ pruned_entries_leave_tombstones(void **state)
 	assert_int_equal(c.npruned_seen, 3);
 	assert_int_equal(store_count_entries(fx->st), 0);
 	/* Once unseen for a month, a tombstone is forgotten. */
-	assert_int_equal(store_prune(fx->st, 140 * day, 90, 0, 2, &cause), 0);
+	assert_int_equal(store_prune(fx->st, 140 * day, 2, &cause), 0);
 	c = commit(fx, doc, STORE_DEDUP_AUTO, 141 * day);
 	assert_int_equal(c.nnew, 3);
 	feed_doc_free(doc);
@@ -494,12 +495,15 @@ retain_per_feed_keeps_the_newest(void **state)
 {
 	struct fixture		*fx = *state;
 	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
 	struct store_item	*items;
 	size_t			 n;
 	char			*cause = NULL;
 
-	commit(fx, doc, STORE_DEDUP_AUTO, 5000);
-	assert_int_equal(store_prune(fx->st, 5000, 0, 2, 100, &cause), 1);
+	/* Applied as the poll is stored. */
+	store_set_retention(fx->st, 0, 2);
+	c = commit(fx, doc, STORE_DEDUP_AUTO, 5000);
+	assert_int_equal(c.nnew, 3);
 	assert_int_equal(store_newest(fx->st, "ex", 10, &items, &n, &cause),
 	    0);
 	assert_int_equal(n, 2);
@@ -606,7 +610,7 @@ main(void)
 		    poll_state_and_entries_share_the_feed_row, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(
-		    list_feeds_gives_state_and_entry_counts, setup, teardown),
+		    list_feeds_gives_state_count_feed_entries, setup, teardown),
 		cmocka_unit_test(key_follows_the_dedup_rule),
 		cmocka_unit_test_setup_teardown(
 		    auto_new_guid_same_link_and_title_is_the_same_entry, setup,
