@@ -11,7 +11,8 @@
  *                      below apply here too (body defaults to PATH).
  *   /script?...        a scripted reply: status=N, body=FILE (under the
  *                      docroot), etag=, last_modified=, location=,
- *                      retry_after=, cache_control=, expires_in=N
+ *                      retry_after=, cache_control=, content_encoding=,
+ *                      expires_in=N
  *                      (Expires N seconds from now), content_type=,
  *                      delay_ms=N (reply
  *                      later, from a timer), trickle=N (send the body N
@@ -25,6 +26,9 @@
  *   /_log              one line per request: "METHOD URI" followed by
  *                      "\tName: value" for the request headers the tests
  *                      look at.
+ *   /_stats            "maxinflight N" (most delayed or trickled replies
+ *                      open at once) and "connections N" (distinct client
+ *                      connections) since the last reset.
  *   /_reset            zeroes the counters and empties the log.
  *
  * The /_ control endpoints are neither counted nor logged.  SIGTERM or
@@ -78,6 +82,9 @@ struct ts_pending {
 };
 
 /* The server: one event base, one evhttp, counters and log. */
+/* Distinct client connections remembered for /_stats. */
+#define TS_MAX_CONNS 1024
+
 struct ts_server {
 	struct event_base		*base;
 	struct evhttp			*http;
@@ -87,6 +94,10 @@ struct ts_server {
 	struct evbuffer			*log;	/* the request log, as served */
 	LIST_HEAD(, ts_hit)		 hits;
 	TAILQ_HEAD(, ts_pending)	 pending;
+	int				 ninflight;	/* delayed replies */
+	int				 maxinflight;
+	unsigned short			 ports[TS_MAX_CONNS]; /* peers seen */
+	int				 nports;
 };
 
 /* A script: what one reply should look like. */
@@ -98,6 +109,7 @@ struct ts_script {
 	const char	*location;
 	const char	*retry_after;
 	const char	*cache_control;
+	const char	*content_encoding;
 	long		 expires_in;	/* Expires = now + this; -1: none */
 	const char	*content_type;
 	int		 delay_ms;
@@ -146,6 +158,8 @@ static void		 ts_log_request(struct ts_server *,
 			    struct evhttp_request *);
 static int		 ts_number(const char *, long, long, long *);
 static void		 ts_add_expires(struct evkeyvalq *, long);
+static void		 ts_note_connection(struct ts_server *,
+			    struct evhttp_request *);
 static int		 ts_script_parse(struct ts_script *,
 			    const struct evkeyvalq *, char **);
 static int		 ts_is_not_modified(struct evhttp_request *,
@@ -346,6 +360,28 @@ ts_reset(struct ts_server *srv)
 		free(h);
 	}
 	evbuffer_drain(srv->log, evbuffer_get_length(srv->log));
+	srv->maxinflight = srv->ninflight;
+	srv->nports = 0;
+}
+
+/* Remember the client port of a request's connection, once each. */
+static void
+ts_note_connection(struct ts_server *srv, struct evhttp_request *req)
+{
+	struct evhttp_connection	*conn;
+	char				*addr;
+	ev_uint16_t			 port;
+	int				 i;
+
+	if ((conn = evhttp_request_get_connection(req)) == NULL)
+		return;
+	evhttp_connection_get_peer(conn, &addr, &port);
+	for (i = 0; i < srv->nports; i++) {
+		if (srv->ports[i] == port)
+			return;
+	}
+	if (srv->nports < TS_MAX_CONNS)
+		srv->ports[srv->nports++] = port;
 }
 
 /*
@@ -466,6 +502,8 @@ ts_script_parse(struct ts_script *sc, const struct evkeyvalq *q, char **bad)
 			sc->retry_after = kv->value;
 		else if (strcmp(kv->key, "cache_control") == 0)
 			sc->cache_control = kv->value;
+		else if (strcmp(kv->key, "content_encoding") == 0)
+			sc->content_encoding = kv->value;
 		else if (strcmp(kv->key, "expires_in") == 0) {
 			if (ts_number(kv->value, 0, 100L * 86400, &v) != 0)
 				return (-1);
@@ -607,6 +645,9 @@ ts_serve(struct ts_server *srv, struct evhttp_request *req,
 		evhttp_add_header(out, "Retry-After", sc.retry_after);
 	if (sc.cache_control != NULL)
 		evhttp_add_header(out, "Cache-Control", sc.cache_control);
+	if (sc.content_encoding != NULL)
+		evhttp_add_header(out, "Content-Encoding",
+		    sc.content_encoding);
 	if (sc.expires_in >= 0)
 		ts_add_expires(out, sc.expires_in);
 	if (ts_is_not_modified(req, &sc, etag)) {
@@ -632,6 +673,8 @@ ts_serve(struct ts_server *srv, struct evhttp_request *req,
 	if (pd->timer == NULL)
 		ts_fatal("evtimer_new failed");
 	TAILQ_INSERT_TAIL(&srv->pending, pd, entry);
+	if (++srv->ninflight > srv->maxinflight)
+		srv->maxinflight = srv->ninflight;
 	tv.tv_sec = sc.delay_ms / 1000;
 	tv.tv_usec = (sc.delay_ms % 1000) * 1000;
 	evtimer_add(pd->timer, &tv);
@@ -705,6 +748,7 @@ ts_timer_cb(evutil_socket_t fd, short events, void *arg)
 
 done:
 	TAILQ_REMOVE(&srv->pending, pd, entry);
+	srv->ninflight--;
 	ts_pending_free(pd);
 }
 
@@ -739,6 +783,9 @@ ts_control(struct ts_server *srv, struct evhttp_request *req,
 		    "text/plain; charset=utf-8");
 		evhttp_send_reply(req, 200, NULL, buf);
 		evbuffer_free(buf);
+	} else if (strcmp(path, "/_stats") == 0) {
+		ts_reply_text(req, 200, "maxinflight %d\nconnections %d\n",
+		    srv->maxinflight, srv->nports);
 	} else if (strcmp(path, "/_reset") == 0) {
 		ts_reset(srv);
 		ts_reply_text(req, 200, "ok\n");
@@ -779,6 +826,7 @@ ts_request_cb(struct evhttp_request *req, void *arg)
 		goto out;
 	}
 	ts_log_request(srv, req);
+	ts_note_connection(srv, req);
 	ts_count(srv, evhttp_request_get_uri(req));
 	if (query != NULL)
 		ts_count(srv, rawpath);
