@@ -69,6 +69,7 @@ enum parse_ns {
 	PARSE_NS_DC,
 	PARSE_NS_DCTERMS,
 	PARSE_NS_ITUNES,
+	PARSE_NS_MEDIA,		/* Media RSS */
 	PARSE_NS_RDF,
 	PARSE_NS_SY,		/* RSS 1.0 syndication module */
 	PARSE_NS_XHTML,
@@ -150,6 +151,7 @@ enum parse_field {
 	PARSE_F_UPDATE_PERIOD,	/* sy:updatePeriod */
 	PARSE_F_UPDATE_FREQUENCY, /* sy:updateFrequency */
 	PARSE_F_NEW_FEED_URL,	/* itunes:new-feed-url */
+	PARSE_F_MEDIA_CONTENT,	/* media:content: an enclosure */
 	PARSE_F_UPDATED,
 	PARSE_F_URI,
 	PARSE_F_URL,		/* image url */
@@ -418,9 +420,9 @@ static const struct parse_nsmap parse_nsmaps[] = {
 	    PARSE_CORE_NONE, "thr" },
 	{ "http://rssnamespace.org/feedburner/ext/1.0", PARSE_NS_OTHER,
 	    PARSE_CORE_NONE, "feedburner" },
-	{ "http://search.yahoo.com/mrss", PARSE_NS_OTHER,
+	{ "http://search.yahoo.com/mrss", PARSE_NS_MEDIA,
 	    PARSE_CORE_NONE, "media" },
-	{ "http://search.yahoo.com/mrss/", PARSE_NS_OTHER,
+	{ "http://search.yahoo.com/mrss/", PARSE_NS_MEDIA,
 	    PARSE_CORE_NONE, "media" },
 	{ "http://web.resource.org/cc/", PARSE_NS_CC, PARSE_CORE_NONE, "cc" },
 	{ "http://webns.net/mvcb/", PARSE_NS_OTHER, PARSE_CORE_NONE, "admin" },
@@ -561,6 +563,7 @@ static const struct parse_elem parse_elems[] = {
 	{ PARSE_NS_ITUNES, "author", .feed = PARSE_F_AUTHOR,
 	    .entry = PARSE_F_AUTHOR },
 	{ PARSE_NS_ITUNES, "new-feed-url", .feed = PARSE_F_NEW_FEED_URL },
+	{ PARSE_NS_MEDIA, "content", .entry = PARSE_F_MEDIA_CONTENT },
 	{ PARSE_NS_SY, "updateFrequency", .feed = PARSE_F_UPDATE_FREQUENCY },
 	{ PARSE_NS_SY, "updatePeriod", .feed = PARSE_F_UPDATE_PERIOD },
 	{ PARSE_NS_XHTML, "body", .entry = PARSE_F_CONTENT_XHTML },
@@ -2378,9 +2381,14 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 		f->kind = PARSE_K_OTHER;
 		break;
 	case PARSE_F_ENCLOSURE:
+	case PARSE_F_MEDIA_CONTENT:
+		/* Media RSS says fileSize where RSS says length. */
+		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "url");
+		f->kind = PARSE_K_OTHER;
+		if (v == NULL && f->field == PARSE_F_MEDIA_CONTENT)
+			break;
 		l = feed_links_add(&e->links, &e->nlinks);
 		l->rel = xstrdup("enclosure");
-		v = parse_attr(xc, attrs, nattrs, PARSE_NS_CORE, "url");
 		if (v != NULL) {
 			l->href = parse_resolve(f->base, v);
 			free(v);
@@ -2388,8 +2396,8 @@ parse_start_field(struct parse_ctx *ctx, struct parse_frame *f,
 		parse_set_str(&l->type, parse_attr(xc, attrs, nattrs,
 		    PARSE_NS_CORE, "type"));
 		parse_set_str(&l->length, parse_attr(xc, attrs, nattrs,
-		    PARSE_NS_CORE, "length"));
-		f->kind = PARSE_K_OTHER;
+		    PARSE_NS_CORE, f->field == PARSE_F_ENCLOSURE ? "length" :
+		    "fileSize"));
 		break;
 	case PARSE_F_CATEGORY:
 		if (d.categories == NULL) {

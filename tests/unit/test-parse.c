@@ -847,6 +847,36 @@ test_web_page_names_its_feeds(void **state)
 }
 
 static void
+test_media_content_is_an_enclosure(void **state)
+{
+	static const char	 doc_s[] =
+	    "<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\">"
+	    "<channel><title>t</title><item><title>v</title><guid>urn:v</guid>"
+	    "<enclosure url=\"a.mp3\" type=\"audio/mpeg\" length=\"9\"/>"
+	    "<media:content url=\"v.mp4\" type=\"video/mp4\" fileSize=\"1234\"/>"
+	    "<media:content medium=\"image\"/>"
+	    "</item></channel></rss>";
+	struct parse_options	 opt = { .url = "http://e/feed" };
+	struct feed_doc		*doc;
+	struct feed_entry	*e;
+
+	(void)state;
+	doc = test_parse(doc_s, strlen(doc_s), &opt, 0, 0);
+	assert_false(doc->is_bozo);
+	assert_int_equal(doc->nentries, 1);
+	e = &doc->entries[0];
+	/* The one without a url is no enclosure. */
+	assert_int_equal(e->nlinks, 2);
+	assert_string_equal(e->links[0].href, "http://e/a.mp3");
+	assert_string_equal(e->links[0].length, "9");
+	assert_string_equal(e->links[1].rel, "enclosure");
+	assert_string_equal(e->links[1].href, "http://e/v.mp4");
+	assert_string_equal(e->links[1].type, "video/mp4");
+	assert_string_equal(e->links[1].length, "1234");
+	feed_doc_free(doc);
+}
+
+static void
 test_fetch_hints(void **state)
 {
 	struct feed_doc	*doc;
@@ -1145,6 +1175,7 @@ main(void)
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_mislabelled_utf8_read_as_cp1252),
 		cmocka_unit_test(test_fetch_hints),
+		cmocka_unit_test(test_media_content_is_an_enclosure),
 		cmocka_unit_test(test_web_page_names_its_feeds),
 		cmocka_unit_test(test_dates_rfc822),
 		cmocka_unit_test(test_dates_w3cdtf_iso8601),
