@@ -354,46 +354,21 @@ emit_clean(const char *s)
 	const unsigned char	*p = (const unsigned char *)s;
 	struct buf		 b;
 	uint32_t		 cp;
-	size_t			 n, i;
+	size_t			 len = strlen(s);
+	int			 n;
 
 	buf_init(&b);
 	buf_add(&b, "", 0);
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			if (*p >= 0x20 || *p == '\t' || *p == '\n' ||
-			    *p == '\r')
-				buf_addc(&b, (char)*p);
-			p++;
-			continue;
-		}
-		if ((*p & 0xe0) == 0xc0) {
+	while (len > 0) {
+		n = util_utf8_decode(p, len, &cp);
+		if (n <= 0 || cp == 0xfffe || cp == 0xffff) {
+			buf_adds(&b, "\xef\xbf\xbd");
 			n = 1;
-			cp = *p & 0x1f;
-		} else if ((*p & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *p & 0x0f;
-		} else if ((*p & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else
-			goto bad;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates and non-characters. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
-		    cp == 0xffff)
-			goto bad;
-		buf_add(&b, p, n + 1);
-		p += n + 1;
-		continue;
-bad:
-		buf_adds(&b, "\xef\xbf\xbd");
-		p++;
+		} else if (cp >= 0x20 || cp == '\t' || cp == '\n' ||
+		    cp == '\r')
+			buf_add(&b, p, (size_t)n);
+		p += n;
+		len -= (size_t)n;
 	}
 	return (buf_steal(&b));
 }

@@ -179,7 +179,6 @@ static void	 parse_html_sax_comment(void *, const xmlChar *);
 static void	 parse_html_sax_error(void *, xmlErrorPtr);
 static bool	 parse_html_is_char(unsigned int);
 static size_t	 parse_html_fast_utf8(const unsigned char *);
-static void	 parse_html_add_utf8(struct buf *, unsigned int);
 static bool	 parse_html_fast_is_name0(int);
 static bool	 parse_html_fast_is_name(int);
 static int	 parse_html_fast_ref(const char **, struct buf *);
@@ -1788,59 +1787,15 @@ parse_html_is_char(unsigned int c)
 static size_t
 parse_html_fast_utf8(const unsigned char *p)
 {
-	unsigned int	 c;
-	size_t		 n, i;
+	uint32_t	 c;
+	int		 n;
 
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else
+	n = util_utf8_decode(p, strnlen((const char *)p, 4), &c);
+	if (n <= 1 || !parse_html_is_char(c))
 		return (0);
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    !parse_html_is_char(c))
-		return (0);
-	return (n);
+	return ((size_t)n);
 }
 
-/* Append c to b as UTF-8. */
-static void
-parse_html_add_utf8(struct buf *b, unsigned int c)
-{
-	char	 u8[4];
-	size_t	 n;
-
-	if (c < 0x80) {
-		u8[0] = (char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u8[0] = (char)(0xc0 | (c >> 6));
-		u8[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u8[0] = (char)(0xe0 | (c >> 12));
-		u8[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u8[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u8[0] = (char)(0xf0 | (c >> 18));
-		u8[1] = (char)(0x80 | ((c >> 12) & 0x3f));
-		u8[2] = (char)(0x80 | ((c >> 6) & 0x3f));
-		u8[3] = (char)(0x80 | (c & 0x3f));
-		n = 4;
-	}
-	buf_add(b, u8, n);
-}
 
 /* Whether c may start a name in libxml2's htmlParseName (ASCII). */
 static bool
@@ -1887,7 +1842,7 @@ parse_html_fast_ref(const char **pp, struct buf *b)
 		}
 		if (*q != ';' || !parse_html_is_char(c))
 			return (-1);
-		parse_html_add_utf8(b, c);
+		util_utf8_add(b, c);
 		*pp = q + 1;
 		return (0);
 	}
@@ -1908,7 +1863,7 @@ parse_html_fast_ref(const char **pp, struct buf *b)
 		name[n] = '\0';
 		ent = htmlEntityLookup((const xmlChar *)name);
 		if (ent != NULL && ent->value > 0) {
-			parse_html_add_utf8(b, ent->value);
+			util_utf8_add(b, ent->value);
 			*pp = q + 1;
 			return (0);
 		}

@@ -18,7 +18,6 @@
 #include "feedd/util.h"
 #include "parse-int.h"
 
-static size_t	 parse_json_utf8_len(const unsigned char *, size_t);
 static json_t	*parse_json_str(const char *);
 static void	 parse_json_set(json_t *, const char *, const char *);
 static void	 parse_json_set_hints(json_t *, const struct feed_doc *);
@@ -43,43 +42,6 @@ static json_t	*parse_json_source(const struct feed_source *);
 static json_t	*parse_json_entry(const struct feed_entry *);
 static json_t	*parse_json_feed(const struct feed_doc *);
 
-/*
- * Length of the valid UTF-8 sequence at s (at most len bytes), or 0 if
- * there is none (RFC 3629: no overlongs, surrogates or values above
- * U+10FFFF).
- */
-static size_t
-parse_json_utf8_len(const unsigned char *s, size_t len)
-{
-	size_t		 n, i;
-	unsigned int	 cp;
-
-	if (s[0] < 0x80)
-		return (1);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return (0);
-	if (n > len)
-		return (0);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return (0);
-	return (n);
-}
-
 /* A JSON string for s, with invalid UTF-8 replaced by U+FFFD. */
 static json_t *
 parse_json_str(const char *s)
@@ -88,18 +50,20 @@ parse_json_str(const char *s)
 	struct buf		 b;
 	json_t			*j;
 	size_t			 len = strlen(s), n;
+	int			 u;
 
 	j = json_stringn(s, len);
 	if (j != NULL)
 		return (j);
 	buf_init(&b);
 	while (len > 0) {
-		n = parse_json_utf8_len(p, len);
-		if (n == 0) {
+		if ((u = util_utf8_decode(p, len, NULL)) <= 0) {
 			buf_adds(&b, "\xef\xbf\xbd");
 			n = 1;
-		} else
+		} else {
+			n = (size_t)u;
 			buf_add(&b, p, n);
+		}
 		p += n;
 		len -= n;
 	}

@@ -291,7 +291,6 @@ static void	 parse_end_hint(struct parse_ctx *, struct parse_frame *,
 static void	 parse_end_skip(struct parse_ctx *, struct parse_frame *,
 		    const char *);
 static void	 parse_chunk(struct parse_ctx *, const char *, size_t, bool);
-static int	 parse_utf8_len(const unsigned char *, size_t);
 static void	 parse_feed_utf8(struct parse_ctx *, const char *, size_t,
 		    bool);
 static void	 parse_feed_cp1252(struct parse_ctx *, unsigned char);
@@ -1387,43 +1386,6 @@ parse_chunk(struct parse_ctx *ctx, const char *data, size_t len,
 }
 
 /*
- * The length of the valid UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing past U+10FFFF), 0 if it is not one, or
- * -1 if the len bytes available end inside what may still be one.
- */
-static int
-parse_utf8_len(const unsigned char *p, size_t len)
-{
-	size_t		 n, i;
-	unsigned int	 c;
-
-	if (p[0] < 0x80)
-		return (1);
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else
-		return (0);
-	for (i = 1; i < n; i++) {
-		if (i == len)
-			return (-1);
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return (0);
-	return ((int)n);
-}
-
-/*
  * Bytes of a document decoded as UTF-8.  A byte that is not part of a
  * valid sequence is read as Windows-1252, the usual truth behind a feed
  * declared UTF-8 (or undeclared) but written by a Windows tool, and the
@@ -1454,7 +1416,7 @@ parse_feed_utf8(struct parse_ctx *ctx, const char *data, size_t len,
 			i++;
 			continue;
 		}
-		n = parse_utf8_len(p + i, len - i);
+		n = util_utf8_decode(p + i, len - i, NULL);
 		if (n > 0) {
 			i += (size_t)n;
 			continue;
@@ -1489,23 +1451,15 @@ parse_feed_cp1252(struct parse_ctx *ctx, unsigned char byte)
 		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0xfffd, 0x017e, 0x0178
 	};
 	unsigned int	 c = byte < 0xa0 ? cp1252[byte - 0x80] : byte;
-	char		 out[3];
-	size_t		 n;
+	struct buf	 out;
 
 	parse_set_bozo(ctx, "encoding-override", "document declared as "
 	    "utf-8 has bytes that are not UTF-8; they were read as "
 	    "windows-1252", 0, 0);
-	if (c < 0x800) {
-		out[0] = (char)(0xc0 | (c >> 6));
-		out[1] = (char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else {
-		out[0] = (char)(0xe0 | (c >> 12));
-		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (c & 0x3f));
-		n = 3;
-	}
-	parse_chunk(ctx, out, n, false);
+	buf_init(&out);
+	util_utf8_add(&out, c);
+	parse_chunk(ctx, out.data, out.len, false);
+	buf_clear(&out);
 }
 
 /*
@@ -1872,34 +1826,14 @@ static bool
 parse_is_utf8(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 n, i;
-	unsigned int		 c;
+	size_t			 len = strlen(s);
+	int			 n;
 
-	while (*p != '\0') {
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf) {
-			n = 1;
-			c = *p & 0x1f;
-		} else if (*p >= 0xe0 && *p <= 0xef) {
-			n = 2;
-			c = *p & 0x0f;
-		} else if (*p >= 0xf0 && *p <= 0xf4) {
-			n = 3;
-			c = *p & 0x07;
-		} else
+	while (len > 0) {
+		if ((n = util_utf8_decode(p, len, NULL)) <= 0)
 			return (false);
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return (false);
-			c = (c << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 2 && c < 0x800) || (n == 3 && c < 0x10000) ||
-		    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return (false);
-		p += n + 1;
+		p += n;
+		len -= (size_t)n;
 	}
 	return (true);
 }

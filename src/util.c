@@ -404,3 +404,32 @@ util_cidr_match(const struct util_cidr *net, const struct sockaddr *sa)
 	return (family == net->family &&
 	    util_prefix_equal(addr, net->addr, net->prefix));
 }
+
+/* Append code point cp to b as UTF-8. */
+void
+util_utf8_add(struct buf *b, uint32_t cp)
+{
+	char	 u8[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		u8[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u8[0] = (char)(0xc0 | (cp >> 6));
+		u8[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u8[0] = (char)(0xe0 | (cp >> 12));
+		u8[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u8[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u8[0] = (char)(0xf0 | (cp >> 18));
+		u8[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u8[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u8[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	buf_add(b, u8, n);
+}

@@ -69,6 +69,53 @@ bool	 util_cidr_match(const struct util_cidr *, const struct sockaddr *);
  */
 int	 util_parse_duration(const char *, int64_t *secs);
 
+/*
+ * The valid UTF-8 sequence at p, of at most len bytes (RFC 3629: no
+ * overlong forms, surrogates or values past U+10FFFF): returns its
+ * length (1 to 4) and, when cp is not NULL, sets *cp; returns 0 if it is
+ * not one, and -1 if the len bytes end inside what may still be one.
+ * Inline: it sits in the parser's hot loops.
+ */
+static inline int
+util_utf8_decode(const unsigned char *p, size_t len, uint32_t *cp)
+{
+	uint32_t	 c;
+	size_t		 n, i;
+
+	if (len == 0)
+		return (-1);
+	if (p[0] < 0x80) {
+		c = p[0];
+		n = 1;
+	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		c = p[0] & 0x1f;
+		n = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		c = p[0] & 0x0f;
+		n = 3;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		c = p[0] & 0x07;
+		n = 4;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if (i == len)
+			return (-1);
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return (0);
+	if (cp != NULL)
+		*cp = c;
+	return ((int)n);
+}
+
+/* Append code point cp to b as UTF-8. */
+void	 util_utf8_add(struct buf *b, uint32_t cp);
+
 /* Format t as RFC 3339 UTC ("2024-05-01T12:00:00Z") into a 21-byte buffer. */
 void	 util_rfc3339(time_t t, char out[21]);
 
