@@ -45,6 +45,7 @@ static void	test_sha256_abc(void **);
 static void	test_sha256_empty(void **);
 static void	test_sha256_in_pieces(void **);
 static bool	cidr_has(const char *, const char *);
+static void	test_utf8_decode(void **);
 static void	test_cidr_match(void **);
 static void	test_cidr_parse_errors(void **);
 
@@ -263,6 +264,49 @@ test_sha256_abc(void **state)
 	    "b00361a396177a9cb410ff61f20015ad");
 }
 
+/* Valid sequences decode and re-encode; bad and cut ones are told apart. */
+static void
+test_utf8_decode(void **state)
+{
+	static const struct {
+		const char	*s;
+		size_t		 len;
+		int		 n;
+		uint32_t	 cp;
+	} cases[] = {
+		{ "A", 1, 1, 0x41 },
+		{ "\xc3\xa9", 2, 2, 0xe9 },
+		{ "\xe2\x82\xac", 3, 3, 0x20ac },
+		{ "\xf0\x9f\x98\x80", 4, 4, 0x1f600 },
+		{ "\xe2\x82", 2, -1, 0 },		/* cut short */
+		{ "\xc0\xaf", 2, 0, 0 },		/* overlong */
+		{ "\xe0\x80\xaf", 3, 0, 0 },		/* overlong */
+		{ "\xed\xa0\x80", 3, 0, 0 },		/* surrogate */
+		{ "\xf4\x90\x80\x80", 4, 0, 0 },	/* past U+10FFFF */
+		{ "\x80", 1, 0, 0 },			/* lone continuation */
+		{ "\xe9 ", 2, 0, 0 },			/* Latin-1, not UTF-8 */
+	};
+	struct buf	 b;
+	uint32_t	 cp;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cp = 0;
+		assert_int_equal(util_utf8_decode(
+		    (const unsigned char *)cases[i].s, cases[i].len, &cp),
+		    cases[i].n);
+		if (cases[i].n <= 0)
+			continue;
+		assert_int_equal(cp, cases[i].cp);
+		buf_init(&b);
+		util_utf8_add(&b, cp);
+		assert_int_equal(b.len, (size_t)cases[i].n);
+		assert_memory_equal(b.data, cases[i].s, b.len);
+		buf_clear(&b);
+	}
+}
+
 /* An address, given as text, is in a network given as text. */
 static bool
 cidr_has(const char *net, const char *addr)
@@ -363,6 +407,7 @@ main(void)
 		cmocka_unit_test(test_sha256_abc),
 		cmocka_unit_test(test_sha256_empty),
 		cmocka_unit_test(test_sha256_in_pieces),
+		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_cidr_match),
 		cmocka_unit_test(test_cidr_parse_errors),
 	};
