@@ -51,6 +51,7 @@ enum store_stmt_id {
 	STORE_COUNT,
 	STORE_LIST_FEEDS,
 	STORE_COUNT_FEED,
+	STORE_FEED_HAS,
 	STORE_NSTMTS
 };
 
@@ -118,7 +119,9 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
 	"SELECT count(*) FROM entries",
 	"SELECT " STORE_STATE_COLUMNS ", f.name FROM feeds f ORDER BY f.name",
-	"SELECT count(*) FROM entries WHERE feed = ?1"
+	"SELECT count(*) FROM entries WHERE feed = ?1",
+	"SELECT EXISTS (SELECT 1 FROM entries WHERE feed = ?1),"
+	" EXISTS (SELECT 1 FROM tombstones WHERE feed = ?1)"
 };
 
 /* Schema version 1: the whole schema. */
@@ -181,6 +184,14 @@ struct store_found {
 	char	*title;
 };
 
+/* What one commit knows of its feed. */
+struct store_poll {
+	const char		*name;
+	enum store_dedup	 dedup;
+	bool			 has_entries;	/* before this poll */
+	bool			 has_tombs;
+};
+
 struct store {
 	sqlite3		*db;
 	char		*path;
@@ -195,9 +206,10 @@ static int	store_version(struct store *, int *, char **);
 static int	store_step_done(struct store *, enum store_stmt_id, char **);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
 static void	store_bind_date(sqlite3_stmt *, int, const struct feed_date *);
-static int	store_put_entry(struct store *, const char *,
-		    enum store_dedup, const struct feed_entry *, time_t,
-		    struct store_counts *, char **);
+static int	store_put_entry(struct store *, const struct store_poll *,
+		    const struct feed_entry *, time_t, struct store_counts *,
+		    char **);
+static int	store_feed_has(struct store *, struct store_poll *, char **);
 static char	*store_col_text(sqlite3_stmt *, int);
 static void	store_read_state(sqlite3_stmt *, struct store_feed_state *);
 static long	store_prune_overflow(struct store *, const char *, time_t,
@@ -611,10 +623,12 @@ store_find_auto(struct store *st, const char *name, const struct feed_entry *e,
  * pruned stays pruned while its source still lists it.
  */
 static int
-store_put_entry(struct store *st, const char *name, enum store_dedup mode,
+store_put_entry(struct store *st, const struct store_poll *poll,
     const struct feed_entry *e, time_t now, struct store_counts *counts,
     char **cause)
 {
+	const char		*name = poll->name;
+	enum store_dedup	 mode = poll->dedup;
 	struct store_found	 f;
 	sqlite3_stmt		*stmt;
 	char			*key, digest[65];
@@ -627,10 +641,10 @@ store_put_entry(struct store *st, const char *name, enum store_dedup mode,
 	if (store_find(st, STORE_FIND_ENTRY, name, key, NULL, &f,
 	    cause) != 0)
 		goto out;
-	if (mode == STORE_DEDUP_AUTO && store_find_auto(st, name, e, &key, &f,
-	    cause) != 0)
+	if (mode == STORE_DEDUP_AUTO && poll->has_entries &&
+	    store_find_auto(st, name, e, &key, &f, cause) != 0)
 		goto out;
-	if (!f.is_found) {
+	if (!f.is_found && poll->has_tombs) {
 		if (store_find(st, STORE_FIND_TOMB, name, key, NULL, &f,
 		    cause) != 0)
 			goto out;
@@ -645,7 +659,7 @@ store_put_entry(struct store *st, const char *name, enum store_dedup mode,
 			}
 			goto out;
 		}
-	} else if (strcmp(f.digest, digest) == 0) {
+	} else if (f.is_found && strcmp(f.digest, digest) == 0) {
 		counts->nunchanged++;
 		ret = 0;
 		goto out;
@@ -668,6 +682,32 @@ out:
 	return (ret);
 }
 
+/*
+ * Whether the feed has entries and tombstones, once per poll: a feed
+ * polled for the first time needs neither the auto rule's lookups by link
+ * nor the tombstone lookups, which on a cold start are most of the work.
+ */
+static int
+store_feed_has(struct store *st, struct store_poll *poll, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_FEED_HAS];
+	int		 rc;
+
+	store_bind_text(stmt, 1, poll->name);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		poll->has_entries = sqlite3_column_int(stmt, 0) != 0;
+		poll->has_tombs = sqlite3_column_int(stmt, 1) != 0;
+	}
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (rc != SQLITE_ROW) {
+		store_set_cause(st, "read failed", cause);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Store one successful poll in one transaction. */
 int
 store_commit_poll(struct store *st, const char *name, const char *url,
@@ -676,11 +716,17 @@ store_commit_poll(struct store *st, const char *name, const char *url,
     char **cause)
 {
 	sqlite3_stmt	*stmt = st->stmts[STORE_UPSERT_FEED];
+	struct store_poll poll;
 	size_t		 i;
 
+	memset(&poll, 0, sizeof poll);
 	memset(counts, 0, sizeof *counts);
 	if (store_step_done(st, STORE_BEGIN, cause) != 0)
 		return (-1);
+	poll.name = name;
+	poll.dedup = dedup;
+	if (store_feed_has(st, &poll, cause) != 0)
+		goto fail;
 	store_bind_text(stmt, 1, name);
 	store_bind_text(stmt, 2, url);
 	store_bind_text(stmt, 3, doc->title.value);
@@ -697,7 +743,7 @@ store_commit_poll(struct store *st, const char *name, const char *url,
 	 * rowid and sorts first.
 	 */
 	for (i = doc->nentries; i > 0; i--) {
-		if (store_put_entry(st, name, dedup, &doc->entries[i - 1], now,
+		if (store_put_entry(st, &poll, &doc->entries[i - 1], now,
 		    counts, cause) != 0)
 			goto fail;
 	}
