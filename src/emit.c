@@ -28,6 +28,7 @@
 #include "feedd/log.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
+#include "emit-int.h"
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 /* Rebuilds wait this long so a burst of polls costs one rebuild. */
@@ -69,7 +70,6 @@ static void	emit_timer_cb(evutil_socket_t, short, void *);
 static void	emit_hash_file(const char *, const char *, char[65]);
 static int	emit_one(struct emit *, size_t, char **);
 static void	emit_remove_stale(const char *);
-static char	*emit_self_url(const struct config *, const char *);
 static int	emit_feed_start(struct emit_writer *, const struct config *,
 		    const char *, const char *, time_t, char **);
 static char	*emit_feed_end(struct emit_writer *, size_t *, char **);
@@ -348,7 +348,7 @@ out:
  * byte in one source must not make the whole combined feed invalid.
  * Invalid sequences become U+FFFD.
  */
-static char *
+char *
 emit_clean(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
@@ -449,7 +449,7 @@ emit_text(xmlTextWriterPtr w, const char *name, const struct feed_text *t)
 }
 
 /* True when s is an absolute IRI (a scheme, then ':', no white space). */
-static int
+int
 emit_is_iri(const char *s)
 {
 	const char	*p = s;
@@ -469,7 +469,7 @@ emit_is_iri(const char *s)
  * A stable urn:uuid from text, for ids that are not IRIs: RFC 9562
  * version 8 (custom) over the first 16 bytes of SHA-256.
  */
-static char *
+char *
 emit_uuid(const char *a, const char *b)
 {
 	char	*in, hex[65], *id;
@@ -498,7 +498,7 @@ emit_entry_id(const struct store_item *it)
  * The entry's updated time: its own, else the time we saw its content
  * change, else its published time, else when it was first seen.
  */
-static time_t
+time_t
 emit_entry_updated(const struct store_item *it)
 {
 	if (it->e.updated.is_valid)
@@ -576,7 +576,7 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 }
 
 /* The public URL of an output, for its self link and id. */
-static char *
+char *
 emit_self_url(const struct config *cfg, const char *file)
 {
 	char	*url;
@@ -748,65 +748,90 @@ emit_is_dup(char **ids, size_t n, const char *id)
 	return (0);
 }
 
+/*
+ * The entries an output shows: the newest max_entries, newest first, the
+ * same id (or, when collapsing, the same article) only once, each with
+ * the id it goes out under.
+ */
+int
+emit_select(struct store *st, const struct config *cfg, struct emit_sel *sel,
+    char **cause)
+{
+	char	**links = NULL, *link, *id;
+	size_t	 nlinks = 0, i;
+	time_t	 t;
+
+	memset(sel, 0, sizeof *sel);
+	if (store_newest(st, NULL, (size_t)cfg->max_entries, &sel->items,
+	    &sel->nitems, cause) != 0)
+		return (-1);
+	sel->shown = xcalloc(sel->nitems, sizeof *sel->shown);
+	sel->ids = xcalloc(sel->nitems, sizeof *sel->ids);
+	links = xcalloc(sel->nitems, sizeof *links);
+	for (i = 0; i < sel->nitems; i++) {
+		id = emit_entry_id(&sel->items[i]);
+		/* The same entry through two feeds appears once. */
+		if (emit_is_dup(sel->ids, sel->nshown, id)) {
+			free(id);
+			continue;
+		}
+		/* The same article through two feeds, when collapsing. */
+		link = cfg->is_collapsing ?
+		    emit_canonical_link(sel->items[i].e.link) : NULL;
+		if (link != NULL && emit_is_dup(links, nlinks, link)) {
+			free(link);
+			free(id);
+			continue;
+		}
+		if (link != NULL)
+			links[nlinks++] = link;
+		sel->ids[sel->nshown] = id;
+		sel->shown[sel->nshown++] = i;
+		if ((t = emit_entry_updated(&sel->items[i])) > sel->updated)
+			sel->updated = t;
+	}
+	for (i = 0; i < nlinks; i++)
+		free(links[i]);
+	free(links);
+	return (0);
+}
+
+/* Free what emit_select made. */
+void
+emit_sel_clear(struct emit_sel *sel)
+{
+	size_t	 i;
+
+	for (i = 0; i < sel->nshown; i++)
+		free(sel->ids[i]);
+	free(sel->ids);
+	free(sel->shown);
+	store_items_free(sel->items, sel->nitems);
+	memset(sel, 0, sizeof *sel);
+}
+
 /* Build the combined Atom feed of the newest entries. */
 char *
 emit_atom(struct store *st, const struct config *cfg, size_t *len,
     char **cause)
 {
-	struct store_item	*items = NULL;
+	struct emit_sel		 sel;
 	struct emit_writer	 ew;
-	size_t			 nitems = 0, nids = 0, nlinks = 0, i;
-	char			*out = NULL, **ids = NULL, **links = NULL;
-	char			*link;
-	time_t			 updated = 0, t;
+	char			*out = NULL;
+	size_t			 i;
 
 	memset(&ew, 0, sizeof ew);
-	if (store_newest(st, NULL, (size_t)cfg->max_entries, &items, &nitems,
-	    cause) != 0)
+	if (emit_select(st, cfg, &sel, cause) != 0)
 		return (NULL);
-	ids = xcalloc(nitems, sizeof *ids);
-	links = xcalloc(nitems, sizeof *links);
-	for (i = 0; i < nitems; i++) {
-		ids[i] = emit_entry_id(&items[i]);
-		if ((t = emit_entry_updated(&items[i])) > updated)
-			updated = t;
-	}
-	if (emit_feed_start(&ew, cfg, "feed.atom", cfg->output_title, updated,
-	    cause) != 0)
+	if (emit_feed_start(&ew, cfg, "feed.atom", cfg->output_title,
+	    sel.updated, cause) != 0)
 		goto out;
-	for (i = 0; i < nitems; i++) {
-		/* The same entry through two feeds appears once. */
-		if (emit_is_dup(ids, nids, ids[i])) {
-			free(ids[i]);
-			ids[i] = NULL;
-			continue;
-		}
-		/* The same article through two feeds, when collapsing. */
-		link = cfg->is_collapsing ?
-		    emit_canonical_link(items[i].e.link) : NULL;
-		if (link != NULL && emit_is_dup(links, nlinks, link)) {
-			free(link);
-			free(ids[i]);
-			ids[i] = NULL;
-			continue;
-		}
-		if (link != NULL)
-			links[nlinks++] = link;
-		ids[nids++] = ids[i];
-		if (nids - 1 != i)
-			ids[i] = NULL;
-		emit_entry(ew.w, &items[i], ids[nids - 1]);
-	}
+	for (i = 0; i < sel.nshown; i++)
+		emit_entry(ew.w, &sel.items[sel.shown[i]], sel.ids[i]);
 	out = emit_feed_end(&ew, len, cause);
 out:
 	emit_writer_free(&ew);
-	for (i = 0; i < nitems; i++)
-		free(ids[i]);
-	free(ids);
-	for (i = 0; i < nlinks; i++)
-		free(links[i]);
-	free(links);
-	store_items_free(items, nitems);
+	emit_sel_clear(&sel);
 	return (out);
 }
 

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Declarations shared by the emit-*.c files and nothing else: which
+ * entries an output shows, and the text helpers every format needs.
+ */
+#ifndef FEEDD_EMIT_INT_H
+#define FEEDD_EMIT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+struct config;
+struct store;
+struct store_item;
+
+/* The entries an output shows, newest first, each once. */
+struct emit_sel {
+	struct store_item	*items;		/* from store_newest */
+	size_t			 nitems;
+	size_t			*shown;		/* indexes into items */
+	char			**ids;		/* the id each goes out under */
+	size_t			 nshown;
+	time_t			 updated;	/* newest shown entry's */
+};
+
+int	 emit_select(struct store *, const struct config *, struct emit_sel *,
+	    char **cause);
+void	 emit_sel_clear(struct emit_sel *);
+
+/* Text that XML 1.0 (and JSON) accepts: valid UTF-8, no C0 but TAB, LF,
+ * CR.  Caller frees. */
+char	*emit_clean(const char *);
+/* Whether s is an absolute IRI (a scheme, ':', no white space). */
+int	 emit_is_iri(const char *);
+/* A stable urn:uuid from two strings.  Caller frees. */
+char	*emit_uuid(const char *, const char *);
+/* When an entry was last updated, as outputs say it. */
+time_t	 emit_entry_updated(const struct store_item *);
+/* The public URL of output file, for self links and ids.  Caller frees. */
+char	*emit_self_url(const struct config *, const char *file);
+
+#endif
