@@ -159,29 +159,18 @@ buf_grow(struct buf *b, size_t need)
 	b->size = size;
 }
 
-/* Append len bytes. */
+/*
+ * Append len bytes, growing the buffer first: buf_add's (util.h) way
+ * when they do not fit.
+ */
 void
-buf_add(struct buf *b, const void *data, size_t len)
+buf_add_slow(struct buf *b, const void *data, size_t len)
 {
 	buf_grow(b, len);
 	if (len > 0)
 		memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
-}
-
-/* Append one byte. */
-void
-buf_addc(struct buf *b, char c)
-{
-	buf_add(b, &c, 1);
-}
-
-/* Append a string. */
-void
-buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
 }
 
 /* Append formatted text. */

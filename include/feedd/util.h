@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #define FEEDD_VERSION "0.1.0"
@@ -39,13 +40,49 @@ int	 xvasprintf(char **, const char *, va_list)
 void	 buf_init(struct buf *);
 void	 buf_clear(struct buf *);
 void	 buf_reset(struct buf *);
-void	 buf_add(struct buf *, const void *, size_t);
-void	 buf_addc(struct buf *, char);
-void	 buf_adds(struct buf *, const char *);
+/* buf_add's way when the bytes do not fit: grows, with the overflow check. */
+void	 buf_add_slow(struct buf *, const void *, size_t);
 void	 buf_addf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Returns the buffer's string, which the caller then owns; buf is reset. */
 char	*buf_steal(struct buf *);
+
+/*
+ * Append len bytes.  Inline, as it sits in the parser's hot loops: the
+ * call goes out only when the buffer must grow (size - len is never
+ * zero once there is memory, so the test cannot wrap).
+ */
+static inline void
+buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (len < b->size - b->len) {
+		if (len > 0)
+			memcpy(b->data + b->len, data, len);
+		b->len += len;
+		b->data[b->len] = '\0';
+		return;
+	}
+	buf_add_slow(b, data, len);
+}
+
+/* Append one byte. */
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	if (b->size - b->len > 1) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
+	buf_add_slow(b, &c, 1);
+}
+
+/* Append a string. */
+static inline void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
 
 /* An IPv4 or IPv6 network, as in 10.0.0.0/8 or fc00::/7. */
 struct util_cidr {
