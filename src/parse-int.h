@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 #ifndef nitems
@@ -14,6 +16,26 @@
 #endif
 
 struct feed_doc;
+
+/*
+ * The length of the run of ASCII bytes (below 0x80) that p starts with,
+ * at most len: eight bytes at a time, as most of a feed is ASCII.
+ */
+static inline size_t
+parse_ascii_span(const unsigned char *p, size_t len)
+{
+	uint64_t	 w;
+	size_t		 i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		if ((w & UINT64_C(0x8080808080808080)) != 0)
+			break;
+	}
+	while (i < len && p[i] < 0x80)
+		i++;
+	return (i);
+}
 
 /*
  * Render t as RFC 3339 UTC with whole seconds and a four-digit year

@@ -353,8 +353,9 @@ static void	 parse_end_valid(const struct parse_dst *, const char *);
 static void	 parse_end_source(struct parse_ctx *, struct parse_frame *);
 static void	 parse_escape(struct buf *, const char *, size_t, bool);
 static char	*parse_strip(char *);
-static char	*parse_fix_text(struct parse_ctx *, char *);
-static bool	 parse_is_utf8(const char *);
+static bool	 parse_is_space(int);
+static char	*parse_fix_text(struct parse_ctx *, const char *, size_t);
+static bool	 parse_is_utf8(const char *, size_t);
 static bool	 parse_looks_like_html(const char *);
 static bool	 parse_is_html_element(const char *, size_t);
 static bool	 parse_is_void_element(const char *);
@@ -1413,7 +1414,7 @@ parse_feed_utf8(struct parse_ctx *ctx, const char *data, size_t len,
 	p = (const unsigned char *)data;
 	while (i < len && !ctx->is_stopped) {
 		if (p[i] < 0x80) {
-			i++;
+			i += parse_ascii_span(p + i, len - i);
 			continue;
 		}
 		n = util_utf8_decode(p + i, len - i, NULL);
@@ -1719,6 +1720,13 @@ parse_pop_frame(struct parse_ctx *ctx)
 	f->own_lang = f->own_base = f->ext_key = NULL;
 }
 
+/* Whether c is ASCII white space, as isspace in the C locale. */
+static bool
+parse_is_space(int c)
+{
+	return (c == ' ' || (c >= '\t' && c <= '\r'));
+}
+
 /*
  * Take the text an element collected (from its text_off) as a new
  * trimmed string, and drop it from the shared buffer so the parent's own
@@ -1727,18 +1735,21 @@ parse_pop_frame(struct parse_ctx *ctx)
 static char *
 parse_take_text(struct parse_ctx *ctx, struct parse_frame *f)
 {
-	char	*s;
+	const char	*p, *end;
+	char		*s;
 
-	if (ctx->text.len <= f->text_off) {
-		s = xstrdup("");
-	} else {
-		s = xstrndup(ctx->text.data + f->text_off,
-		    ctx->text.len - f->text_off);
-		ctx->text.len = f->text_off;
-		ctx->text.data[f->text_off] = '\0';
-	}
-	parse_strip(s);
-	return (parse_fix_text(ctx, s));
+	if (ctx->text.len <= f->text_off)
+		return (xstrdup(""));
+	p = ctx->text.data + f->text_off;
+	end = ctx->text.data + ctx->text.len;
+	while (p < end && parse_is_space((unsigned char)*p))
+		p++;
+	while (end > p && parse_is_space((unsigned char)end[-1]))
+		end--;
+	s = parse_fix_text(ctx, p, end - p);
+	ctx->text.len = f->text_off;
+	ctx->text.data[f->text_off] = '\0';
+	return (s);
 }
 
 /*
@@ -1746,11 +1757,12 @@ parse_take_text(struct parse_ctx *ctx, struct parse_frame *f)
  * text that is UTF-8 read as ISO-8859-1 and encoded again is decoded
  * once more (encoding/double-encoded-html); then the C1 controls
  * U+0080 to U+009F become the Windows-1252 characters they stand for
- * (encoding/demoronize-*).  Takes s; returns it or its replacement.
- * Text without bytes above 0x7f costs one scan.
+ * (encoding/demoronize-*).  Returns the len bytes at src so fixed, as a
+ * new string.  One scan decides both, from the first byte above 0x7f
+ * on, and ASCII runs go eight bytes at a time: most text is copied once.
  */
 static char *
-parse_fix_text(struct parse_ctx *ctx, char *s)
+parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 {
 	/* Windows-1252 0x80 to 0x9f; 0 where it has no character. */
 	static const unsigned short cp1252[32] = {
@@ -1759,28 +1771,43 @@ parse_fix_text(struct parse_ctx *ctx, char *s)
 		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
 		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
 	};
-	const unsigned char	*p;
-	unsigned char		*q;
-	struct buf		 b;
+	const unsigned char	*s = (const unsigned char *)src;
+	const unsigned char	*p, *end = s + len;
+	unsigned char		*out, *q;
 	unsigned int		 c;
-	bool			 is_latin1 = true, has_high = false;
+	size_t			 i, nc1 = 0;
+	bool			 is_latin1 = true;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+	i = parse_ascii_span(s, len);
+	if (i == len) {
+		out = xmalloc(len + 1);
+		memcpy(out, s, len);
+		out[len] = '\0';
+		return ((char *)out);
+	}
+	/*
+	 * Every 0xc2 is looked at as a lead byte here (a skipped byte is a
+	 * continuation byte, never 0xc2), so C1 characters are counted too.
+	 */
+	for (p = s + i; p < end; p++) {
 		if (*p < 0x80)
 			continue;
-		has_high = true;
-		if ((*p != 0xc2 && *p != 0xc3) || (p[1] & 0xc0) != 0x80)
+		if (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 &&
+		    p[1] <= 0x9f && cp1252[p[1] - 0x80] != 0)
+			nc1++;
+		if ((*p != 0xc2 && *p != 0xc3) || p + 1 == end ||
+		    (p[1] & 0xc0) != 0x80)
 			is_latin1 = false;
 		else
 			p++;
 	}
-	if (!has_high)
-		return (s);
 
 	/* All of it is U+0000 to U+00FF: is it UTF-8 as bytes? */
 	if (is_latin1 && ctx->doc != NULL && ctx->doc->encoding != NULL &&
 	    strcmp(ctx->doc->encoding, "utf-8") == 0) {
-		for (p = q = (unsigned char *)s; *p != '\0'; p++, q++) {
+		out = xmalloc(len + 1);
+		memcpy(out, s, i);
+		for (p = s + i, q = out + i; p < end; p++, q++) {
 			if (*p >= 0x80) {
 				*q = (unsigned char)(((p[0] & 0x03) << 6) |
 				    (p[1] & 0x3f));
@@ -1789,51 +1816,52 @@ parse_fix_text(struct parse_ctx *ctx, char *s)
 				*q = *p;
 		}
 		*q = '\0';
-		if (parse_is_utf8(s))
-			return (s);
-		/* Not UTF-8: put the ISO-8859-1 text back as UTF-8. */
-		buf_init(&b);
-		for (p = (const unsigned char *)s; *p != '\0'; p++) {
-			if (*p >= 0x80) {
-				buf_addc(&b, (char)(0xc0 | (*p >> 6)));
-				buf_addc(&b, (char)(0x80 | (*p & 0x3f)));
-			} else
-				buf_addc(&b, (char)*p);
-		}
-		free(s);
-		s = buf_steal(&b);
+		if (parse_is_utf8((char *)out, q - out))
+			return ((char *)out);
+		/* Not UTF-8: the text stays as it was. */
+		free(out);
 	}
 
-	if (strstr(s, "\xc2") == NULL)
-		return (s);
-	buf_init(&b);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f &&
-		    (c = cp1252[p[1] - 0x80]) != 0) {
-			buf_addc(&b, (char)(0xe0 | (c >> 12)));
-			buf_addc(&b, (char)(0x80 | ((c >> 6) & 0x3f)));
-			buf_addc(&b, (char)(0x80 | (c & 0x3f)));
+	/* Each C1 character grows by one byte (two bytes become three). */
+	out = xmalloc(len + nc1 + 1);
+	if (nc1 == 0) {
+		memcpy(out, s, len);
+		out[len] = '\0';
+		return ((char *)out);
+	}
+	q = out;
+	for (p = s; p < end; p++) {
+		if (p[0] == 0xc2 && p + 1 < end && p[1] >= 0x80 &&
+		    p[1] <= 0x9f && (c = cp1252[p[1] - 0x80]) != 0) {
+			*q++ = (unsigned char)(0xe0 | (c >> 12));
+			*q++ = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
+			*q++ = (unsigned char)(0x80 | (c & 0x3f));
 			p++;
 		} else
-			buf_addc(&b, (char)*p);
+			*q++ = *p;
 	}
-	free(s);
-	return (buf_steal(&b));
+	*q = '\0';
+	return ((char *)out);
 }
 
-/* Whether s is valid UTF-8 (RFC 3629). */
+/* Whether the len bytes at s are valid UTF-8 (RFC 3629). */
 static bool
-parse_is_utf8(const char *s)
+parse_is_utf8(const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len = strlen(s);
-	int			 n;
+	size_t			 n;
+	int			 k;
 
 	while (len > 0) {
-		if ((n = util_utf8_decode(p, len, NULL)) <= 0)
-			return (false);
+		n = parse_ascii_span(p, len);
 		p += n;
-		len -= (size_t)n;
+		len -= n;
+		if (len == 0)
+			break;
+		if ((k = util_utf8_decode(p, len, NULL)) <= 0)
+			return (false);
+		p += k;
+		len -= (size_t)k;
 	}
 	return (true);
 }
