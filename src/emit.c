@@ -49,8 +49,9 @@ struct emit_output {
 			    size_t *, char **);
 };
 static const struct emit_output emit_outputs[] = {
-	{ "feed.atom", "/feed.atom", "application/atom+xml", emit_atom },
-	{ "status.atom", "/status.atom", "application/atom+xml",
+	{ "feed.atom", "/feed.atom", "application/atom+xml; charset=utf-8",
+	    emit_atom },
+	{ "status.atom", "/status.atom", "application/atom+xml; charset=utf-8",
 	    emit_status_atom },
 };
 #define EMIT_NOUTPUTS 2

@@ -8,13 +8,17 @@
 
 #include <netinet/in.h>
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <zlib.h>
 
 #include "feedd/http.h"
 #include "feedd/log.h"
@@ -25,7 +29,13 @@ struct http_doc {
 	char	*content_type;
 	char	*data;
 	size_t	 len;
-	char	*etag;		/* quoted, as sent */
+	char	*gz;		/* gzip of data, made once per publish */
+	size_t	 gzlen;		/* 0: not worth compressing */
+	char	*etag;		/* quoted, as sent; "-gz" before the quote
+				   for the gzip form */
+	char	 hex[65];	/* SHA-256 of data */
+	time_t	 modified;	/* when data last changed */
+	char	 last_modified[40]; /* the same as an HTTP date */
 };
 
 struct http {
@@ -36,6 +46,9 @@ struct http {
 };
 
 static void	http_request_cb(struct evhttp_request *, void *);
+static char	*http_gzip(const char *, size_t, size_t *);
+static time_t	http_parse_date(const char *);
+static int	http_takes_gzip(const char *);
 
 /* Split "host:port" (or "[v6]:port"); returns -1 if malformed. */
 static int
@@ -75,7 +88,11 @@ http_new(struct event_base *base, const char *listen, char **cause)
 		xasprintf(cause, "http: evhttp_new failed");
 		goto fail;
 	}
-	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	/* Every method reaches us, so that others get a 405 with Allow. */
+	evhttp_set_allowed_methods(h->evh, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->evh, http_request_cb, h);
 	evhttp_set_timeout(h->evh, 30);
 	if ((h->sock = evhttp_bind_socket_with_handle(h->evh, host,
@@ -107,6 +124,7 @@ http_free(struct http *h)
 		free(h->docs[i].path);
 		free(h->docs[i].content_type);
 		free(h->docs[i].data);
+		free(h->docs[i].gz);
 		free(h->docs[i].etag);
 	}
 	free(h->docs);
@@ -129,21 +147,60 @@ http_port(const struct http *h)
 	return (ntohs(((struct sockaddr_in *)&ss)->sin_port));
 }
 
-/* Serve a copy of data at path from now on. */
+/*
+ * The gzip form of data, or NULL when it would not be smaller.  Made once
+ * per publish, so a request costs no compression.
+ */
+static char *
+http_gzip(const char *data, size_t len, size_t *gzlen)
+{
+	z_stream	 z;
+	char		*out;
+	size_t		 size = len + len / 1000 + 64;
+
+	memset(&z, 0, sizeof z);
+	/* 16 + MAX_WBITS: a gzip header and trailer, not zlib's. */
+	if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS,
+	    8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return (NULL);
+	out = xmalloc(size);
+	z.next_in = (Bytef *)(uintptr_t)data;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)size;
+	if (len > UINT32_MAX || deflate(&z, Z_FINISH) != Z_STREAM_END ||
+	    z.total_out >= len) {
+		deflateEnd(&z);
+		free(out);
+		return (NULL);
+	}
+	*gzlen = z.total_out;
+	deflateEnd(&z);
+	return (out);
+}
+
+/*
+ * Serve a copy of data at path from now on.  Publishing the same bytes
+ * again changes nothing, so the ETag and Last-Modified stay.
+ */
 void
 http_publish(struct http *h, const char *path, const char *content_type,
     const char *data, size_t len)
 {
 	struct http_doc	*d = NULL;
+	struct tm	 tm;
 	char		 hex[65];
 	size_t		 i;
 
+	util_sha256_hex(data, len, hex);
 	for (i = 0; i < h->ndocs; i++) {
 		if (strcmp(h->docs[i].path, path) == 0) {
 			d = &h->docs[i];
 			break;
 		}
 	}
+	if (d != NULL && strcmp(d->hex, hex) == 0)
+		return;
 	if (d == NULL) {
 		h->docs = xreallocarray(h->docs, h->ndocs + 1, sizeof *h->docs);
 		d = &h->docs[h->ndocs++];
@@ -152,13 +209,48 @@ http_publish(struct http *h, const char *path, const char *content_type,
 	}
 	free(d->content_type);
 	free(d->data);
+	free(d->gz);
 	free(d->etag);
 	d->content_type = xstrdup(content_type);
 	d->data = xmalloc(len);
 	memcpy(d->data, data, len);
 	d->len = len;
-	util_sha256_hex(data, len, hex);
+	d->gzlen = 0;
+	d->gz = http_gzip(data, len, &d->gzlen);
+	memcpy(d->hex, hex, sizeof d->hex);
 	xasprintf(&d->etag, "\"%.32s\"", hex);
+	d->modified = time(NULL);
+	gmtime_r(&d->modified, &tm);
+	strftime(d->last_modified, sizeof d->last_modified,
+	    "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* An HTTP date (IMF-fixdate, RFC 9110 5.6.7) as a time, or -1. */
+static time_t
+http_parse_date(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end == NULL || *end != '\0')
+		return (-1);
+	return (timegm(&tm));
+}
+
+/* Whether the client takes gzip (Accept-Encoding names it, q not 0). */
+static int
+http_takes_gzip(const char *accept)
+{
+	const char	*p;
+
+	if (accept == NULL || (p = strcasestr(accept, "gzip")) == NULL)
+		return (0);
+	p += 4;
+	while (*p == ' ')
+		p++;
+	return (strncmp(p, ";q=0", 4) != 0 || strncmp(p, ";q=0.", 5) == 0);
 }
 
 /* True when an If-None-Match header value names etag (or is "*"). */
@@ -178,12 +270,28 @@ static void
 http_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct http		*h = arg;
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	struct evbuffer		*body;
-	const char		*path, *inm;
+	const char		*path, *inm, *ims;
 	struct http_doc		*d = NULL;
+	char			*etag, *len;
 	size_t			 i;
+	int			 is_gz;
+	time_t			 since;
 
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		/* evhttp_send_error would drop the Allow header. */
+		evhttp_add_header(out, "Allow", "GET, HEAD");
+		evhttp_add_header(out, "Content-Type",
+		    "text/plain; charset=utf-8");
+		body = evbuffer_new();
+		evbuffer_add_printf(body, "405 method not allowed\n");
+		evhttp_send_reply(req, 405, "Method Not Allowed", body);
+		evbuffer_free(body);
+		return;
+	}
 	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	if (path == NULL)
 		path = "/";
@@ -195,18 +303,48 @@ http_request_cb(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
 		return;
 	}
-	evhttp_add_header(out, "ETag", d->etag);
+	/* The gzip form is another representation: its own ETag. */
+	is_gz = d->gz != NULL &&
+	    http_takes_gzip(evhttp_find_header(in, "Accept-Encoding"));
+	if (is_gz)
+		xasprintf(&etag, "\"%.32s-gz\"", d->hex);
+	else
+		etag = xstrdup(d->etag);
+	evhttp_add_header(out, "ETag", etag);
+	evhttp_add_header(out, "Last-Modified", d->last_modified);
 	evhttp_add_header(out, "Cache-Control", "max-age=60");
-	inm = evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "If-None-Match");
-	if (http_etag_matches(inm, d->etag)) {
+	evhttp_add_header(out, "Vary", "Accept-Encoding");
+	inm = evhttp_find_header(in, "If-None-Match");
+	ims = evhttp_find_header(in, "If-Modified-Since");
+	/* If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2). */
+	if ((inm != NULL && http_etag_matches(inm, etag)) || (inm == NULL &&
+	    ims != NULL && (since = http_parse_date(ims)) != -1 &&
+	    since >= d->modified)) {
+		free(etag);
 		evhttp_send_reply(req, HTTP_NOTMODIFIED, "Not Modified", NULL);
 		return;
 	}
+	free(etag);
 	evhttp_add_header(out, "Content-Type", d->content_type);
+	if (is_gz)
+		evhttp_add_header(out, "Content-Encoding", "gzip");
+	/*
+	 * libevent 2.1 would send the body after a HEAD: send none, with
+	 * the length the GET would have had.
+	 */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		xasprintf(&len, "%zu", is_gz ? d->gzlen : d->len);
+		evhttp_add_header(out, "Content-Length", len);
+		free(len);
+		evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+		return;
+	}
 	body = evbuffer_new();
-	/* A copy: a publish may replace d->data before this is sent. */
-	evbuffer_add(body, d->data, d->len);
+	/* A copy: a publish may replace the data before this is sent. */
+	if (is_gz)
+		evbuffer_add(body, d->gz, d->gzlen);
+	else
+		evbuffer_add(body, d->data, d->len);
 	evhttp_send_reply(req, HTTP_OK, "OK", body);
 	evbuffer_free(body);
 }
