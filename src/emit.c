@@ -54,7 +54,7 @@ static const struct emit_output emit_outputs[] = {
 	{ "status.atom", "/status.atom", "application/atom+xml; charset=utf-8",
 	    emit_status_atom },
 };
-#define EMIT_NOUTPUTS 2
+#define EMIT_NOUTPUTS (sizeof emit_outputs / sizeof emit_outputs[0])
 
 struct emit {
 	struct event_base	*base;
