@@ -21,6 +21,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,8 @@ static const struct parse_html_name *parse_html_find_name(
 static bool	 parse_html_is_s(int);
 static bool	 parse_html_is_w(int);
 static bool	 parse_html_is_unacceptable(const char *);
+static bool	 parse_html_has_byte(uint64_t, unsigned char);
+static bool	 parse_html_has_esc(const char *);
 static void	 parse_html_escape(struct buf *, const char *, size_t,
 		     enum parse_html_esc);
 static void	 parse_html_add_lf(struct buf *, const char *, size_t);
@@ -177,6 +180,7 @@ static void	 parse_html_sax_end(void *, const xmlChar *);
 static void	 parse_html_sax_chars(void *, const xmlChar *, int);
 static void	 parse_html_sax_comment(void *, const xmlChar *);
 static void	 parse_html_sax_error(void *, xmlErrorPtr);
+static bool	 parse_html_fast_stops(const char *);
 static bool	 parse_html_is_char(unsigned int);
 static size_t	 parse_html_fast_utf8(const unsigned char *);
 static bool	 parse_html_fast_is_name0(int);
@@ -597,6 +601,31 @@ parse_html_is_unacceptable(const char *name)
 	    strcmp(name, "style") == 0);
 }
 
+/* Whether any byte of w is c (the "has zero byte" trick on w ^ c...c). */
+static inline bool
+parse_html_has_byte(uint64_t w, unsigned char c)
+{
+	uint64_t	 x = w ^ (UINT64_C(0x0101010101010101) * c);
+
+	return (((x - UINT64_C(0x0101010101010101)) & ~x &
+	    UINT64_C(0x8080808080808080)) != 0);
+}
+
+/*
+ * Whether any of the eight bytes at p is one parse_html_escape may have
+ * to change: tested a word at a time, as most text has none.
+ */
+static inline bool
+parse_html_has_esc(const char *p)
+{
+	uint64_t	 w;
+
+	memcpy(&w, p, 8);
+	return (parse_html_has_byte(w, '&') || parse_html_has_byte(w, '<') ||
+	    parse_html_has_byte(w, '>') || parse_html_has_byte(w, '"') ||
+	    parse_html_has_byte(w, 0xc2));
+}
+
 /*
  * Append s to b, escaped for HTML text (&, <, >) or for a double-quoted
  * attribute value (also "), or not at all.  Either way U+0080 to U+009F
@@ -614,6 +643,8 @@ parse_html_escape(struct buf *b, const char *s, size_t len,
 
 	for (p = s; p < end; p++) {
 		/* Skip plain bytes quickly; the switch sees only these. */
+		while (end - p >= 8 && !parse_html_has_esc(p))
+			p += 8;
 		while (p < end && *p != '&' && *p != '<' && *p != '>' &&
 		    *p != '"' && *p != '\xc2')
 			p++;
@@ -1771,6 +1802,23 @@ static const unsigned char parse_html_fast_class[256] = {
 	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2
 };
 
+/*
+ * Whether any of the eight bytes at p is not class 0 in
+ * parse_html_fast_class (or is a tab or newline, which are): '<', '&',
+ * a control character or a byte above 0x7f.
+ */
+static inline bool
+parse_html_fast_stops(const char *p)
+{
+	uint64_t	 w;
+
+	memcpy(&w, p, 8);
+	return ((w & UINT64_C(0x8080808080808080)) != 0 ||
+	    ((w - UINT64_C(0x2020202020202020)) & ~w &
+	    UINT64_C(0x8080808080808080)) != 0 ||
+	    parse_html_has_byte(w, '<') || parse_html_has_byte(w, '&'));
+}
+
 /* Whether c is a character XML allows (libxml2's IS_CHAR). */
 static bool
 parse_html_is_char(unsigned int c)
@@ -1790,7 +1838,11 @@ parse_html_fast_utf8(const unsigned char *p)
 	uint32_t	 c;
 	int		 n;
 
-	n = util_utf8_decode(p, strnlen((const char *)p, 4), &c);
+	/*
+	 * p is NUL-terminated, and the decoder reads a byte only after a
+	 * continuation byte, so 4 never takes it past the NUL.
+	 */
+	n = util_utf8_decode(p, 4, &c);
 	if (n <= 1 || !parse_html_is_char(c))
 		return (0);
 	return ((size_t)n);
@@ -2035,10 +2087,11 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 		/* Text, up to a tag, a reference or the end. */
 		s = p;
 		for (;;) {
-			switch (parse_html_fast_class[(unsigned char)*p]) {
-			case 0:
+			while (end - p >= 8 && !parse_html_fast_stops(p))
+				p += 8;
+			while (parse_html_fast_class[(unsigned char)*p] == 0)
 				p++;
-				continue;
+			switch (parse_html_fast_class[(unsigned char)*p]) {
 			case 2:
 				if ((n = parse_html_fast_utf8(
 				    (const unsigned char *)p)) == 0)
