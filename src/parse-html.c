@@ -540,9 +540,7 @@ static const char *parse_html_url_attrs[] = {
 static inline int
 parse_html_cmp(const char *a, const char *b)
 {
-	if (*a != *b)
-		return ((unsigned char)*a - (unsigned char)*b);
-	return (strcmp(a, b));
+	return (parse_name_cmp(a, b));
 }
 
 /* bsearch comparator for arrays of strings. */
@@ -597,8 +595,9 @@ parse_html_is_w(int c)
 static bool
 parse_html_is_unacceptable(const char *name)
 {
-	return (strcmp(name, "script") == 0 || strcmp(name, "applet") == 0 ||
-	    strcmp(name, "style") == 0);
+	return (parse_name_cmp(name, "script") == 0 ||
+	    parse_name_cmp(name, "applet") == 0 ||
+	    parse_name_cmp(name, "style") == 0);
 }
 
 /* Whether any byte of w is c (the "has zero byte" trick on w ^ c...c). */
@@ -1551,7 +1550,8 @@ parse_html_sax_start(void *ctx, const xmlChar *xname, const xmlChar **atts)
 	}
 	o = &st->open[st->nopen++];
 	memset(o, 0, sizeof *o);
-	o->is_raw = strcmp(name, "script") == 0 || strcmp(name, "style") == 0;
+	o->is_raw = parse_name_cmp(name, "script") == 0 ||
+	    parse_name_cmp(name, "style") == 0;
 	if (strcmp(name, "p") == 0 && !parse_html_is_start_tag(st, name))
 		return;
 
@@ -1994,7 +1994,7 @@ parse_html_fast_attrs(const char **pp, struct buf *b,
 		    parse_html_fast_name(&p, name) == 0)
 			return (-1);
 		for (i = 0; i < n; i++) {
-			if (strcmp(b->data + off[2 * i], name) == 0)
+			if (parse_name_cmp(b->data + off[2 * i], name) == 0)
 				return (-1);
 		}
 		off[2 * n] = (ssize_t)b->len;
@@ -2122,7 +2122,8 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 			    parse_html_fast_name(&q, name) == 0)
 				goto out;
 			q = parse_html_fast_blanks(q);
-			if (*q != '>' || strcmp(open[nopen - 1], name) != 0 ||
+			if (*q != '>' ||
+			    parse_name_cmp(open[nopen - 1], name) != 0 ||
 			    nopen <= 2)
 				goto out;
 			p = q + 1;
@@ -2172,7 +2173,8 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 		if (nopen == PARSE_HTML_FAST_DEPTH)
 			goto out;
 		memcpy(open[nopen++], name, strlen(name) + 1);
-		if (strcmp(name, "script") != 0 && strcmp(name, "style") != 0)
+		if (parse_name_cmp(name, "script") != 0 &&
+		    parse_name_cmp(name, "style") != 0)
 			continue;
 
 		/*

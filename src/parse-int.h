@@ -18,6 +18,21 @@
 struct feed_doc;
 
 /*
+ * strcmp for the short names of the parser's tables (element, attribute
+ * and entity names), inline: a call to the library's strcmp costs more
+ * than comparing a few bytes, and a lookup makes several.
+ */
+static inline int
+parse_name_cmp(const char *a, const char *b)
+{
+	while (*a == *b && *a != '\0') {
+		a++;
+		b++;
+	}
+	return ((unsigned char)*a - (unsigned char)*b);
+}
+
+/*
  * The length of the run of ASCII bytes (below 0x80) that p starts with,
  * at most len: eight bytes at a time, as most of a feed is ASCII.
  */

@@ -579,7 +579,7 @@ static const char *parse_void_elements[] = {
 static int
 parse_strcmp(const void *key, const void *elem)
 {
-	return (strcmp(key, *(const char *const *)elem));
+	return (parse_name_cmp(key, *(const char *const *)elem));
 }
 
 /* Create a parse context; see parse.h. */
@@ -1622,7 +1622,7 @@ parse_elem_cmp(const void *key, const void *elem)
 
 	if (k->ns != e->ns)
 		return (k->ns < e->ns ? -1 : 1);
-	return (strcmp(k->name, e->name));
+	return (parse_name_cmp(k->name, e->name));
 }
 
 /* The row of parse_elems for an element, or NULL. */
@@ -1648,7 +1648,7 @@ parse_attr(xmlParserCtxtPtr xc, const xmlChar **attrs, int nattrs,
 	int		 i;
 
 	for (i = 0; i < nattrs; i++, attrs += 5) {
-		if (strcmp((const char *)attrs[0], name) != 0)
+		if (parse_name_cmp((const char *)attrs[0], name) != 0)
 			continue;
 		if (parse_ns_lookup(attrs[2])->ns != ns)
 			continue;
@@ -1790,8 +1790,10 @@ parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 	 * continuation byte, never 0xc2), so C1 characters are counted too.
 	 */
 	for (p = s + i; p < end; p++) {
-		if (*p < 0x80)
+		if (*p < 0x80) {
+			p += parse_ascii_span(p, end - p) - 1;
 			continue;
+		}
 		if (*p == 0xc2 && p + 1 < end && p[1] >= 0x80 &&
 		    p[1] <= 0x9f && cp1252[p[1] - 0x80] != 0)
 			nc1++;
