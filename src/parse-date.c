@@ -347,13 +347,14 @@ parse_date_token(const char *tok, size_t len, struct buf *b, time_t *shift)
 	if (b->len != 0)
 		buf_addc(b, ' ');
 
-	for (i = 0; i < nitems(parse_date_months); i++) {
-		if (len > 3 && strcasecmp(t, parse_date_months[i]) == 0) {
+	/* Full month names are longer than three, these zones two. */
+	for (i = 0; len > 3 && i < nitems(parse_date_months); i++) {
+		if (strcasecmp(t, parse_date_months[i]) == 0) {
 			buf_adds(b, abbr[i]);
 			return (0);
 		}
 	}
-	for (i = 0; i < nitems(parse_date_zones); i++) {
+	for (i = 0; len == 2 && i < nitems(parse_date_zones); i++) {
 		if (strcasecmp(t, parse_date_zones[i].name) == 0) {
 			zone = parse_date_zones[i].minutes;
 			buf_addf(b, "%c%02d%02d", zone < 0 ? '-' : '+',
