@@ -126,6 +126,7 @@ struct parse_html_state {
 #define PARSE_HTML_FAST_PTAG 64
 
 static char	*parse_html_run(const char *, const char *, bool);
+static void	 parse_html_buf_size(struct buf *, size_t);
 static int	 parse_html_strcmp(const void *, const void *);
 static int	 parse_html_namecmp(const void *, const void *);
 static const char *parse_html_find(const char **, size_t, const char *);
@@ -2251,6 +2252,16 @@ parse_html_sanitize_libxml2(const char *html, const char *base)
 	return (parse_html_run(html, base, false));
 }
 
+/* Start b empty with room for size bytes (size > 0). */
+static void
+parse_html_buf_size(struct buf *b, size_t size)
+{
+	b->data = xmalloc(size);
+	b->data[0] = '\0';
+	b->len = 0;
+	b->size = size;
+}
+
 /*
  * Sanitize html, first with parse_html_fast if is_fast, else (or if it
  * gives up) with libxml2's HTML parser.
@@ -2284,8 +2295,13 @@ parse_html_run(const char *html, const char *base, bool is_fast)
 	memset(&st, 0, sizeof st);
 	st.base = base;
 	st.last_end = (unsigned long)-1;
-	buf_init(&st.out);
-	buf_init(&in);
+	/*
+	 * Sized for the whole fragment at once, not doubled up to it: the
+	 * input gains "<html><body>", the output is rarely much longer.
+	 */
+	len = strlen(html);
+	parse_html_buf_size(&in, len + 16);
+	parse_html_buf_size(&st.out, len + 64);
 	parse_html_prepare(&in, html);
 	if (in.len > INT_MAX)
 		goto out;
