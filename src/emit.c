@@ -53,6 +53,10 @@ static const struct emit_output emit_outputs[] = {
 	    emit_atom },
 	{ "status.atom", "/status.atom", "application/atom+xml; charset=utf-8",
 	    emit_status_atom },
+	{ "feed.rss", "/feed.rss", "application/rss+xml; charset=utf-8",
+	    emit_rss },
+	{ "feed.json", "/feed.json", "application/feed+json; charset=utf-8",
+	    emit_json },
 };
 #define EMIT_NOUTPUTS (sizeof emit_outputs / sizeof emit_outputs[0])
 

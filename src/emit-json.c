@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The combined feed as JSON Feed 1.1 (jsonfeed.org/version/1.1): the
+ * entries emit_select chooses for the Atom feed, in the same order under
+ * the same ids, built with jansson.  The feed an item came from goes in
+ * the extension object "_feedd" (extension keys start with '_').  Titles
+ * and summaries are plain text in JSON Feed, so HTML ones are reduced to
+ * their text; content keeps its HTML in content_html.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "feedd/config.h"
+#include "feedd/emit.h"
+#include "feedd/store.h"
+#include "feedd/util.h"
+#include "emit-int.h"
+
+#define EMIT_JSON_VERSION	"https://jsonfeed.org/version/1.1"
+
+static void	 emit_json_set(json_t *, const char *, const char *, bool *);
+static void	 emit_json_set_new(json_t *, const char *, json_t *, bool *);
+static void	 emit_json_set_date(json_t *, const char *, time_t, bool *);
+static bool	 emit_json_is_html(const char *);
+static size_t	 emit_json_entity(const char *, struct buf *);
+static char	*emit_json_plain(const struct feed_text *);
+static json_t	*emit_json_authors(const struct feed_person *, bool *);
+static json_t	*emit_json_source(const struct store_item *, bool *);
+static json_t	*emit_json_item(const struct store_item *, const char *,
+		    bool *);
+
+/*
+ * Set key to cleaned text, if s is set.  A failure (jansson refuses
+ * invalid UTF-8, or memory runs out) sets *is_failed.
+ */
+static void
+emit_json_set(json_t *o, const char *key, const char *s, bool *is_failed)
+{
+	char	*clean;
+
+	if (s == NULL)
+		return;
+	clean = emit_clean(s);
+	emit_json_set_new(o, key, json_stringn(clean, strlen(clean)),
+	    is_failed);
+	free(clean);
+}
+
+/* Set key to v, which the object then owns; NULL v is a failure. */
+static void
+emit_json_set_new(json_t *o, const char *key, json_t *v, bool *is_failed)
+{
+	if (v == NULL || json_object_set_new(o, key, v) != 0)
+		*is_failed = true;
+}
+
+/* Set key to an RFC 3339 date. */
+static void
+emit_json_set_date(json_t *o, const char *key, time_t t, bool *is_failed)
+{
+	char	 s[21];
+
+	util_rfc3339(t, s);
+	emit_json_set_new(o, key, json_string(s), is_failed);
+}
+
+/* Whether a text construct's type is (X)HTML, as emit.c's emit_text says. */
+static bool
+emit_json_is_html(const char *type)
+{
+	return (type != NULL && (strcmp(type, "text/html") == 0 ||
+	    strcmp(type, "application/xhtml+xml") == 0 ||
+	    strcmp(type, "html") == 0 || strcmp(type, "xhtml") == 0));
+}
+
+/*
+ * Decode the character reference at s (which starts with '&') onto b:
+ * the named ones sanitized HTML keeps, and numeric ones.  Returns the
+ * bytes used, or 0 when it is none of those (the '&' is then text).
+ */
+static size_t
+emit_json_entity(const char *s, struct buf *b)
+{
+	static const struct {
+		const char	*name;
+		uint32_t	 cp;
+	} names[] = {
+		{ "&amp;", '&' }, { "&apos;", '\'' }, { "&gt;", '>' },
+		{ "&lt;", '<' }, { "&nbsp;", 0xa0 }, { "&quot;", '"' }
+	};
+	const char	*p;
+	char		*end;
+	unsigned long	 cp;
+	size_t		 i, n;
+
+	for (i = 0; i < nitems(names); i++) {
+		n = strlen(names[i].name);
+		if (strncmp(s, names[i].name, n) == 0) {
+			util_utf8_add(b, names[i].cp);
+			return (n);
+		}
+	}
+	if (s[1] != '#')
+		return (0);
+	p = s + 2;
+	if (*p == 'x' || *p == 'X')
+		cp = strtoul(p + 1, &end, 16);
+	else
+		cp = strtoul(p, &end, 10);
+	if (end == p || end == p + 1 || *end != ';')
+		return (0);
+	/* emit_clean later drops what XML and JSON readers cannot take. */
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	util_utf8_add(b, (uint32_t)cp);
+	return ((size_t)(end + 1 - s));
+}
+
+/*
+ * A text construct as plain text, for JSON Feed's title and summary:
+ * HTML loses its tags and comments, its character references are
+ * decoded, and its white space runs become one space.  Caller frees.
+ */
+static char *
+emit_json_plain(const struct feed_text *t)
+{
+	struct buf	 b;
+	const char	*p, *end;
+	char		*text, *clean;
+	size_t		 n;
+	bool		 is_space = false;
+
+	if (!emit_json_is_html(t->type))
+		return (emit_clean(t->value));
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p = t->value; *p != '\0';) {
+		if (strncmp(p, "<!--", 4) == 0) {
+			end = strstr(p + 4, "-->");
+			p = end != NULL ? end + 3 : p + strlen(p);
+			continue;
+		}
+		if (*p == '<') {
+			/* A tag separates words ("a<br>b"). */
+			end = strchr(p, '>');
+			p = end != NULL ? end + 1 : p + strlen(p);
+			is_space = b.len > 0;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			is_space = b.len > 0;
+			p++;
+			continue;
+		}
+		if (is_space) {
+			buf_addc(&b, ' ');
+			is_space = false;
+		}
+		if (*p == '&' && (n = emit_json_entity(p, &b)) > 0)
+			p += n;
+		else
+			buf_addc(&b, *p++);
+	}
+	text = buf_steal(&b);
+	clean = emit_clean(text);
+	free(text);
+	return (clean);
+}
+
+/*
+ * The authors array of an entry's first author: its name (else its
+ * free-text form, else its email) and its URI (else a mailto: link,
+ * which JSON Feed allows).  NULL when there is nothing to say.
+ */
+static json_t *
+emit_json_authors(const struct feed_person *a, bool *is_failed)
+{
+	json_t		*authors = NULL, *author;
+	const char	*name;
+	char		*mailto = NULL;
+	bool		 has_email;
+
+	has_email = a->email != NULL && strchr(a->email, '@') != NULL;
+	name = a->name != NULL ? a->name : a->raw != NULL ? a->raw :
+	    has_email ? a->email : NULL;
+	if (emit_is_iri(a->uri))
+		mailto = xstrdup(a->uri);
+	else if (has_email)
+		xasprintf(&mailto, "mailto:%s", a->email);
+	if (mailto != NULL && !emit_is_iri(mailto)) {
+		free(mailto);
+		mailto = NULL;
+	}
+	if (name == NULL && mailto == NULL)
+		return (NULL);
+	if ((author = json_object()) == NULL ||
+	    (authors = json_array()) == NULL) {
+		json_decref(author);
+		free(mailto);
+		*is_failed = true;
+		return (NULL);
+	}
+	emit_json_set(author, "name", name, is_failed);
+	emit_json_set(author, "url", mailto, is_failed);
+	if (json_array_append_new(authors, author) != 0)
+		*is_failed = true;
+	free(mailto);
+	return (authors);
+}
+
+/* The "_feedd" extension of an item: the feed it came from. */
+static json_t *
+emit_json_source(const struct store_item *it, bool *is_failed)
+{
+	json_t	*ext, *source = NULL;
+
+	if ((ext = json_object()) == NULL ||
+	    (source = json_object()) == NULL) {
+		json_decref(ext);
+		*is_failed = true;
+		return (NULL);
+	}
+	emit_json_set(source, "title", it->feed_title != NULL ?
+	    it->feed_title : it->feed_name, is_failed);
+	if (emit_is_iri(it->feed_url))
+		emit_json_set(source, "url", it->feed_url, is_failed);
+	if (emit_is_iri(it->feed_link))
+		emit_json_set(source, "home_page_url", it->feed_link,
+		    is_failed);
+	emit_json_set_new(ext, "source", source, is_failed);
+	return (ext);
+}
+
+/*
+ * One item.  JSON Feed 1.1 wants content_html or content_text: the
+ * content, else the summary, else the title (as Atom's emit_entry does
+ * for an entry with no link), else an empty text.
+ */
+static json_t *
+emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
+{
+	const struct feed_entry	*e = &it->e;
+	const struct feed_text	*content = NULL;
+	json_t			*item, *authors;
+	char			*s;
+
+	if ((item = json_object()) == NULL) {
+		*is_failed = true;
+		return (NULL);
+	}
+	emit_json_set(item, "id", id, is_failed);
+	if (emit_is_iri(e->link))
+		emit_json_set(item, "url", e->link, is_failed);
+	if (e->title.value != NULL) {
+		s = emit_json_plain(&e->title);
+		emit_json_set(item, "title", s, is_failed);
+		free(s);
+	}
+	if (e->ncontent > 0 && e->content[0].value != NULL)
+		content = &e->content[0];
+	else if (e->summary.value != NULL)
+		content = &e->summary;
+	if (content == NULL) {
+		s = e->title.value != NULL ? emit_json_plain(&e->title) :
+		    xstrdup("");
+		emit_json_set(item, "content_text", s, is_failed);
+		free(s);
+	} else if (emit_json_is_html(content->type))
+		emit_json_set(item, "content_html", content->value, is_failed);
+	else
+		emit_json_set(item, "content_text", content->value, is_failed);
+	if (content != &e->summary && e->summary.value != NULL) {
+		s = emit_json_plain(&e->summary);
+		emit_json_set(item, "summary", s, is_failed);
+		free(s);
+	}
+	if (e->published.is_valid)
+		emit_json_set_date(item, "date_published", e->published.utc,
+		    is_failed);
+	emit_json_set_date(item, "date_modified", emit_entry_updated(it),
+	    is_failed);
+	if (e->nauthors > 0 &&
+	    (authors = emit_json_authors(&e->authors[0], is_failed)) != NULL)
+		emit_json_set_new(item, "authors", authors, is_failed);
+	emit_json_set_new(item, "_feedd", emit_json_source(it, is_failed),
+	    is_failed);
+	return (item);
+}
+
+/*
+ * Build the combined feed as JSON Feed 1.1: the same entries as
+ * emit_atom, in the same order, under the same ids.  home_page_url is
+ * the root of what we serve, given only when we serve over HTTP.
+ */
+char *
+emit_json(struct store *st, const struct config *cfg, size_t *len,
+    char **cause)
+{
+	struct emit_sel	 sel;
+	json_t		*root = NULL, *items = NULL, *item;
+	json_malloc_t	 jmalloc;
+	json_free_t	 jfree;
+	char		*self, *home, *s = NULL, *out = NULL;
+	size_t		 i;
+	bool		 is_failed = false;
+
+	if (emit_select(st, cfg, &sel, cause) != 0)
+		return (NULL);
+	self = emit_self_url(cfg, "feed.json");
+	home = cfg->listen != NULL ? emit_self_url(cfg, "") : NULL;
+	if ((root = json_object()) == NULL ||
+	    (items = json_array()) == NULL) {
+		xasprintf(cause, "emit: cannot create the JSON Feed");
+		goto out;
+	}
+	/* The version first, as JSON Feed 1.1 asks (jansson keeps order). */
+	emit_json_set(root, "version", EMIT_JSON_VERSION, &is_failed);
+	emit_json_set(root, "title", cfg->output_title, &is_failed);
+	emit_json_set(root, "home_page_url", home, &is_failed);
+	emit_json_set(root, "feed_url", self, &is_failed);
+	emit_json_set(root, "description",
+	    "The newest entries of every feed, combined by feedd", &is_failed);
+	for (i = 0; i < sel.nshown; i++) {
+		item = emit_json_item(&sel.items[sel.shown[i]], sel.ids[i],
+		    &is_failed);
+		if (item == NULL || json_array_append_new(items, item) != 0)
+			is_failed = true;
+	}
+	emit_json_set_new(root, "items", items, &is_failed);
+	if (is_failed || (s = json_dumps(root, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER)) == NULL) {
+		xasprintf(cause, "emit: cannot write the JSON Feed");
+		goto out;
+	}
+	xasprintf(&out, "%s\n", s);
+	*len = strlen(out);
+	/* jansson's memory goes back through jansson's allocator. */
+	json_get_alloc_funcs(&jmalloc, &jfree);
+	jfree(s);
+out:
+	json_decref(root);
+	free(home);
+	free(self);
+	emit_sel_clear(&sel);
+	return (out);
+}
