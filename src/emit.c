@@ -57,6 +57,7 @@ static const struct emit_output emit_outputs[] = {
 	    emit_rss },
 	{ "feed.json", "/feed.json", "application/feed+json; charset=utf-8",
 	    emit_json },
+	{ "feeds.opml", "/opml", "text/x-opml; charset=utf-8", emit_opml },
 };
 #define EMIT_NOUTPUTS (sizeof emit_outputs / sizeof emit_outputs[0])
 

@@ -17,5 +17,6 @@ int	main_parse(int argc, char **argv);
 int	main_entries(const char *path, const char *feed, long limit,
 	    int is_json);
 int	main_prune_removed(const char *path);
+int	main_opml_export(const char *path);
 
 #endif

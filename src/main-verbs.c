@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "feedd/config.h"
+#include "feedd/emit.h"
 #include "feedd/parse.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
@@ -389,6 +390,32 @@ fail:
 out:
 	free(cause);
 	store_feed_rows_free(rows, nrows);
+	store_close(st);
+	config_free(cfg);
+	return (ret);
+}
+
+/* feedd opml export: the subscription list as OPML 2.0 on stdout. */
+int
+main_opml_export(const char *path)
+{
+	struct config	*cfg;
+	struct store	*st = NULL;
+	char		*cause = NULL, *opml = NULL;
+	size_t		 len;
+	int		 ret = 1;
+
+	if ((cfg = config_load(path, &cause)) == NULL ||
+	    (st = store_open(cfg->database, &cause)) == NULL ||
+	    (opml = emit_opml(st, cfg, &len, &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		goto out;
+	}
+	fwrite(opml, 1, len, stdout);
+	ret = 0;
+out:
+	free(opml);
+	free(cause);
 	store_close(st);
 	config_free(cfg);
 	return (ret);

@@ -75,6 +75,7 @@ main_usage(FILE *f)
 	    "                                    list stored entries, newest first\n"
 	    "       feedd prune --removed [-c FILE]\n"
 	    "                                    delete feeds no longer configured\n"
+	    "       feedd opml export [-c FILE]  the subscription list as OPML\n"
 	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
 	    "                                    parse one feed and print it as JSON\n"
 	    "       feedd --version | --help\n"
@@ -130,6 +131,16 @@ main(int argc, char **argv)
 	}
 	if (strcmp(verb, "parse") == 0)
 		return (main_parse(argc, argv));
+	/* Two-word verbs: opml export. */
+	if (strcmp(verb, "opml") == 0) {
+		if (argc < 2 || strcmp(argv[1], "export") != 0) {
+			fprintf(stderr, "feedd: opml needs export\n");
+			return (2);
+		}
+		verb = "opml export";
+		argc--;
+		argv++;
+	}
 	while ((ch = getopt_long(argc, argv, "c:df:hjl:rV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -177,6 +188,8 @@ main(int argc, char **argv)
 		return (main_check(path));
 	if (strcmp(verb, "status") == 0)
 		return (main_status(path));
+	if (strcmp(verb, "opml export") == 0)
+		return (main_opml_export(path));
 	if (strcmp(verb, "entries") == 0)
 		return (main_entries(path, feed, limit, is_json));
 	if (strcmp(verb, "prune") == 0 && is_removed)

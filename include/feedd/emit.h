@@ -34,6 +34,9 @@ int		 emit_now(struct emit *, char **cause);
 /* The combined Atom feed of the newest entries; caller frees. */
 char		*emit_atom(struct store *, const struct config *, size_t *len,
 		    char **cause);
+/* The subscription list as OPML 2.0; caller frees. */
+char		*emit_opml(struct store *, const struct config *, size_t *len,
+		    char **cause);
 /* The same entries as RSS 2.0; caller frees. */
 char		*emit_rss(struct store *, const struct config *, size_t *len,
 		    char **cause);
