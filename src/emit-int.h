@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <libxml/xmlwriter.h>
+
 struct config;
 struct store;
 struct store_item;
@@ -37,6 +39,11 @@ int	 emit_is_iri(const char *);
 char	*emit_uuid(const char *, const char *);
 /* When an entry was last updated, as outputs say it. */
 time_t	 emit_entry_updated(const struct store_item *);
+/* Whether a text construct's type is HTML or XHTML (sanitized markup). */
+bool	 emit_is_html(const char *type);
+/* Write an element or attribute holding cleaned text, if s is set. */
+void	 emit_element(xmlTextWriterPtr, const char *name, const char *s);
+void	 emit_attribute(xmlTextWriterPtr, const char *name, const char *s);
 /* The public URL of output file, for self links and ids.  Caller frees. */
 char	*emit_self_url(const struct config *, const char *file);
 

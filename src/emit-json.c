@@ -26,7 +26,6 @@
 static void	 emit_json_set(json_t *, const char *, const char *, bool *);
 static void	 emit_json_set_new(json_t *, const char *, json_t *, bool *);
 static void	 emit_json_set_date(json_t *, const char *, time_t, bool *);
-static bool	 emit_json_is_html(const char *);
 static size_t	 emit_json_entity(const char *, struct buf *);
 static char	*emit_json_plain(const struct feed_text *);
 static json_t	*emit_json_authors(const struct feed_person *, bool *);
@@ -69,14 +68,6 @@ emit_json_set_date(json_t *o, const char *key, time_t t, bool *is_failed)
 	emit_json_set_new(o, key, json_string(s), is_failed);
 }
 
-/* Whether a text construct's type is (X)HTML, as emit.c's emit_text says. */
-static bool
-emit_json_is_html(const char *type)
-{
-	return (type != NULL && (strcmp(type, "text/html") == 0 ||
-	    strcmp(type, "application/xhtml+xml") == 0 ||
-	    strcmp(type, "html") == 0 || strcmp(type, "xhtml") == 0));
-}
 
 /*
  * Decode the character reference at s (which starts with '&') onto b:
@@ -135,7 +126,7 @@ emit_json_plain(const struct feed_text *t)
 	size_t		 n;
 	bool		 is_space = false;
 
-	if (!emit_json_is_html(t->type))
+	if (!emit_is_html(t->type))
 		return (emit_clean(t->value));
 	buf_init(&b);
 	buf_add(&b, "", 0);
@@ -270,7 +261,7 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
 		    xstrdup("");
 		emit_json_set(item, "content_text", s, is_failed);
 		free(s);
-	} else if (emit_json_is_html(content->type))
+	} else if (emit_is_html(content->type))
 		emit_json_set(item, "content_html", content->value, is_failed);
 	else
 		emit_json_set(item, "content_text", content->value, is_failed);

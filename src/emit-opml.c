@@ -20,20 +20,7 @@
 
 static void	emit_opml_outline(xmlTextWriterPtr, const struct config_feed *,
 		    const struct store_feed_state *);
-static void	emit_opml_attr(xmlTextWriterPtr, const char *, const char *);
 
-/* Write an attribute of cleaned text, if s is set. */
-static void
-emit_opml_attr(xmlTextWriterPtr w, const char *name, const char *s)
-{
-	char	*clean;
-
-	if (s == NULL)
-		return;
-	clean = emit_clean(s);
-	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST clean);
-	free(clean);
-}
 
 /* One <outline type="rss"> for a configured feed. */
 static void
@@ -44,17 +31,17 @@ emit_opml_outline(xmlTextWriterPtr w, const struct config_feed *cf,
 	size_t		 i;
 
 	xmlTextWriterStartElement(w, BAD_CAST "outline");
-	emit_opml_attr(w, "type", "rss");
-	emit_opml_attr(w, "text", cf->title != NULL ? cf->title : cf->name);
-	emit_opml_attr(w, "title", cf->title != NULL ? cf->title : cf->name);
-	emit_opml_attr(w, "xmlUrl", state != NULL && state->fetch_url != NULL ?
+	emit_attribute(w, "type", "rss");
+	emit_attribute(w, "text", cf->title != NULL ? cf->title : cf->name);
+	emit_attribute(w, "title", cf->title != NULL ? cf->title : cf->name);
+	emit_attribute(w, "xmlUrl", state != NULL && state->fetch_url != NULL ?
 	    state->fetch_url : cf->url);
 	if (cf->ntags > 0) {
 		/* OPML 2.0: comma-separated, each a slash-delimited path. */
 		buf_init(&tags);
 		for (i = 0; i < cf->ntags; i++)
 			buf_addf(&tags, "%s/%s", i > 0 ? "," : "", cf->tags[i]);
-		emit_opml_attr(w, "category", tags.data);
+		emit_attribute(w, "category", tags.data);
 		buf_clear(&tags);
 	}
 	xmlTextWriterEndElement(w);
@@ -82,7 +69,7 @@ emit_opml(struct store *st, const struct config *cfg, size_t *len,
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElement(w, BAD_CAST "opml");
-	emit_opml_attr(w, "version", "2.0");
+	emit_attribute(w, "version", "2.0");
 	xmlTextWriterStartElement(w, BAD_CAST "head");
 	xmlTextWriterWriteElement(w, BAD_CAST "title",
 	    BAD_CAST cfg->output_title);

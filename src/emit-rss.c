@@ -48,7 +48,6 @@ static void	emit_rss_text(struct emit_rss *, const char *);
 static void	emit_rss_date(struct emit_rss *, const char *, time_t);
 static void	emit_rss_html(struct emit_rss *, const char *,
 		    const struct feed_text *);
-static bool	emit_rss_is_html(const char *);
 static bool	emit_rss_is_http(const char *);
 static long	emit_rss_ttl(const struct config *);
 static void	emit_rss_channel(struct emit_rss *, const struct config *,
@@ -154,14 +153,6 @@ emit_rss_date(struct emit_rss *r, const char *name, time_t t)
 	free(s);
 }
 
-/* Whether a text construct's type is (X)HTML, as emit.c's emit_text says. */
-static bool
-emit_rss_is_html(const char *type)
-{
-	return (type != NULL && (strcmp(type, "text/html") == 0 ||
-	    strcmp(type, "application/xhtml+xml") == 0 ||
-	    strcmp(type, "html") == 0 || strcmp(type, "xhtml") == 0));
-}
 
 /* Whether s is an absolute http or https URL. */
 static bool
@@ -185,7 +176,7 @@ emit_rss_html(struct emit_rss *r, const char *name, const struct feed_text *t)
 	char		*clean, *p;
 
 	clean = emit_clean(t->value);
-	if (emit_rss_is_html(t->type)) {
+	if (emit_is_html(t->type)) {
 		emit_rss_check(r, xmlTextWriterWriteElement(r->w,
 		    BAD_CAST name, BAD_CAST clean));
 		free(clean);

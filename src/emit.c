@@ -379,8 +379,17 @@ emit_clean(const char *s)
 	return (buf_steal(&b));
 }
 
+/* Whether a text construct's type is HTML or XHTML (sanitized markup). */
+bool
+emit_is_html(const char *type)
+{
+	return (type != NULL && (strcmp(type, "text/html") == 0 ||
+	    strcmp(type, "application/xhtml+xml") == 0 ||
+	    strcmp(type, "html") == 0 || strcmp(type, "xhtml") == 0));
+}
+
 /* Write an element holding cleaned text, if s is set. */
-static void
+void
 emit_element(xmlTextWriterPtr w, const char *name, const char *s)
 {
 	char	*clean;
@@ -393,7 +402,7 @@ emit_element(xmlTextWriterPtr w, const char *name, const char *s)
 }
 
 /* Write an attribute holding cleaned text, if s is set. */
-static void
+void
 emit_attribute(xmlTextWriterPtr w, const char *name, const char *s)
 {
 	char	*clean;
@@ -442,9 +451,7 @@ emit_text(xmlTextWriterPtr w, const char *name, const struct feed_text *t)
 
 	if (t->value == NULL)
 		return;
-	if (t->type != NULL && (strcmp(t->type, "text/html") == 0 ||
-	    strcmp(t->type, "application/xhtml+xml") == 0 ||
-	    strcmp(t->type, "html") == 0 || strcmp(t->type, "xhtml") == 0))
+	if (emit_is_html(t->type))
 		type = "html";
 	clean = emit_clean(t->value);
 	xmlTextWriterStartElement(w, BAD_CAST name);
