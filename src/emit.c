@@ -58,6 +58,7 @@ static const struct emit_output emit_outputs[] = {
 	{ "feed.json", "/feed.json", "application/feed+json; charset=utf-8",
 	    emit_json },
 	{ "feeds.opml", "/opml", "text/x-opml; charset=utf-8", emit_opml },
+	{ "index.html", "/", "text/html; charset=utf-8", emit_index },
 };
 #define EMIT_NOUTPUTS (sizeof emit_outputs / sizeof emit_outputs[0])
 

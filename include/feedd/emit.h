@@ -34,6 +34,9 @@ int		 emit_now(struct emit *, char **cause);
 /* The combined Atom feed of the newest entries; caller frees. */
 char		*emit_atom(struct store *, const struct config *, size_t *len,
 		    char **cause);
+/* The index page: the river with links to every output; caller frees. */
+char		*emit_index(struct store *, const struct config *, size_t *len,
+		    char **cause);
 /* The subscription list as OPML 2.0; caller frees. */
 char		*emit_opml(struct store *, const struct config *, size_t *len,
 		    char **cause);
