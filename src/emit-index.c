@@ -185,7 +185,7 @@ emit_index(struct store *st, const struct config *cfg, size_t *len,
 	char			*out = NULL, *url;
 	size_t			 i;
 
-	if (emit_select(st, cfg, &sel, cause) != 0)
+	if (emit_select(st, cfg, NULL, &sel, cause) != 0)
 		return (NULL);
 	if ((xb = xmlBufferCreate()) == NULL ||
 	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {

@@ -16,6 +16,17 @@ struct config;
 struct store;
 struct store_item;
 
+/*
+ * What one combined feed covers: the main one (every feed) or a tag's
+ * (the feeds with that tag), written as BASE.atom, BASE.rss, BASE.json.
+ */
+struct emit_view {
+	char		*base;		/* "feed", or "tag/NAME" */
+	char		*title;
+	char		**feeds;	/* names; NULL: every feed */
+	size_t		 nfeeds;
+};
+
 /* The entries an output shows, newest first, each once. */
 struct emit_sel {
 	struct store_item	*items;		/* from store_newest */
@@ -26,8 +37,17 @@ struct emit_sel {
 	time_t			 updated;	/* newest shown entry's */
 };
 
-int	 emit_select(struct store *, const struct config *, struct emit_sel *,
-	    char **cause);
+/* The entries of view (NULL: every feed). */
+int	 emit_select(struct store *, const struct config *,
+	    const struct emit_view *, struct emit_sel *, char **cause);
+
+/* The writers of one view's combined feed; each returns a new document. */
+char	*emit_atom(struct store *, const struct config *,
+	    const struct emit_view *, size_t *len, char **cause);
+char	*emit_rss(struct store *, const struct config *,
+	    const struct emit_view *, size_t *len, char **cause);
+char	*emit_json(struct store *, const struct config *,
+	    const struct emit_view *, size_t *len, char **cause);
 void	 emit_sel_clear(struct emit_sel *);
 
 /* Text that XML 1.0 (and JSON) accepts: valid UTF-8, no C0 but TAB, LF,

@@ -289,20 +289,22 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
  * the root of what we serve, given only when we serve over HTTP.
  */
 char *
-emit_json(struct store *st, const struct config *cfg, size_t *len,
-    char **cause)
+emit_json(struct store *st, const struct config *cfg,
+    const struct emit_view *view, size_t *len, char **cause)
 {
 	struct emit_sel	 sel;
 	json_t		*root = NULL, *items = NULL, *item;
 	json_malloc_t	 jmalloc;
 	json_free_t	 jfree;
-	char		*self, *home, *s = NULL, *out = NULL;
+	char		*self, *home, *s = NULL, *out = NULL, *file;
 	size_t		 i;
 	bool		 is_failed = false;
 
-	if (emit_select(st, cfg, &sel, cause) != 0)
+	if (emit_select(st, cfg, view, &sel, cause) != 0)
 		return (NULL);
-	self = emit_self_url(cfg, "feed.json");
+	xasprintf(&file, "%s.json", view->base);
+	self = emit_self_url(cfg, file);
+	free(file);
 	home = cfg->listen != NULL ? emit_self_url(cfg, "") : NULL;
 	if ((root = json_object()) == NULL ||
 	    (items = json_array()) == NULL) {
@@ -311,7 +313,7 @@ emit_json(struct store *st, const struct config *cfg, size_t *len,
 	}
 	/* The version first, as JSON Feed 1.1 asks (jansson keeps order). */
 	emit_json_set(root, "version", EMIT_JSON_VERSION, &is_failed);
-	emit_json_set(root, "title", cfg->output_title, &is_failed);
+	emit_json_set(root, "title", view->title, &is_failed);
 	emit_json_set(root, "home_page_url", home, &is_failed);
 	emit_json_set(root, "feed_url", self, &is_failed);
 	emit_json_set(root, "description",

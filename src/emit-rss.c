@@ -51,7 +51,7 @@ static void	emit_rss_html(struct emit_rss *, const char *,
 static bool	emit_rss_is_http(const char *);
 static long	emit_rss_ttl(const struct config *);
 static void	emit_rss_channel(struct emit_rss *, const struct config *,
-		    time_t);
+		    const struct emit_view *, time_t);
 static void	emit_rss_author(struct emit_rss *,
 		    const struct feed_person *);
 static void	emit_rss_item(struct emit_rss *, const struct store_item *,
@@ -236,14 +236,16 @@ emit_rss_ttl(const struct config *cfg)
  */
 static void
 emit_rss_channel(struct emit_rss *r, const struct config *cfg,
-    time_t updated)
+    const struct emit_view *view, time_t updated)
 {
-	char	*self, *home, *ttl;
+	char	*self, *home, *ttl, *file;
 
-	self = emit_self_url(cfg, "feed.rss");
+	xasprintf(&file, "%s.rss", view->base);
+	self = emit_self_url(cfg, file);
+	free(file);
 	home = emit_self_url(cfg, "");
 	xasprintf(&ttl, "%ld", emit_rss_ttl(cfg));
-	emit_rss_element(r, "title", cfg->output_title);
+	emit_rss_element(r, "title", view->title);
 	emit_rss_element(r, "link", home);
 	emit_rss_element(r, "description",
 	    "The newest entries of every feed, combined by feedd");
@@ -350,8 +352,8 @@ emit_rss_free(struct emit_rss *r)
  * the same order, under the same ids.
  */
 char *
-emit_rss(struct store *st, const struct config *cfg, size_t *len,
-    char **cause)
+emit_rss(struct store *st, const struct config *cfg,
+    const struct emit_view *view, size_t *len, char **cause)
 {
 	struct emit_sel	 sel;
 	struct emit_rss	 r;
@@ -359,7 +361,7 @@ emit_rss(struct store *st, const struct config *cfg, size_t *len,
 	size_t		 i;
 
 	memset(&r, 0, sizeof r);
-	if (emit_select(st, cfg, &sel, cause) != 0)
+	if (emit_select(st, cfg, view, &sel, cause) != 0)
 		return (NULL);
 	if ((r.xb = xmlBufferCreate()) == NULL ||
 	    (r.w = xmlNewTextWriterMemory(r.xb, 0)) == NULL) {
@@ -375,7 +377,7 @@ emit_rss(struct store *st, const struct config *cfg, size_t *len,
 	emit_rss_attribute(&r, "xmlns:content", EMIT_RSS_CONTENT_NS);
 	emit_rss_attribute(&r, "xmlns:dc", EMIT_RSS_DC_NS);
 	emit_rss_start(&r, "channel");
-	emit_rss_channel(&r, cfg, sel.updated);
+	emit_rss_channel(&r, cfg, view, sel.updated);
 	for (i = 0; i < sel.nshown; i++)
 		emit_rss_item(&r, &sel.items[sel.shown[i]], sel.ids[i]);
 	emit_rss_check(&r, xmlTextWriterEndDocument(r.w));

@@ -40,27 +40,39 @@ struct emit_writer {
 	xmlTextWriterPtr	 w;
 };
 
-/* What emit builds, where it writes it and where http serves it. */
-struct emit_output {
+/* The formats of a combined feed: written as BASE.EXT, served at /BASE.EXT. */
+struct emit_format {
+	const char	*ext;
+	const char	*content_type;
+	char		*(*build)(struct store *, const struct config *,
+			    const struct emit_view *, size_t *, char **);
+};
+static const struct emit_format emit_formats[] = {
+	{ "atom", "application/atom+xml; charset=utf-8", emit_atom },
+	{ "rss", "application/rss+xml; charset=utf-8", emit_rss },
+	{ "json", "application/feed+json; charset=utf-8", emit_json },
+};
+
+/* The other documents: one each. */
+struct emit_page {
 	const char	*file;
 	const char	*path;
 	const char	*content_type;
 	char		*(*build)(struct store *, const struct config *,
 			    size_t *, char **);
 };
-static const struct emit_output emit_outputs[] = {
-	{ "feed.atom", "/feed.atom", "application/atom+xml; charset=utf-8",
-	    emit_atom },
+static const struct emit_page emit_pages[] = {
 	{ "status.atom", "/status.atom", "application/atom+xml; charset=utf-8",
 	    emit_status_atom },
-	{ "feed.rss", "/feed.rss", "application/rss+xml; charset=utf-8",
-	    emit_rss },
-	{ "feed.json", "/feed.json", "application/feed+json; charset=utf-8",
-	    emit_json },
 	{ "feeds.opml", "/opml", "text/x-opml; charset=utf-8", emit_opml },
 	{ "index.html", "/", "text/html; charset=utf-8", emit_index },
 };
-#define EMIT_NOUTPUTS (sizeof emit_outputs / sizeof emit_outputs[0])
+
+/* The SHA-256 of what was last written to a file of the output. */
+struct emit_last {
+	char	*file;		/* relative to the output directory */
+	char	 hex[65];
+};
 
 struct emit {
 	struct event_base	*base;
@@ -69,13 +81,17 @@ struct emit {
 	struct event		*timer;
 	emit_published_cb	 cb;
 	void			*arg;
-	char			 last[EMIT_NOUTPUTS][65]; /* SHA-256 of the last
-						   build of each output */
+	struct emit_last	*lasts;
+	size_t			 nlasts;
 };
 
 static void	emit_timer_cb(evutil_socket_t, short, void *);
 static void	emit_hash_file(const char *, const char *, char[65]);
-static int	emit_one(struct emit *, size_t, char **);
+static int	emit_one(struct emit *, const char *, const char *,
+		    const char *, char *, size_t, char **);
+static struct emit_last *emit_last(struct emit *, const char *);
+static struct emit_view *emit_views(const struct config *, size_t *);
+static void	emit_views_free(struct emit_view *, size_t);
 static void	emit_remove_stale(const char *);
 static int	emit_feed_start(struct emit_writer *, const struct config *,
 		    const char *, const char *, time_t, char **);
@@ -109,45 +125,53 @@ emit_new(struct event_base *base, struct store *st, const struct config *cfg,
 }
 
 /*
- * Remove temporary files a killed feedd left in the output directory
- * (".NAME.XXXXXX" from emit_write_file): only this process writes there.
+ * Remove temporary files a killed feedd left in the output directory and
+ * its tag/ directory (".NAME.XXXXXX" from emit_write_file): only this
+ * process writes there.
  */
 static void
 emit_remove_stale(const char *dir)
 {
 	DIR		*d;
 	struct dirent	*de;
-	char		*path;
-	size_t		 i, len;
+	char		*path, *tags;
+	size_t		 len;
 
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		for (i = 0; i < nitems(emit_outputs); i++) {
-			len = strlen(emit_outputs[i].file);
-			if (de->d_name[0] == '.' && strncmp(de->d_name + 1,
-			    emit_outputs[i].file, len) == 0 &&
-			    de->d_name[len + 1] == '.' &&
-			    strlen(de->d_name + len + 2) == 6) {
-				xasprintf(&path, "%s/%s", dir, de->d_name);
-				if (unlink(path) == 0)
-					log_info("emit: removed %s, left by "
-					    "an earlier run", path);
-				free(path);
-			}
-		}
+		len = strlen(de->d_name);
+		if (de->d_name[0] != '.' || len < 9 ||
+		    de->d_name[len - 7] != '.' || strcmp(de->d_name, "..") == 0)
+			continue;
+		xasprintf(&path, "%s/%s", dir, de->d_name);
+		if (unlink(path) == 0)
+			log_info("emit: removed %s, left by an earlier run",
+			    path);
+		free(path);
 	}
 	closedir(d);
+	if (strcmp(dir + strlen(dir) - (strlen(dir) >= 4 ? 4 : 0),
+	    "/tag") != 0) {
+		xasprintf(&tags, "%s/tag", dir);
+		emit_remove_stale(tags);
+		free(tags);
+	}
 }
 
 /* Free the emitter; NULL is fine. */
 void
 emit_free(struct emit *em)
 {
+	size_t	 i;
+
 	if (em == NULL)
 		return;
 	if (em->timer != NULL)
 		event_free(em->timer);
+	for (i = 0; i < em->nlasts; i++)
+		free(em->lasts[i].file);
+	free(em->lasts);
 	free(em);
 }
 
@@ -176,36 +200,52 @@ emit_timer_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Build, write and publish one output if it changed. */
-static int
-emit_one(struct emit *em, size_t i, char **cause)
+/* What was last written to file, found or added. */
+static struct emit_last *
+emit_last(struct emit *em, const char *file)
 {
-	const struct emit_output *o = &emit_outputs[i];
-	struct emit_doc	 doc;
-	char		*data, hex[65];
-	size_t		 len;
-	int		 ret = -1;
+	struct emit_last	*l;
+	size_t			 i;
 
-	if ((data = o->build(em->st, em->cfg, &len, cause)) == NULL)
-		return (-1);
+	for (i = 0; i < em->nlasts; i++) {
+		if (strcmp(em->lasts[i].file, file) == 0)
+			return (&em->lasts[i]);
+	}
+	em->lasts = xreallocarray(em->lasts, em->nlasts + 1,
+	    sizeof *em->lasts);
+	l = &em->lasts[em->nlasts++];
+	l->file = xstrdup(file);
+	emit_hash_file(em->cfg->output_dir, file, l->hex);
+	return (l);
+}
+
+/*
+ * Write one built document (taking data) to file if it changed, and
+ * publish it at path.  A full disk stops the file, not what is served.
+ */
+static int
+emit_one(struct emit *em, const char *file, const char *path,
+    const char *content_type, char *data, size_t len, char **cause)
+{
+	struct emit_last	*l = emit_last(em, file);
+	struct emit_doc		 doc;
+	char			 hex[65];
+	int			 ret = 0;
+
 	util_sha256_hex(data, len, hex);
-	if (em->last[i][0] == '\0')
-		emit_hash_file(em->cfg->output_dir, o->file, em->last[i]);
-	ret = 0;
-	if (strcmp(hex, em->last[i]) != 0) {
-		/* A full disk stops the file, not what is served. */
-		if (emit_write_file(em->cfg->output_dir, o->file, data, len,
+	if (strcmp(hex, l->hex) != 0) {
+		if (emit_write_file(em->cfg->output_dir, file, data, len,
 		    cause) != 0)
 			ret = -1;
 		else {
-			memcpy(em->last[i], hex, sizeof em->last[i]);
+			memcpy(l->hex, hex, sizeof l->hex);
 			log_info("emit: wrote %s/%s (%zu bytes)",
-			    em->cfg->output_dir, o->file, len);
+			    em->cfg->output_dir, file, len);
 		}
 	}
 	if (em->cb != NULL) {
-		doc.path = o->path;
-		doc.content_type = o->content_type;
+		doc.path = path;
+		doc.content_type = content_type;
 		doc.data = data;
 		doc.len = len;
 		em->cb(&doc, em->arg);
@@ -215,18 +255,107 @@ emit_one(struct emit *em, size_t i, char **cause)
 }
 
 /*
- * Build, write and publish every output.  Each is tried even when one
+ * The combined feeds to build: the main one, then one per tag used in
+ * the config, in the order tags first appear.
+ */
+static struct emit_view *
+emit_views(const struct config *cfg, size_t *n)
+{
+	struct emit_view		*v;
+	const struct config_feed	*f;
+	size_t				 i, j, k;
+
+	v = xcalloc(1, sizeof *v);
+	v[0].base = xstrdup("feed");
+	v[0].title = xstrdup(cfg->output_title);
+	*n = 1;
+	for (i = 0; i < cfg->nfeeds; i++) {
+		for (j = 0; j < cfg->feeds[i].ntags; j++) {
+			for (k = 1; k < *n; k++) {
+				if (strcmp(v[k].base + 4,
+				    cfg->feeds[i].tags[j]) == 0)
+					break;
+			}
+			if (k < *n)
+				continue;
+			v = xreallocarray(v, *n + 1, sizeof *v);
+			memset(&v[*n], 0, sizeof v[*n]);
+			xasprintf(&v[*n].base, "tag/%s", cfg->feeds[i].tags[j]);
+			xasprintf(&v[*n].title, "%s: %s", cfg->output_title,
+			    cfg->feeds[i].tags[j]);
+			(*n)++;
+		}
+	}
+	/* Each tag's feeds. */
+	for (k = 1; k < *n; k++) {
+		for (i = 0; i < cfg->nfeeds; i++) {
+			f = &cfg->feeds[i];
+			for (j = 0; j < f->ntags; j++) {
+				if (strcmp(f->tags[j], v[k].base + 4) != 0)
+					continue;
+				v[k].feeds = xreallocarray(v[k].feeds,
+				    v[k].nfeeds + 1, sizeof *v[k].feeds);
+				v[k].feeds[v[k].nfeeds++] = xstrdup(f->name);
+			}
+		}
+	}
+	return (v);
+}
+
+/* Free what emit_views made. */
+static void
+emit_views_free(struct emit_view *v, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].base);
+		free(v[i].title);
+		for (j = 0; j < v[i].nfeeds; j++)
+			free(v[i].feeds[j]);
+		free(v[i].feeds);
+	}
+	free(v);
+}
+
+/*
+ * Build, write and publish every output: each view's combined feed in
+ * every format, then the other pages.  Each is tried even when one
  * fails; the first failure is the one reported.
  */
 int
 emit_now(struct emit *em, char **cause)
 {
-	size_t	 i;
-	char	*why = NULL;
-	int	 ret = 0;
+	struct emit_view	*views;
+	size_t			 nviews, i, j, len;
+	char			*why = NULL, *data, *file, *path;
+	int			 ret = 0;
 
-	for (i = 0; i < nitems(emit_outputs); i++) {
-		if (emit_one(em, i, ret == 0 ? cause : &why) != 0)
+	views = emit_views(em->cfg, &nviews);
+	for (i = 0; i < nviews; i++) {
+		for (j = 0; j < nitems(emit_formats); j++) {
+			data = emit_formats[j].build(em->st, em->cfg,
+			    &views[i], &len, ret == 0 ? cause : &why);
+			xasprintf(&file, "%s.%s", views[i].base,
+			    emit_formats[j].ext);
+			xasprintf(&path, "/%s", file);
+			if (data == NULL || emit_one(em, file, path,
+			    emit_formats[j].content_type, data, len,
+			    ret == 0 ? cause : &why) != 0)
+				ret = -1;
+			free(file);
+			free(path);
+			free(why);
+			why = NULL;
+		}
+	}
+	emit_views_free(views, nviews);
+	for (i = 0; i < nitems(emit_pages); i++) {
+		data = emit_pages[i].build(em->st, em->cfg, &len,
+		    ret == 0 ? cause : &why);
+		if (data == NULL || emit_one(em, emit_pages[i].file,
+		    emit_pages[i].path, emit_pages[i].content_type, data, len,
+		    ret == 0 ? cause : &why) != 0)
 			ret = -1;
 		free(why);
 		why = NULL;
@@ -296,11 +425,19 @@ static int
 emit_write_file(const char *dir, const char *name, const char *data,
     size_t len, char **cause)
 {
-	char	*tmp = NULL, *path = NULL;
+	char	*tmp = NULL, *path = NULL, *sub;
+	const char *slash;
 	size_t	 off = 0;
 	ssize_t	 n;
 	int	 fd = -1, dfd, ret = -1;
 
+	if ((slash = strrchr(name, '/')) != NULL) {
+		/* tag/NAME.atom: the file's own directory, then its name. */
+		xasprintf(&sub, "%s/%.*s", dir, (int)(slash - name), name);
+		ret = emit_write_file(sub, slash + 1, data, len, cause);
+		free(sub);
+		return (ret);
+	}
 	if (emit_mkdirs(dir, cause) != 0)
 		return (-1);
 	xasprintf(&tmp, "%s/.%s.XXXXXX", dir, name);
@@ -768,16 +905,21 @@ emit_is_dup(char **ids, size_t n, const char *id)
  * the id it goes out under.
  */
 int
-emit_select(struct store *st, const struct config *cfg, struct emit_sel *sel,
-    char **cause)
+emit_select(struct store *st, const struct config *cfg,
+    const struct emit_view *view, struct emit_sel *sel, char **cause)
 {
 	char	**links = NULL, *link, *id;
 	size_t	 nlinks = 0, i;
 	time_t	 t;
 
 	memset(sel, 0, sizeof *sel);
-	if (store_newest(st, NULL, (size_t)cfg->max_entries, &sel->items,
-	    &sel->nitems, cause) != 0)
+	if (view != NULL && view->feeds != NULL) {
+		if (store_newest_in(st, view->feeds, view->nfeeds,
+		    (size_t)cfg->max_entries, &sel->items, &sel->nitems,
+		    cause) != 0)
+			return (-1);
+	} else if (store_newest(st, NULL, (size_t)cfg->max_entries,
+	    &sel->items, &sel->nitems, cause) != 0)
 		return (-1);
 	sel->shown = xcalloc(sel->nitems, sizeof *sel->shown);
 	sel->ids = xcalloc(sel->nitems, sizeof *sel->ids);
@@ -826,20 +968,24 @@ emit_sel_clear(struct emit_sel *sel)
 
 /* Build the combined Atom feed of the newest entries. */
 char *
-emit_atom(struct store *st, const struct config *cfg, size_t *len,
-    char **cause)
+emit_atom(struct store *st, const struct config *cfg,
+    const struct emit_view *view, size_t *len, char **cause)
 {
 	struct emit_sel		 sel;
 	struct emit_writer	 ew;
-	char			*out = NULL;
+	char			*out = NULL, *file;
 	size_t			 i;
 
 	memset(&ew, 0, sizeof ew);
-	if (emit_select(st, cfg, &sel, cause) != 0)
+	if (emit_select(st, cfg, view, &sel, cause) != 0)
 		return (NULL);
-	if (emit_feed_start(&ew, cfg, "feed.atom", cfg->output_title,
-	    sel.updated, cause) != 0)
+	xasprintf(&file, "%s.atom", view->base);
+	if (emit_feed_start(&ew, cfg, file, view->title, sel.updated,
+	    cause) != 0) {
+		free(file);
 		goto out;
+	}
+	free(file);
 	for (i = 0; i < sel.nshown; i++)
 		emit_entry(ew.w, &sel.items[sel.shown[i]], sel.ids[i]);
 	out = emit_feed_end(&ew, len, cause);

@@ -1001,6 +1001,64 @@ store_newest(struct store *st, const char *feed, size_t max,
 	return (0);
 }
 
+/*
+ * The newest max entries of the feeds in names: store_newest's query with
+ * an IN list, prepared for the call (per-tag outputs are rebuilt rarely).
+ */
+int
+store_newest_in(struct store *st, char *const *names, size_t n, size_t max,
+    struct store_item **items, size_t *nitems, char **cause)
+{
+	sqlite3_stmt		*stmt = NULL;
+	struct store_item	*it;
+	struct buf		 sql;
+	const char		*base = store_sql[STORE_NEWEST];
+	size_t			 i, count = 0;
+	int			 rc, ret = -1;
+
+	*items = NULL;
+	*nitems = 0;
+	buf_init(&sql);
+	/* "... WHERE ?2 IS NULL OR e.feed = ?2 ORDER BY" becomes an IN. */
+	buf_add(&sql, base, (size_t)(strstr(base, " WHERE ") - base));
+	buf_adds(&sql, " WHERE e.feed IN (");
+	for (i = 0; i < n; i++)
+		buf_addf(&sql, "%s?%zu", i == 0 ? "" : ", ", i + 2);
+	buf_adds(&sql, ")");
+	buf_adds(&sql, strstr(base, " ORDER BY "));
+	if (n == 0) {
+		ret = 0;
+		goto out;
+	}
+	if (sqlite3_prepare_v2(st->db, sql.data, -1, &stmt, NULL) !=
+	    SQLITE_OK) {
+		store_set_cause(st, "cannot prepare", cause);
+		goto out;
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(max > INT64_MAX ?
+	    INT64_MAX : max));
+	for (i = 0; i < n; i++)
+		store_bind_text(stmt, (int)i + 2, names[i]);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*items = xreallocarray(*items, count + 1, sizeof **items);
+		it = &(*items)[count++];
+		memset(it, 0, sizeof *it);
+		store_read_item(stmt, it);
+	}
+	if (rc != SQLITE_DONE) {
+		store_set_cause(st, "read failed", cause);
+		store_items_free(*items, count);
+		*items = NULL;
+		goto out;
+	}
+	*nitems = count;
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	buf_clear(&sql);
+	return (ret);
+}
+
 /* Free items from store_newest. */
 void
 store_items_free(struct store_item *items, size_t n)

@@ -31,20 +31,11 @@ void		 emit_free(struct emit *);
 void		 emit_mark_dirty(struct emit *);
 /* Rebuild, write and publish now.  Returns -1 with *cause on error. */
 int		 emit_now(struct emit *, char **cause);
-/* The combined Atom feed of the newest entries; caller frees. */
-char		*emit_atom(struct store *, const struct config *, size_t *len,
-		    char **cause);
 /* The index page: the river with links to every output; caller frees. */
 char		*emit_index(struct store *, const struct config *, size_t *len,
 		    char **cause);
 /* The subscription list as OPML 2.0; caller frees. */
 char		*emit_opml(struct store *, const struct config *, size_t *len,
-		    char **cause);
-/* The same entries as RSS 2.0; caller frees. */
-char		*emit_rss(struct store *, const struct config *, size_t *len,
-		    char **cause);
-/* The same entries as JSON Feed 1.1; caller frees. */
-char		*emit_json(struct store *, const struct config *, size_t *len,
 		    char **cause);
 /* The status feed: feeds failing, moved or gone; caller frees. */
 char		*emit_status_atom(struct store *, const struct config *,

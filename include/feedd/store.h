@@ -121,6 +121,10 @@ void		 store_feed_rows_free(struct store_feed_row *, size_t);
  */
 int		 store_newest(struct store *, const char *feed, size_t max,
 		     struct store_item **items, size_t *nitems, char **cause);
+/* The same over the feeds named in names (n of them). */
+int		 store_newest_in(struct store *, char *const *names, size_t n,
+		     size_t max, struct store_item **items, size_t *nitems,
+		     char **cause);
 void		 store_items_free(struct store_item *, size_t);
 /* Number of stored entries (all feeds, or one feed), or -1. */
 long		 store_count_entries(struct store *);

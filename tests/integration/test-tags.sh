@@ -1,0 +1,64 @@
+# Per-tag feeds: every tag used in the config gets its own combined feed
+# as tag/TAG.atom, .rss and .json in the output directory and at
+# /tag/TAG.atom|.rss|.json, holding only the entries of the feeds with
+# that tag; each is valid.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+cp -R "$FEEDD_TEST_DATA" "$T/docroot"
+start_server "$T/docroot"
+PORT=$(free_port)
+cat >"$T/feedd.conf" <<CONF
+[feedd]
+database = feedd.db
+block_private = no
+
+[output]
+directory = out
+title = Test river
+
+[http]
+listen = 127.0.0.1:$PORT
+
+[feed rss]
+url = $SERVER_URL/files/feeds/rss2.xml
+tags = news
+
+[feed atom]
+url = $SERVER_URL/files/feeds/atom.xml
+tags = tech, news
+
+[feed noguid]
+url = $SERVER_URL/files/feeds/noguid.xml
+CONF
+run_feedd once once -c "$T/feedd.conf"
+assert_eq 0 "$RC" "feedd once exits 0"
+check_eq 10 "$(count_entries "$T/out/feed.atom")" "the main feed has every entry"
+check_eq 7 "$(count_entries "$T/out/tag/news.atom")" \
+    "tag/news.atom has the entries of the two feeds tagged news"
+check_eq 3 "$(count_entries "$T/out/tag/tech.atom")" \
+    "tag/tech.atom has the entries of the feed tagged tech"
+sh "$FEEDD_SHARED/schemas/validate-feeds.sh" "$T"/out/tag/*.atom \
+    "$T"/out/tag/*.rss "$T"/out/tag/*.json >"$T/validate.out" 2>&1 ||
+    fail "a tag feed is invalid: $(grep -v warning "$T/validate.out")"
+ok "every tag feed is valid Atom, RSS 2.0 and JSON Feed"
+check_eq "Test river: news" "$(xpath "$T/out/tag/news.atom" \
+    "string(/*[local-name()='feed']/*[local-name()='title'])")" \
+    "a tag feed is titled by its tag"
+check_eq "http://127.0.0.1:$PORT/tag/news.atom" "$(xpath "$T/out/tag/news.atom" \
+    "string(//*[local-name()='link'][@rel='self']/@href)")" \
+    "its self link is where it is served"
+
+start_bg feedd "$FEEDD" run -c "$T/feedd.conf"
+served() {
+	curl -fsS -m 5 -D "$T/h" -o "$T/news.rss" \
+	    "http://127.0.0.1:$PORT/tag/news.rss" 2>/dev/null
+}
+wait_for 30 served || fail "/tag/news.rss is not served"
+cmp -s "$T/news.rss" "$T/out/tag/news.rss" ||
+    fail "/tag/news.rss differs from out/tag/news.rss"
+ok "/tag/news.rss serves the file"
+check_eq "application/rss+xml; charset=utf-8" \
+    "$(tr -d '\r' <"$T/h" | sed -n 's/^Content-Type: //Ip')" \
+    "/tag/news.rss has the RSS media type"
+finish
