@@ -22,18 +22,13 @@
 #include "feedd/model.h"
 #include "feedd/parse.h"
 #include "feedd/util.h"
+#include "test-common.h"
 #include "parse-int.h"
 
 /* The URL relative fixtures are "fetched" from. */
 #define TEST_BASE "https://example.org/blog/feed/index.json"
 
 /* One expected string value: what, got, want (NULL: must be absent). */
-struct test_expect {
-	const char	*what;
-	const char	*got;
-	const char	*want;
-};
-
 /* A small document and what parse_jsonfeed must make of it. */
 struct test_case {
 	const char		*name;
@@ -44,11 +39,10 @@ struct test_case {
 	const char		*id;		/* first entry's id, or NULL */
 };
 
-static char	*test_read(const char *, size_t *);
+static char	*test_fixture(const char *, size_t *);
 static struct feed_doc *test_file(const char *, const char *, size_t,
 		    int *);
 static struct feed_doc *test_str(const char *, int *);
-static void	 test_check(const struct test_expect *, size_t);
 static char	*test_push(const char *, size_t, const char *, bool);
 static char	*test_utc(const struct feed_date *);
 
@@ -63,29 +57,14 @@ static const char *test_fixtures[] = {
 
 /* Read tests/data/jsonfeed/name whole; fails the test if it cannot. */
 static char *
-test_read(const char *name, size_t *len)
+test_fixture(const char *name, size_t *len)
 {
-	const char	*root = getenv("FEEDD_TEST_DATA");
-	char		*path, tmp[4096];
-	struct buf	 b;
-	FILE		*f;
-	size_t		 n;
+	char	*path, *data;
 
-	if (root == NULL || *root == '\0')
-		fail_msg("FEEDD_TEST_DATA is not set (run through ctest)");
-	xasprintf(&path, "%s/jsonfeed/%s", root, name);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
+	path = test_path("FEEDD_TEST_DATA", "jsonfeed", name);
+	data = test_read(path, len);
 	free(path);
-	buf_init(&b);
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(f);
-	*len = b.len;
-	if (b.data == NULL)
-		return (xstrdup(""));
-	return (buf_steal(&b));
+	return (data);
 }
 
 /* Read a fixture with parse_jsonfeed; OUT: *rv its return value. */
@@ -96,7 +75,7 @@ test_file(const char *name, const char *base, size_t max, int *rv)
 	char		*data;
 	size_t		 len;
 
-	data = test_read(name, &len);
+	data = test_fixture(name, &len);
 	doc = feed_doc_new();
 	*rv = parse_jsonfeed(data, len, base, max, doc);
 	free(data);
@@ -112,28 +91,6 @@ test_str(const char *json, int *rv)
 	doc = feed_doc_new();
 	*rv = parse_jsonfeed(json, strlen(json), NULL, 0, doc);
 	return (doc);
-}
-
-/* Check a table of expected strings, naming the first mismatch. */
-static void
-test_check(const struct test_expect *x, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (x[i].want == NULL) {
-			if (x[i].got != NULL)
-				fail_msg("%s: got \"%s\", want absent",
-				    x[i].what, x[i].got);
-			continue;
-		}
-		if (x[i].got == NULL)
-			fail_msg("%s: absent, want \"%s\"", x[i].what,
-			    x[i].want);
-		if (strcmp(x[i].got, x[i].want) != 0)
-			fail_msg("%s: got \"%s\", want \"%s\"", x[i].what,
-			    x[i].got, x[i].want);
-	}
 }
 
 /*
@@ -691,7 +648,7 @@ test_push_bytewise_same_json(void **state)
 
 	(void)state;
 	for (i = 0; i < nitems(test_fixtures); i++) {
-		data = test_read(test_fixtures[i], &len);
+		data = test_fixture(test_fixtures[i], &len);
 		whole = test_push(data, len, TEST_BASE, false);
 		bytes = test_push(data, len, TEST_BASE, true);
 		if (strcmp(whole, bytes) != 0)
@@ -702,14 +659,14 @@ test_push_bytewise_same_json(void **state)
 		free(data);
 	}
 
-	data = test_read("full11.json", &len);
+	data = test_fixture("full11.json", &len);
 	whole = test_push(data, len, NULL, true);
 	assert_non_null(strstr(whole, "\"json11\""));
 	assert_non_null(strstr(whole, "Full Example"));
 	free(whole);
 	free(data);
 
-	data = test_read("notfeed.json", &len);
+	data = test_fixture("notfeed.json", &len);
 	whole = test_push(data, len, NULL, true);
 	assert_non_null(strstr(whole, "not-a-feed"));
 	free(whole);

@@ -20,16 +20,10 @@
 #include "feedd/model.h"
 #include "feedd/parse.h"
 #include "feedd/util.h"
+#include "test-common.h"
 
 /* The base URL the fixtures are "fetched" from. */
 #define TEST_URL "http://example.org/dir/feed.xml"
-
-/* One expected string value: what, got, want (NULL: must be absent). */
-struct test_expect {
-	const char	*what;
-	const char	*got;
-	const char	*want;
-};
 
 /* One row of shared/corpus/feedparser_dates.tsv. */
 struct test_date {
@@ -38,15 +32,12 @@ struct test_date {
 	char	*expected;	/* "" when the string must be rejected */
 };
 
-static char	*test_path(const char *, const char *, const char *);
-static char	*test_read(const char *, size_t *);
 static struct feed_doc *test_parse(const char *, size_t,
 		    const struct parse_options *, int, unsigned int);
 static struct feed_doc *test_parse_file(const char *,
 		    const struct parse_options *);
 static char	*test_json(const char *, const struct parse_options *, int,
 		    unsigned int);
-static void	 test_check(const struct test_expect *, size_t);
 static size_t	 test_read_dates(struct test_date **);
 static void	 test_free_dates(struct test_date *, size_t);
 static bool	 test_date_is_asserted(const struct test_date *);
@@ -78,41 +69,6 @@ static const char *test_date_exclusions[] = {
 	 */
 	"03335",
 };
-
-/* Path of a file under the directory named by environment variable. */
-static char *
-test_path(const char *env, const char *dir, const char *name)
-{
-	const char	*root = getenv(env);
-	char		*path;
-
-	if (root == NULL || *root == '\0')
-		fail_msg("%s is not set", env);
-	xasprintf(&path, "%s/%s/%s", root, dir, name);
-	return (path);
-}
-
-/* Read a whole file; fails the test if it cannot. */
-static char *
-test_read(const char *path, size_t *len)
-{
-	FILE		*f;
-	struct buf	 b;
-	char		 tmp[4096];
-	size_t		 n;
-
-	f = fopen(path, "rb");
-	if (f == NULL)
-		fail_msg("cannot open %s", path);
-	buf_init(&b);
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		buf_add(&b, tmp, n);
-	fclose(f);
-	*len = b.len;
-	if (b.data == NULL)
-		return (xstrdup(""));
-	return (buf_steal(&b));
-}
 
 /*
  * Parse data pushed in chunks: mode 0 whole, 1 byte by byte, 2 random
@@ -182,28 +138,6 @@ test_json(const char *name, const struct parse_options *opt, int mode,
 	free(path);
 	assert_non_null(json);
 	return (json);
-}
-
-/* Check a table of expected values, naming the first mismatch. */
-static void
-test_check(const struct test_expect *x, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (x[i].want == NULL) {
-			if (x[i].got != NULL)
-				fail_msg("%s: got \"%s\", want absent",
-				    x[i].what, x[i].got);
-			continue;
-		}
-		if (x[i].got == NULL)
-			fail_msg("%s: absent, want \"%s\"", x[i].what,
-			    x[i].want);
-		if (strcmp(x[i].got, x[i].want) != 0)
-			fail_msg("%s: got \"%s\", want \"%s\"", x[i].what,
-			    x[i].got, x[i].want);
-	}
 }
 
 /*
