@@ -41,13 +41,16 @@ struct emit_sel {
 int	 emit_select(struct store *, const struct config *,
 	    const struct emit_view *, struct emit_sel *, char **cause);
 
-/* The writers of one view's combined feed; each returns a new document. */
-char	*emit_atom(struct store *, const struct config *,
-	    const struct emit_view *, size_t *len, char **cause);
-char	*emit_rss(struct store *, const struct config *,
-	    const struct emit_view *, size_t *len, char **cause);
-char	*emit_json(struct store *, const struct config *,
-	    const struct emit_view *, size_t *len, char **cause);
+/*
+ * The writers of one view's combined feed, from its selection; each
+ * returns a new document.
+ */
+char	*emit_atom(const struct config *, const struct emit_view *,
+	    const struct emit_sel *, size_t *len, char **cause);
+char	*emit_rss(const struct config *, const struct emit_view *,
+	    const struct emit_sel *, size_t *len, char **cause);
+char	*emit_json(const struct config *, const struct emit_view *,
+	    const struct emit_sel *, size_t *len, char **cause);
 void	 emit_sel_clear(struct emit_sel *);
 
 /* Text that XML 1.0 (and JSON) accepts: valid UTF-8, no C0 but TAB, LF,

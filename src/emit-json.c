@@ -289,10 +289,9 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
  * the root of what we serve, given only when we serve over HTTP.
  */
 char *
-emit_json(struct store *st, const struct config *cfg,
-    const struct emit_view *view, size_t *len, char **cause)
+emit_json(const struct config *cfg, const struct emit_view *view,
+    const struct emit_sel *sel, size_t *len, char **cause)
 {
-	struct emit_sel	 sel;
 	json_t		*root = NULL, *items = NULL, *item;
 	json_malloc_t	 jmalloc;
 	json_free_t	 jfree;
@@ -300,8 +299,6 @@ emit_json(struct store *st, const struct config *cfg,
 	size_t		 i;
 	bool		 is_failed = false;
 
-	if (emit_select(st, cfg, view, &sel, cause) != 0)
-		return (NULL);
 	xasprintf(&file, "%s.json", view->base);
 	self = emit_self_url(cfg, file);
 	free(file);
@@ -318,8 +315,8 @@ emit_json(struct store *st, const struct config *cfg,
 	emit_json_set(root, "feed_url", self, &is_failed);
 	emit_json_set(root, "description",
 	    "The newest entries of every feed, combined by feedd", &is_failed);
-	for (i = 0; i < sel.nshown; i++) {
-		item = emit_json_item(&sel.items[sel.shown[i]], sel.ids[i],
+	for (i = 0; i < sel->nshown; i++) {
+		item = emit_json_item(&sel->items[sel->shown[i]], sel->ids[i],
 		    &is_failed);
 		if (item == NULL || json_array_append_new(items, item) != 0)
 			is_failed = true;
@@ -339,6 +336,5 @@ out:
 	json_decref(root);
 	free(home);
 	free(self);
-	emit_sel_clear(&sel);
 	return (out);
 }

@@ -352,17 +352,14 @@ emit_rss_free(struct emit_rss *r)
  * the same order, under the same ids.
  */
 char *
-emit_rss(struct store *st, const struct config *cfg,
-    const struct emit_view *view, size_t *len, char **cause)
+emit_rss(const struct config *cfg, const struct emit_view *view,
+    const struct emit_sel *sel, size_t *len, char **cause)
 {
-	struct emit_sel	 sel;
 	struct emit_rss	 r;
 	char		*out = NULL;
 	size_t		 i;
 
 	memset(&r, 0, sizeof r);
-	if (emit_select(st, cfg, view, &sel, cause) != 0)
-		return (NULL);
 	if ((r.xb = xmlBufferCreate()) == NULL ||
 	    (r.w = xmlNewTextWriterMemory(r.xb, 0)) == NULL) {
 		xasprintf(cause, "emit: cannot create XML writer");
@@ -377,9 +374,9 @@ emit_rss(struct store *st, const struct config *cfg,
 	emit_rss_attribute(&r, "xmlns:content", EMIT_RSS_CONTENT_NS);
 	emit_rss_attribute(&r, "xmlns:dc", EMIT_RSS_DC_NS);
 	emit_rss_start(&r, "channel");
-	emit_rss_channel(&r, cfg, view, sel.updated);
-	for (i = 0; i < sel.nshown; i++)
-		emit_rss_item(&r, &sel.items[sel.shown[i]], sel.ids[i]);
+	emit_rss_channel(&r, cfg, view, sel->updated);
+	for (i = 0; i < sel->nshown; i++)
+		emit_rss_item(&r, &sel->items[sel->shown[i]], sel->ids[i]);
 	emit_rss_check(&r, xmlTextWriterEndDocument(r.w));
 	if (r.is_failed) {
 		xasprintf(cause, "emit: cannot write the RSS document");
@@ -391,6 +388,5 @@ emit_rss(struct store *st, const struct config *cfg,
 	out = xstrndup((const char *)xmlBufferContent(r.xb), *len);
 out:
 	emit_rss_free(&r);
-	emit_sel_clear(&sel);
 	return (out);
 }

@@ -44,8 +44,9 @@ struct emit_writer {
 struct emit_format {
 	const char	*ext;
 	const char	*content_type;
-	char		*(*build)(struct store *, const struct config *,
-			    const struct emit_view *, size_t *, char **);
+	char		*(*build)(const struct config *,
+			    const struct emit_view *, const struct emit_sel *,
+			    size_t *, char **);
 };
 static const struct emit_format emit_formats[] = {
 	{ "atom", "application/atom+xml; charset=utf-8", emit_atom },
@@ -327,15 +328,24 @@ int
 emit_now(struct emit *em, char **cause)
 {
 	struct emit_view	*views;
+	struct emit_sel		 sel;
 	size_t			 nviews, i, j, len;
 	char			*why = NULL, *data, *file, *path;
 	int			 ret = 0;
 
 	views = emit_views(em->cfg, &nviews);
 	for (i = 0; i < nviews; i++) {
+		/* One selection serves every format of the view. */
+		if (emit_select(em->st, em->cfg, &views[i], &sel,
+		    ret == 0 ? cause : &why) != 0) {
+			ret = -1;
+			free(why);
+			why = NULL;
+			continue;
+		}
 		for (j = 0; j < nitems(emit_formats); j++) {
-			data = emit_formats[j].build(em->st, em->cfg,
-			    &views[i], &len, ret == 0 ? cause : &why);
+			data = emit_formats[j].build(em->cfg, &views[i], &sel,
+			    &len, ret == 0 ? cause : &why);
 			xasprintf(&file, "%s.%s", views[i].base,
 			    emit_formats[j].ext);
 			xasprintf(&path, "/%s", file);
@@ -348,6 +358,7 @@ emit_now(struct emit *em, char **cause)
 			free(why);
 			why = NULL;
 		}
+		emit_sel_clear(&sel);
 	}
 	emit_views_free(views, nviews);
 	for (i = 0; i < nitems(emit_pages); i++) {
@@ -968,30 +979,26 @@ emit_sel_clear(struct emit_sel *sel)
 
 /* Build the combined Atom feed of the newest entries. */
 char *
-emit_atom(struct store *st, const struct config *cfg,
-    const struct emit_view *view, size_t *len, char **cause)
+emit_atom(const struct config *cfg, const struct emit_view *view,
+    const struct emit_sel *sel, size_t *len, char **cause)
 {
-	struct emit_sel		 sel;
 	struct emit_writer	 ew;
 	char			*out = NULL, *file;
 	size_t			 i;
 
 	memset(&ew, 0, sizeof ew);
-	if (emit_select(st, cfg, view, &sel, cause) != 0)
-		return (NULL);
 	xasprintf(&file, "%s.atom", view->base);
-	if (emit_feed_start(&ew, cfg, file, view->title, sel.updated,
+	if (emit_feed_start(&ew, cfg, file, view->title, sel->updated,
 	    cause) != 0) {
 		free(file);
 		goto out;
 	}
 	free(file);
-	for (i = 0; i < sel.nshown; i++)
-		emit_entry(ew.w, &sel.items[sel.shown[i]], sel.ids[i]);
+	for (i = 0; i < sel->nshown; i++)
+		emit_entry(ew.w, &sel->items[sel->shown[i]], sel->ids[i]);
 	out = emit_feed_end(&ew, len, cause);
 out:
 	emit_writer_free(&ew);
-	emit_sel_clear(&sel);
 	return (out);
 }
 
