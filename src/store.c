@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -234,6 +235,45 @@ store_set_cause(struct store *st, const char *what, char **cause)
 		    sqlite3_errmsg(st->db));
 }
 
+/* Set the connection's pragmas and bring the schema up to date. */
+static int
+store_setup_once(struct store *st, char **cause)
+{
+	if (store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0 ||
+	    store_exec(st, "PRAGMA synchronous = NORMAL", cause) != 0 ||
+	    /* 8 MiB: the indexes of a million entries stay mostly cached. */
+	    store_exec(st, "PRAGMA cache_size = -8192", cause) != 0 ||
+	    store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
+		return (-1);
+	return (store_migrate(st, cause));
+}
+
+/*
+ * Two processes opening a new file at once (the daemon and "feedd
+ * entries", say) both switch it to WAL; SQLite resolves that deadlock by
+ * failing one of them at once with SQLITE_BUSY, without the busy handler.
+ * Such a failure is retried for as long as the busy timeout would wait.
+ */
+static int
+store_setup(struct store *st, char **cause)
+{
+	const struct timespec	 pause = { 0, 10 * 1000 * 1000 };
+	int			 tries;
+
+	for (tries = 0;; tries++) {
+		if (store_setup_once(st, cause) == 0)
+			return (0);
+		if ((sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY ||
+		    tries == 500)
+			return (-1);
+		if (cause != NULL) {
+			free(*cause);
+			*cause = NULL;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
 /* Open (creating if need be) the database at path and migrate it. */
 struct store *
 store_open(const char *path, char **cause)
@@ -251,13 +291,7 @@ store_open(const char *path, char **cause)
 	sqlite3_extended_result_codes(st->db, 1);
 	if (sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK)
 		goto fail_msg;
-	if (store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0 ||
-	    store_exec(st, "PRAGMA synchronous = NORMAL", cause) != 0 ||
-	    /* 8 MiB: the indexes of a million entries stay mostly cached. */
-	    store_exec(st, "PRAGMA cache_size = -8192", cause) != 0 ||
-	    store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
-		goto fail;
-	if (store_migrate(st, cause) != 0)
+	if (store_setup(st, cause) != 0)
 		goto fail;
 	for (i = 0; i < STORE_NSTMTS; i++) {
 		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,

@@ -130,4 +130,21 @@ grep -q 'removed feed one' "$T/prune.out" || not_ok "prune names the feed"
 run_feedd gone entries -c "$T/feedd.conf" --feed one
 check_eq 0 "$(grep -c '^20' "$T/gone.out" || true)" \
     "prune --removed deletes the removed feed's entries"
+
+# Two processes opening a new database at once both switch it to WAL;
+# neither may fail with "database is locked" (the daemon would exit).
+mkdir "$T/race"
+sed 's|^database = .*|database = race/feedd.db|' "$T/feedd.conf" \
+    >"$T/race.conf"
+locked=0
+for i in $(seq 1 60); do
+	rm -f "$T"/race/feedd.db*
+	"$FEEDD" entries -c "$T/race.conf" >/dev/null 2>"$T/race1.err" &
+	"$FEEDD" entries -c "$T/race.conf" >/dev/null 2>"$T/race2.err" || true
+	wait $! || true
+	if grep -q 'locked' "$T/race1.err" "$T/race2.err"; then
+		locked=$((locked + 1))
+	fi
+done
+check_eq 0 "$locked" "concurrent opens of a new database never fail"
 finish
