@@ -276,11 +276,15 @@ util_sha256_hex(const void *data, size_t len, char out[65])
 static void
 util_hex(const unsigned char *md, unsigned int len, char out[65])
 {
-	unsigned int	 i;
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned int		 i;
 
-	for (i = 0; i < len && i < 32; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	out[64] = '\0';
+	/* Not snprintf: this runs twice for every entry stored. */
+	for (i = 0; i < len && i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	out[2 * i] = '\0';
 }
 
 /* Start an incremental SHA-256. */
