@@ -53,10 +53,10 @@ emit_opml(struct store *st, const struct config *cfg, size_t *len,
     char **cause)
 {
 	struct store_feed_row	*rows = NULL;
-	const struct store_feed_state *state;
+	const struct store_feed_row *row;
 	xmlBufferPtr		 xb = NULL;
 	xmlTextWriterPtr	 w = NULL;
-	size_t			 nrows = 0, i, j;
+	size_t			 nrows = 0, i;
 	char			*out = NULL;
 
 	if (store_list_feeds(st, &rows, &nrows, cause) != 0)
@@ -76,12 +76,9 @@ emit_opml(struct store *st, const struct config *cfg, size_t *len,
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "body");
 	for (i = 0; i < cfg->nfeeds; i++) {
-		state = NULL;
-		for (j = 0; j < nrows; j++) {
-			if (strcmp(rows[j].name, cfg->feeds[i].name) == 0)
-				state = &rows[j].state;
-		}
-		emit_opml_outline(w, &cfg->feeds[i], state);
+		row = store_feed_row_find(rows, nrows, cfg->feeds[i].name);
+		emit_opml_outline(w, &cfg->feeds[i],
+		    row != NULL ? &row->state : NULL);
 	}
 	if (xmlTextWriterEndDocument(w) < 0) {
 		xasprintf(cause, "emit: cannot finish the OPML document");

@@ -131,7 +131,8 @@ main_status(const char *path)
 	static const struct store_feed_state none;
 	struct config		*cfg;
 	struct store		*st = NULL;
-	struct store_feed_row	*rows = NULL, *row;
+	struct store_feed_row	*rows = NULL;
+	const struct store_feed_row *row;
 	size_t			 nrows = 0, i, j;
 	char			*cause = NULL;
 	int			 ret = 1;
@@ -148,11 +149,7 @@ main_status(const char *path)
 	printf("%-16s %-8s %-20s %4s  %-20s %-22s %5s %7s\n", "FEED", "STATE",
 	    "LAST POLL", "HTTP", "NEXT POLL", "BECAUSE", "FAILS", "ENTRIES");
 	for (i = 0; i < cfg->nfeeds; i++) {
-		row = NULL;
-		for (j = 0; j < nrows; j++) {
-			if (strcmp(rows[j].name, cfg->feeds[i].name) == 0)
-				row = &rows[j];
-		}
+		row = store_feed_row_find(rows, nrows, cfg->feeds[i].name);
 		main_status_row(cfg->feeds[i].name, cfg->feeds[i].url,
 		    store_feed_condition(row != NULL ? &row->state : &none),
 		    row != NULL ? &row->state : &none,

@@ -907,12 +907,15 @@ store_list_feeds(struct store *st, struct store_feed_row **rows,
 {
 	sqlite3_stmt		*stmt = st->stmts[STORE_LIST_FEEDS];
 	struct store_feed_row	*row;
-	size_t			 n = 0;
+	size_t			 n = 0, cap = 0;
 	int			 rc;
 
 	*rows = NULL;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*rows = xreallocarray(*rows, n + 1, sizeof **rows);
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			*rows = xreallocarray(*rows, cap, sizeof **rows);
+		}
 		row = &(*rows)[n++];
 		memset(row, 0, sizeof *row);
 		store_read_state(stmt, &row->state);
@@ -928,6 +931,29 @@ store_list_feeds(struct store *st, struct store_feed_row **rows,
 	}
 	*nrows = n;
 	return (0);
+}
+
+static int
+store_feed_row_cmp(const void *key, const void *elem)
+{
+	const struct store_feed_row	*row = elem;
+
+	return (strcmp(key, row->name));
+}
+
+/*
+ * The row of the feed called name in rows from store_list_feeds, or
+ * NULL.  Rows come sorted by name (SQLite's BINARY collation compares as
+ * strcmp does), so this is a binary search: 5,000 feeds looked up one by
+ * one must not cost 25 million comparisons.
+ */
+const struct store_feed_row *
+store_feed_row_find(const struct store_feed_row *rows, size_t n,
+    const char *name)
+{
+	if (n == 0)
+		return (NULL);
+	return (bsearch(name, rows, n, sizeof *rows, store_feed_row_cmp));
 }
 
 /* Free rows from store_list_feeds. */

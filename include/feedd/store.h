@@ -114,6 +114,8 @@ const char	*store_feed_condition(const struct store_feed_state *);
 int		 store_list_feeds(struct store *, struct store_feed_row **rows,
 		     size_t *nrows, char **cause);
 void		 store_feed_rows_free(struct store_feed_row *, size_t);
+const struct store_feed_row *store_feed_row_find(const struct store_feed_row *,
+		     size_t, const char *name);
 
 /*
  * The newest max entries of feed (NULL: of all feeds), newest
