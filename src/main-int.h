@@ -10,6 +10,9 @@
 /* Print the usage summary to f. */
 void	main_usage(FILE *f);
 
+/* Log each line of config_load's cause as an error line of its own. */
+void	main_log_problems(const char *cause);
+
 /* Each returns the process exit status. */
 int	main_check(const char *path);
 int	main_status(const char *path);

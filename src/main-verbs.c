@@ -17,6 +17,7 @@
 
 #include "feedd/config.h"
 #include "feedd/emit.h"
+#include "feedd/log.h"
 #include "feedd/parse.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
@@ -36,6 +37,24 @@ static void	main_check_note(const struct config *,
 static void	main_json_date(json_t *, const char *,
 		    const struct feed_date *);
 static void	main_json_str(json_t *, const char *, const char *);
+
+/*
+ * Log config_load's problems, one log line each: the log escapes
+ * newlines, so one call would run them together.
+ */
+void
+main_log_problems(const char *cause)
+{
+	const char	*p, *nl;
+
+	for (p = cause; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			log_err("%s", p);
+			break;
+		}
+		log_err("%.*s", (int)(nl - p), p);
+	}
+}
 
 /*
  * feedd check: load the config and say what is wrong with it; with a

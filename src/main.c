@@ -420,7 +420,7 @@ main_daemon(const char *path, int is_once)
 	memset(&m, 0, sizeof m);
 	m.is_once = is_once;
 	if ((m.cfg = config_load(path, &cause)) == NULL) {
-		log_err("%s", cause);
+		main_log_problems(cause);
 		goto out;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
