@@ -21,5 +21,6 @@ int	main_entries(const char *path, const char *feed, long limit,
 	    int is_json);
 int	main_prune_removed(const char *path);
 int	main_opml_export(const char *path);
+int	main_opml_import(int argc, char **argv);
 
 #endif

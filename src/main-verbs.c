@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The verbs that do their work and exit without the event loop: check,
- * status, entries, prune and parse.  Each reads the config (or a feed
+ * status, entries, prune, parse and opml export and import.  Each reads the config (or a feed
  * file), does one thing and prints the result.
  */
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include "feedd/config.h"
 #include "feedd/emit.h"
 #include "feedd/log.h"
+#include "feedd/opml.h"
 #include "feedd/parse.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
@@ -438,4 +439,34 @@ out:
 	store_close(st);
 	config_free(cfg);
 	return (ret);
+}
+
+/*
+ * feedd opml import FILE: an OPML subscription list as [feed NAME]
+ * sections on stdout, for a feeds.d file; outlines skipped are said on
+ * stderr.
+ */
+int
+main_opml_import(int argc, char **argv)
+{
+	struct opml_list	*list;
+	char			*cause = NULL, *text;
+	size_t			 i;
+
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0')) {
+		main_usage(stderr);
+		return (2);
+	}
+	if ((list = opml_read(argv[1], &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return (1);
+	}
+	for (i = 0; i < list->nwarnings; i++)
+		fprintf(stderr, "%s\n", list->warnings[i]);
+	text = opml_config(list, argv[1]);
+	fputs(text, stdout);
+	free(text);
+	opml_list_free(list);
+	return (fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1);
 }

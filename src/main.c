@@ -76,6 +76,7 @@ main_usage(FILE *f)
 	    "       feedd prune --removed [-c FILE]\n"
 	    "                                    delete feeds no longer configured\n"
 	    "       feedd opml export [-c FILE]  the subscription list as OPML\n"
+	    "       feedd opml import FILE|-     an OPML list as [feed] sections\n"
 	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
 	    "                                    parse one feed and print it as JSON\n"
 	    "       feedd --version | --help\n"
@@ -131,10 +132,13 @@ main(int argc, char **argv)
 	}
 	if (strcmp(verb, "parse") == 0)
 		return (main_parse(argc, argv));
-	/* Two-word verbs: opml export. */
+	/* Two-word verbs: opml export, opml import FILE. */
+	if (strcmp(verb, "opml") == 0 && argc >= 2 &&
+	    strcmp(argv[1], "import") == 0)
+		return (main_opml_import(argc - 1, argv + 1));
 	if (strcmp(verb, "opml") == 0) {
 		if (argc < 2 || strcmp(argv[1], "export") != 0) {
-			fprintf(stderr, "feedd: opml needs export\n");
+			fprintf(stderr, "feedd: opml needs export or import\n");
 			return (2);
 		}
 		verb = "opml export";
