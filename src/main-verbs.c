@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The verbs that do their work and exit without the event loop: check,
- * status, entries, prune, parse and opml export and import.  Each reads the config (or a feed
- * file), does one thing and prints the result.
+ * status, entries, prune, parse, opml export and opml import.  Each reads
+ * the config (or a feed or OPML file), does one thing and prints the
+ * result.
  */
 #include <errno.h>
 #include <stdint.h>

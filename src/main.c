@@ -30,7 +30,8 @@
 #include "feedd/util.h"
 #include "main-int.h"
 
-#define MAIN_DEFAULT_CONFIG "/etc/feedd.conf"
+/* Where cmake --install puts the example config (GNUInstallDirs). */
+#define MAIN_DEFAULT_CONFIG FEEDD_SYSCONFDIR "/feedd/feedd.conf"
 /* Retention runs this often, in transactions of at most this many rows. */
 #define MAIN_PRUNE_EVERY 3600
 #define MAIN_PRUNE_FIRST 10
