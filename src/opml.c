@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,8 @@ static xmlDocPtr opml_parse(struct opml_reader *, const struct buf *,
 static void	opml_walk(struct opml_reader *, xmlNodePtr, int);
 static void	opml_outline(struct opml_reader *, xmlNodePtr, int);
 static void	opml_add_feed(struct opml_reader *, xmlNodePtr, char *);
+static struct opml_feed *opml_new_feed(struct opml_list *, xmlNodePtr,
+		    char *);
 static void	opml_warn(struct opml_reader *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static char	*opml_attr(xmlNodePtr, const char *);
@@ -344,57 +347,68 @@ opml_add_feed(struct opml_reader *r, xmlNodePtr n, char *url)
 {
 	struct opml_list	*list = r->list;
 	struct opml_feed	*f = NULL;
-	char			*text, *base, *category;
-	int			 line = (int)xmlGetLineNo(n);
+	char			*category;
 	size_t			 i;
 
 	util_trim(url);
 	if (!opml_is_url(url)) {
-		opml_warn(r, line, "xmlUrl \"%s\" is not an http or https URL: "
-		    "skipped", url);
+		opml_warn(r, (int)xmlGetLineNo(n), "xmlUrl \"%s\" is not an "
+		    "http or https URL: skipped", url);
 		free(url);
 		return;
 	}
-	for (i = 0; i < list->nfeeds; i++) {
+	for (i = 0; i < list->nfeeds && f == NULL; i++) {
 		if (strcmp(list->feeds[i].url, url) == 0)
 			f = &list->feeds[i];
 	}
 	if (f != NULL)
 		free(url);
-	else {
-		list->feeds = xreallocarray(list->feeds, list->nfeeds + 1,
-		    sizeof *list->feeds);
-		f = &list->feeds[list->nfeeds++];
-		memset(f, 0, sizeof *f);
-		f->url = url;
-		f->line = line;
-		if ((text = opml_attr(n, "text")) == NULL)
-			text = opml_attr(n, "title");
-		if (text != NULL)
-			f->title = opml_text(text);
-		free(text);
-		if ((base = opml_slug(f->title != NULL ? f->title : "",
-		    true)) == NULL)
-			base = opml_host(url);
-		f->name = opml_unique_name(list, base);
-		free(base);
-		/* A title that says no more than the name is left out. */
-		if (f->title != NULL && (*f->title == '\0' ||
-		    strcmp(f->title, f->name) == 0)) {
-			free(f->title);
-			f->title = NULL;
-		}
-		if ((text = opml_attr(n, "htmlUrl")) != NULL) {
-			f->html_url = opml_text(text);
-			free(text);
-		}
-	}
+	else
+		f = opml_new_feed(list, n, url);
 	for (i = 0; i < r->ntags; i++)
 		opml_add_tag(&f->tags, &f->ntags, r->tags[i]);
 	if ((category = opml_attr(n, "category")) != NULL) {
 		opml_add_categories(f, category);
 		free(category);
 	}
+}
+
+/*
+ * Append a feed for outline n with url (taken over): its title from text
+ * (else title), its name from the title (else the host), its htmlUrl.
+ */
+static struct opml_feed *
+opml_new_feed(struct opml_list *list, xmlNodePtr n, char *url)
+{
+	struct opml_feed	*f;
+	char			*text, *base;
+
+	list->feeds = xreallocarray(list->feeds, list->nfeeds + 1,
+	    sizeof *list->feeds);
+	f = &list->feeds[list->nfeeds++];
+	memset(f, 0, sizeof *f);
+	f->url = url;
+	f->line = (int)xmlGetLineNo(n);
+	if ((text = opml_attr(n, "text")) == NULL)
+		text = opml_attr(n, "title");
+	if (text != NULL)
+		f->title = opml_text(text);
+	free(text);
+	if (f->title == NULL || (base = opml_slug(f->title, true)) == NULL)
+		base = opml_host(url);
+	f->name = opml_unique_name(list, base);
+	free(base);
+	/* A title that says no more than the name is left out. */
+	if (f->title != NULL && (*f->title == '\0' ||
+	    strcmp(f->title, f->name) == 0)) {
+		free(f->title);
+		f->title = NULL;
+	}
+	if ((text = opml_attr(n, "htmlUrl")) != NULL) {
+		f->html_url = opml_text(text);
+		free(text);
+	}
+	return (f);
 }
 
 /* Record a warning at line: an outline that was skipped. */
