@@ -692,13 +692,14 @@ config_ini_cb(void *arg, const char *section, const char *name,
 	}
 	if (st->key_line[i] != 0 && k->type != CONFIG_TYPE_HEADER &&
 	    k->type != CONFIG_TYPE_INCLUDE) {
-		if (strcmp(st->key_file[i], st->path) == 0)
+		if (strcmp(st->key_file[i], st->path) == 0) {
 			config_error(st, st->lineno, "duplicate key \"%s\" "
 			    "(first set on line %d)", name, st->key_line[i]);
-		else
+		} else {
 			config_error(st, st->lineno, "duplicate key \"%s\" "
 			    "(first set at %s:%d)", name, st->key_file[i],
 			    st->key_line[i]);
+		}
 		return (0);
 	}
 	st->key_line[i] = st->lineno;
@@ -806,12 +807,13 @@ config_begin_feed(struct config_state *st, const char *name)
 		f = &cfg->feeds[i];
 		if (strcmp(f->name, name) != 0)
 			continue;
-		if (strcmp(f->file, st->path) == 0)
+		if (strcmp(f->file, st->path) == 0) {
 			config_error(st, st->lineno, "duplicate feed \"%s\" "
 			    "(first defined on line %d)", name, f->line);
-		else
+		} else {
 			config_error(st, st->lineno, "duplicate feed \"%s\" "
 			    "(first defined at %s:%d)", name, f->file, f->line);
+		}
 		error = -1;
 		break;
 	}
