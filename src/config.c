@@ -3,13 +3,19 @@
  * Read and check the configuration file into a struct config.
  *
  * inih does the INI syntax; this file checks sections, keys and values and
- * reports the first problem as "FILE:LINE: message".  The Debian build of
+ * reports every problem, each as "FILE:LINE: message", so one run of
+ * feedd check shows all that is wrong.  The Debian build of
  * inih does not pass line numbers to the handler and only calls it for
  * keys, so the file is fed to ini_parse_stream through config_read_cb,
  * which counts lines and notices section headers itself (a [feed NAME]
  * without keys must still be seen, and inih truncates long section names).
  * The reader also removes leading white space, so an indented line is an
- * ordinary line and never an inih multi-line continuation.
+ * ordinary line and never an inih multi-line continuation, and it finds
+ * syntax errors itself: inih only remembers the first.
+ *
+ * "include = GLOB" in [feedd] reads other files at that point, each with
+ * its own name, directory and line count for messages and relative paths;
+ * the rest of the state (keys seen, feeds, errors) is shared.
  *
  * Relative paths and file: URLs are made absolute against the directory of
  * the configuration file, so the daemon may change directory later.
@@ -17,8 +23,10 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -56,6 +64,9 @@
 /* The largest body cap: 4 GiB, far past any feed. */
 #define CONFIG_MAX_BODY			(INT64_C(4) << 30)
 
+/* Past this many problems the rest are not worth reading. */
+#define CONFIG_MAX_ERRORS		100
+
 /* The longest interval: a year keeps due-time arithmetic far from overflow. */
 #define CONFIG_MAX_INTERVAL		(365 * 86400)
 
@@ -68,7 +79,8 @@ enum config_section {
 	CONFIG_SECTION_FEEDD,
 	CONFIG_SECTION_OUTPUT,
 	CONFIG_SECTION_HTTP,
-	CONFIG_SECTION_FEED
+	CONFIG_SECTION_FEED,
+	CONFIG_SECTION_SKIP		/* after a bad header: keys ignored */
 };
 
 enum config_type {
@@ -85,7 +97,8 @@ enum config_type {
 	CONFIG_TYPE_CHOICE,		/* auto, yes or no */
 	CONFIG_TYPE_NETWORKS,		/* comma-separated CIDR networks */
 	CONFIG_TYPE_BOOL,		/* yes or no */
-	CONFIG_TYPE_DEDUP		/* auto, id, link or content */
+	CONFIG_TYPE_DEDUP,		/* auto, id, link or content */
+	CONFIG_TYPE_INCLUDE		/* a path or glob, repeatable */
 };
 
 /* block_private: yes unless the HTTP listener is loopback-only. */
@@ -123,6 +136,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, dedup), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "default_interval", CONFIG_TYPE_DURATION,
 	  offsetof(struct config, default_interval), 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "include", CONFIG_TYPE_INCLUDE,
+	  0, 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "max_body", CONFIG_TYPE_SIZE,
 	  offsetof(struct config, fetch.max_body), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "max_interval", CONFIG_TYPE_DURATION,
@@ -195,31 +210,53 @@ static const struct {
 	{ "output", CONFIG_SECTION_OUTPUT },
 };
 
-/* What config_load keeps while inih reads the file. */
+/*
+ * The file being read: what config_read_file saves and restores around an
+ * included file, so that messages and relative paths follow the file.
+ */
+struct config_file {
+	const char		*path;
+	char			*dir;
+	FILE			*f;
+	int			 lineno;
+	int			 read_errno;
+	enum config_section	 section;
+	const char		*section_name;
+	struct config_feed	*feed;
+};
+
+/* What config_load keeps while inih reads the files. */
 struct config_state {
 	struct config		*cfg;
-	const char		*path;		/* as given, for messages */
+	const char		*path;		/* file being read, as named */
 	char			*dir;		/* absolute directory of path */
 	FILE			*f;
-	char			*line;		/* getline buffer */
+	char			*line;		/* getline buffer, shared */
 	size_t			 linesize;
 	int			 lineno;	/* lines handed to inih */
 	int			 read_errno;	/* set when reading failed */
-	int			 unclosed_line;	/* first "[" without "]" */
 
 	enum config_section	 section;
 	const char		*section_name;	/* for messages; not feeds */
 	struct config_feed	*feed;		/* the current [feed NAME] */
 	int			 key_line[CONFIG_NKEYS]; /* 0: not set yet */
+	const char		*key_file[CONFIG_NKEYS]; /* file of key_line */
 	enum config_choice	 block_private;
 
-	char			*error;		/* first error, or NULL */
-	int			 error_line;
+	char			**paths;	/* every file read, owned */
+	size_t			 npaths;
+	char			**reading;	/* real paths open now: cycles */
+	size_t			 nreading;
+	char			**errors;	/* "FILE:LINE: message" each */
+	size_t			 nerrors;
 };
 
 static void	 config_error(struct config_state *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+static void	 config_error_at(struct config_state *, const char *, int,
+		    const char *, ...) __attribute__((format(printf, 4, 5)));
 static char	*config_read_cb(char *, int, void *);
+static bool	 config_is_key_line(const char *);
 static int	 config_ini_cb(void *, const char *, const char *,
 		    const char *);
 static int	 config_header(struct config_state *, char *);
@@ -255,30 +292,71 @@ static int	 config_set_size(struct config_state *,
 		    const struct config_key *, const char *, int64_t *);
 static void	 config_inherit_fetch(struct config_fetch *,
 		    const struct config_fetch *);
+static int	 config_include(struct config_state *, const char *);
+static char	*config_glob_pattern(const char *, const char *);
+static int	 config_read_file(struct config_state *, const char *);
+static int	 config_open_file(struct config_state *, const char *,
+		    FILE **, char **);
+static void	 config_file_swap(struct config_state *,
+		    struct config_file *);
 
-/* Record the first error, at line, as "FILE:LINE: message". */
+/*
+ * Record a problem at line of path (line 0: the file as a whole).  Every
+ * problem is kept, up to CONFIG_MAX_ERRORS, so one check shows them all.
+ */
+static void
+config_verror(struct config_state *st, const char *path, int line,
+    const char *fmt, va_list ap)
+{
+	char	*msg, *full;
+
+	if (st->nerrors > CONFIG_MAX_ERRORS)
+		return;
+	if (st->nerrors == CONFIG_MAX_ERRORS)
+		xasprintf(&full, "%s: more problems not shown", st->paths[0]);
+	else {
+		xvasprintf(&msg, fmt, ap);
+		if (line > 0)
+			xasprintf(&full, "%s:%d: %s", path, line, msg);
+		else
+			xasprintf(&full, "%s: %s", path, msg);
+		free(msg);
+	}
+	st->errors = xreallocarray(st->errors, st->nerrors + 1,
+	    sizeof *st->errors);
+	st->errors[st->nerrors++] = full;
+}
+
+/* Record a problem at line of the file being read. */
 static void
 config_error(struct config_state *st, int line, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*msg;
 
-	if (st->error != NULL)
-		return;
 	va_start(ap, fmt);
-	xvasprintf(&msg, fmt, ap);
+	config_verror(st, st->path, line, fmt, ap);
 	va_end(ap);
-	xasprintf(&st->error, "%s:%d: %s", st->path, line, msg);
-	st->error_line = line;
-	free(msg);
+}
+
+/* Record a problem at line of path, a file read earlier or now. */
+static void
+config_error_at(struct config_state *st, const char *path, int line,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	config_verror(st, path, line, fmt, ap);
+	va_end(ap);
 }
 
 /*
  * Hand inih the next line, fgets style, into str of num bytes.  Counts
  * lines, strips leading white space (so there are no continuation lines),
- * handles section headers, and stops the parse at the first error by
- * returning NULL.  A line that does not fit is an error rather than being
- * split in two the way fgets would.
+ * handles section headers and reports syntax errors.  A line in error is
+ * handed on empty, so inih reads on and every later problem is seen too.
+ * A line that does not fit is an error rather than being split in two
+ * the way fgets would.
  */
 static char *
 config_read_cb(char *str, int num, void *arg)
@@ -288,8 +366,6 @@ config_read_cb(char *str, int num, void *arg)
 	size_t			 len;
 	char			*s;
 
-	if (st->error != NULL)
-		return (NULL);
 	errno = 0;
 	if ((n = getline(&st->line, &st->linesize, st->f)) == -1) {
 		if (ferror(st->f))
@@ -311,16 +387,42 @@ config_read_cb(char *str, int num, void *arg)
 	if (num < 2 || len > (size_t)num - 2) {
 		config_error(st, st->lineno, "line too long (more than %d "
 		    "bytes)", num - 2);
-		return (NULL);
+		len = 0;
+	} else if (*s == '[') {
+		if (config_header(st, s) != 0)
+			len = 0;
+	} else if (!config_is_key_line(s)) {
+		config_error(st, st->lineno, "expected \"key = value\" or "
+		    "\"[section]\"");
+		len = 0;
 	}
-
-	if (*s == '[' && config_header(st, s) != 0)
-		return (NULL);
 
 	memcpy(str, s, len);
 	str[len] = '\n';
 	str[len + 1] = '\0';
 	return (str);
+}
+
+/*
+ * Whether inih will take line s (leading white space gone, not a header)
+ * as a comment, a blank or a key: a "=" or ":" must come before any " ;"
+ * comment, as inih's find_chars_or_comment sees it.
+ */
+static bool
+config_is_key_line(const char *s)
+{
+	bool	 was_space = false;
+
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return (true);
+	for (; *s != '\0'; s++) {
+		if (*s == '=' || *s == ':')
+			return (true);
+		if (*s == ';' && was_space)
+			return (false);
+		was_space = isspace((unsigned char)*s);
+	}
+	return (false);
 }
 
 /*
@@ -561,8 +663,8 @@ config_ini_cb(void *arg, const char *section, const char *name,
 	size_t			 i;
 
 	(void)section;
-	if (st->error != NULL)
-		return (0);
+	if (st->section == CONFIG_SECTION_SKIP)
+		return (1);
 	if (*name == '\0') {
 		config_error(st, st->lineno, "missing key before '='");
 		return (0);
@@ -588,21 +690,37 @@ config_ini_cb(void *arg, const char *section, const char *name,
 		}
 		return (0);
 	}
-	if (st->key_line[i] != 0 && k->type != CONFIG_TYPE_HEADER) {
-		config_error(st, st->lineno, "duplicate key \"%s\" (first set "
-		    "on line %d)", name, st->key_line[i]);
+	if (st->key_line[i] != 0 && k->type != CONFIG_TYPE_HEADER &&
+	    k->type != CONFIG_TYPE_INCLUDE) {
+		if (strcmp(st->key_file[i], st->path) == 0) {
+			config_error(st, st->lineno, "duplicate key \"%s\" "
+			    "(first set on line %d)", name, st->key_line[i]);
+		} else {
+			config_error(st, st->lineno, "duplicate key \"%s\" "
+			    "(first set at %s:%d)", name, st->key_file[i],
+			    st->key_line[i]);
+		}
 		return (0);
 	}
 	st->key_line[i] = st->lineno;
+	st->key_file[i] = st->path;
 
-	return (config_set(st, k, value) == 0);
+	if (config_set(st, k, value) == 0)
+		return (1);
+	/*
+	 * A bad url is reported once: kept as given, it is not also a
+	 * missing one.  A config with errors is never returned.
+	 */
+	if (k->type == CONFIG_TYPE_URL && st->feed->url == NULL)
+		st->feed->url = xstrdup(value);
+	return (0);
 }
 
 /*
  * Look at a section header line s, which starts with "[".  The name ends
  * where inih ends it: at "]" or at an inline ";" comment after white
- * space.  A header without "]" is left to inih, which reports the line;
- * only its number is noted, to word the message.  Returns -1 on error.
+ * space.  Returns -1 on error; the keys under a header in error are then
+ * skipped rather than reported against the wrong section.
  */
 static int
 config_header(struct config_state *st, char *s)
@@ -617,9 +735,9 @@ config_header(struct config_state *st, char *s)
 		was_space = isspace((unsigned char)*p);
 	}
 	if (*p != ']') {
-		if (st->unclosed_line == 0)
-			st->unclosed_line = st->lineno;
-		return (0);
+		config_error(st, st->lineno, "missing ']' in section header");
+		st->section = CONFIG_SECTION_SKIP;
+		return (-1);
 	}
 
 	name = xstrndup(s + 1, (size_t)(p - s - 1));
@@ -627,6 +745,7 @@ config_header(struct config_state *st, char *s)
 		/* nothing */;
 	if (*p != '\0' && *p != ';') {
 		config_error(st, st->lineno, "unexpected text after ']'");
+		st->section = CONFIG_SECTION_SKIP;
 		error = -1;
 	} else
 		error = config_begin_section(st, util_trim(name));
@@ -654,12 +773,14 @@ config_begin_section(struct config_state *st, const char *name)
 		return (config_begin_feed(st, name + 4));
 
 	config_error(st, st->lineno, "unknown section [%s]", name);
+	st->section = CONFIG_SECTION_SKIP;
 	return (-1);
 }
 
 /*
  * Add the feed named in a [feed NAME] header and make it current.  Its
- * keys may appear again, so their lines are forgotten.
+ * keys may appear again, so their lines are forgotten.  A feed whose name
+ * is wrong or taken is still added, so that its keys are checked too.
  */
 static int
 config_begin_feed(struct config_state *st, const char *name)
@@ -667,26 +788,34 @@ config_begin_feed(struct config_state *st, const char *name)
 	struct config		*cfg = st->cfg;
 	struct config_feed	*f;
 	size_t			 i;
+	int			 error = 0;
 
 	while (isspace((unsigned char)*name))
 		name++;
 	if (*name == '\0') {
 		config_error(st, st->lineno, "bad feed name: empty, use "
 		    "[feed NAME]");
+		st->section = CONFIG_SECTION_SKIP;
 		return (-1);
 	}
 	if (!config_is_name(name)) {
 		config_error(st, st->lineno, "bad feed name \"%s\": use only "
 		    "letters, digits, '.', '_' and '-'", name);
-		return (-1);
+		error = -1;
 	}
 	for (i = 0; i < cfg->nfeeds; i++) {
-		if (strcmp(cfg->feeds[i].name, name) == 0) {
+		f = &cfg->feeds[i];
+		if (strcmp(f->name, name) != 0)
+			continue;
+		if (strcmp(f->file, st->path) == 0) {
 			config_error(st, st->lineno, "duplicate feed \"%s\" "
-			    "(first defined on line %d)", name,
-			    cfg->feeds[i].line);
-			return (-1);
+			    "(first defined on line %d)", name, f->line);
+		} else {
+			config_error(st, st->lineno, "duplicate feed \"%s\" "
+			    "(first defined at %s:%d)", name, f->file, f->line);
 		}
+		error = -1;
+		break;
 	}
 
 	cfg->feeds = xreallocarray(cfg->feeds, cfg->nfeeds + 1,
@@ -694,6 +823,7 @@ config_begin_feed(struct config_state *st, const char *name)
 	f = &cfg->feeds[cfg->nfeeds++];
 	memset(f, 0, sizeof *f);
 	f->name = xstrdup(name);
+	f->file = xstrdup(st->path);
 	f->line = st->lineno;
 	f->fetch.connect_timeout = f->fetch.timeout = f->fetch.max_body = -1;
 	f->fetch.max_redirects = -1;
@@ -704,7 +834,7 @@ config_begin_feed(struct config_state *st, const char *name)
 		if (config_keys[i].section == CONFIG_SECTION_FEED)
 			st->key_line[i] = 0;
 	}
-	return (0);
+	return (error);
 }
 
 /* Check value for key k and store it.  Returns -1 on error. */
@@ -729,7 +859,11 @@ config_set(struct config_state *st, const struct config_key *k,
 		}
 		sp = (char **)(base + k->off);
 		free(*sp);
-		*sp = xstrdup(value);
+		/* Relative to the file that names it, which may be included. */
+		if (k->type == CONFIG_TYPE_PATH)
+			*sp = config_path(st->dir, value);
+		else
+			*sp = xstrdup(value);
 		return (0);
 	case CONFIG_TYPE_DURATION:
 		return (config_set_duration(st, k, value,
@@ -760,6 +894,8 @@ config_set(struct config_state *st, const struct config_key *k,
 	case CONFIG_TYPE_DEDUP:
 		return (config_set_dedup(st, k, value,
 		    (char **)(base + k->off)));
+	case CONFIG_TYPE_INCLUDE:
+		return (config_include(st, value));
 	}
 	return (-1);
 }
@@ -985,9 +1121,10 @@ config_set_tags(struct config_state *st, const char *value)
 }
 
 /*
- * Checks and defaults that need the whole file: every feed has a url
+ * Checks and defaults that need every file: every feed has a url
  * (reported at its header), intervals not set take default_interval
- * wherever that was set, and paths become absolute.
+ * wherever that was set, and default paths become absolute against the
+ * main file's directory (paths set in a file are already absolute).
  */
 static int
 config_finish(struct config_state *st)
@@ -1000,29 +1137,18 @@ config_finish(struct config_state *st)
 	for (i = 0; i < cfg->nfeeds; i++) {
 		f = &cfg->feeds[i];
 		if (f->url == NULL) {
-			config_error(st, f->line, "feed \"%s\" has no url",
-			    f->name);
-			return (-1);
+			config_error_at(st, f->file, f->line, "feed \"%s\" has "
+			    "no url", f->name);
+		}
+		if (f->password != NULL && f->username == NULL) {
+			config_error_at(st, f->file, f->line, "feed \"%s\" has "
+			    "a password but no username", f->name);
 		}
 		if (f->interval == 0)
 			f->interval = cfg->default_interval;
 		config_inherit_fetch(&f->fetch, &cfg->fetch);
 		if (f->dedup == NULL)
 			f->dedup = xstrdup(cfg->dedup);
-	}
-
-	for (i = 0; i < cfg->nfeeds; i++) {
-		f = &cfg->feeds[i];
-		if (f->ca_file != NULL) {
-			p = config_path(st->dir, f->ca_file);
-			free(f->ca_file);
-			f->ca_file = p;
-		}
-		if (f->password != NULL && f->username == NULL) {
-			config_error(st, f->line, "feed \"%s\" has a password "
-			    "but no username", f->name);
-			return (-1);
-		}
 	}
 	if (st->block_private == CONFIG_AUTO)
 		cfg->is_private_blocked = !config_is_loopback(cfg->listen);
@@ -1035,7 +1161,7 @@ config_finish(struct config_state *st)
 	p = config_path(st->dir, cfg->output_dir);
 	free(cfg->output_dir);
 	cfg->output_dir = p;
-	return (0);
+	return (st->nerrors > 0 ? -1 : 0);
 }
 
 /* Whether s is a non-empty run of [A-Za-z0-9._-]. */
@@ -1047,7 +1173,7 @@ config_is_name(const char *s)
 
 /*
  * Return the absolute directory holding path, symbolic links resolved, or
- * NULL with *cause set.
+ * NULL with *cause set to why (without path).
  */
 static char *
 config_dir(const char *path, char **cause)
@@ -1063,7 +1189,7 @@ config_dir(const char *path, char **cause)
 	else
 		*slash = '\0';
 	if ((dir = realpath(copy, NULL)) == NULL)
-		xasprintf(cause, "%s: cannot resolve directory: %s", path,
+		xasprintf(cause, "cannot resolve directory: %s",
 		    strerror(errno));
 	free(copy);
 	return (dir);
@@ -1120,6 +1246,7 @@ config_feed_clear(struct config_feed *f)
 	size_t	 i;
 
 	free(f->name);
+	free(f->file);
 	free(f->url);
 	free(f->title);
 	for (i = 0; i < f->ntags; i++)
@@ -1140,19 +1267,210 @@ config_feed_clear(struct config_feed *f)
 }
 
 /*
- * Read and check the file at path.  Returns the configuration, or NULL
- * with *cause set to the first problem, which the caller frees.
+ * include = PATH-or-GLOB: read the files it names now, relative to the
+ * directory of the file being read, a glob's matches in glob(3)'s sorted
+ * order.  A glob matching nothing is fine (an empty feeds.d); a plain
+ * path that does not exist is a mistake.
+ */
+static int
+config_include(struct config_state *st, const char *value)
+{
+	glob_t	 g;
+	char	*pattern;
+	size_t	 i;
+	int	 r, error = 0;
+
+	assert(st->feed == NULL);
+	if (value[strcspn(value, "*?[")] == '\0') {
+		pattern = config_path(st->dir, value);
+		error = config_read_file(st, pattern);
+		free(pattern);
+		return (error);
+	}
+
+	pattern = config_glob_pattern(st->dir, value);
+	memset(&g, 0, sizeof g);
+	r = glob(pattern, 0, NULL, &g);
+	if (r != 0 && r != GLOB_NOMATCH) {
+		config_error(st, st->lineno, "include %s: cannot list: %s",
+		    value, r == GLOB_NOSPACE ? "out of memory" : "read error");
+		error = -1;
+	}
+	for (i = 0; r == 0 && i < g.gl_pathc; i++) {
+		if (config_read_file(st, g.gl_pathv[i]) != 0)
+			error = -1;
+	}
+	globfree(&g);
+	free(pattern);
+	return (error);
+}
+
+/*
+ * Return the glob pattern for value relative to dir, a new string.  The
+ * directory is escaped: its name is not a pattern.
+ */
+static char *
+config_glob_pattern(const char *dir, const char *value)
+{
+	struct buf	 b;
+	const char	*p;
+
+	if (*value == '/')
+		return (xstrdup(value));
+	buf_init(&b);
+	for (p = dir; *p != '\0'; p++) {
+		if (strchr("*?[\\", *p) != NULL)
+			buf_addc(&b, '\\');
+		buf_addc(&b, *p);
+	}
+	if (b.len == 0 || b.data[b.len - 1] != '/')
+		buf_addc(&b, '/');
+	buf_adds(&b, value);
+	return (buf_steal(&b));
+}
+
+/*
+ * Open path to be read: the main file, or one named by an include at the
+ * current line, which is where a problem opening it is reported.  Sets
+ * *real to its resolved path.  Returns -1 on error.
+ */
+static int
+config_open_file(struct config_state *st, const char *path, FILE **out,
+    char **real)
+{
+	struct stat	 sb;
+	const char	*why = NULL;
+	size_t		 i;
+
+	*real = NULL;
+	if ((*out = fopen(path, "r")) == NULL)
+		why = strerror(errno);
+	else if (fstat(fileno(*out), &sb) == 0 && S_ISDIR(sb.st_mode))
+		why = strerror(EISDIR);
+	else if ((*real = realpath(path, NULL)) == NULL)
+		why = strerror(errno);
+	if (why != NULL) {
+		if (st->path == NULL)
+			config_error_at(st, path, 0, "cannot open: %s", why);
+		else {
+			config_error(st, st->lineno, "include %s: cannot "
+			    "open: %s", path, why);
+		}
+		goto fail;
+	}
+	for (i = 0; i < st->nreading; i++) {
+		if (strcmp(st->reading[i], *real) == 0) {
+			config_error(st, st->lineno, "include %s: include "
+			    "cycle, the file is already being read", path);
+			goto fail;
+		}
+	}
+	return (0);
+
+fail:
+	free(*real);
+	*real = NULL;
+	if (*out != NULL)
+		fclose(*out);
+	*out = NULL;
+	return (-1);
+}
+
+/* Exchange the file being read with the one saved in *file. */
+static void
+config_file_swap(struct config_state *st, struct config_file *file)
+{
+	struct config_file	 old;
+
+	old.path = st->path;
+	old.dir = st->dir;
+	old.f = st->f;
+	old.lineno = st->lineno;
+	old.read_errno = st->read_errno;
+	old.section = st->section;
+	old.section_name = st->section_name;
+	old.feed = st->feed;
+
+	st->path = file->path;
+	st->dir = file->dir;
+	st->f = file->f;
+	st->lineno = file->lineno;
+	st->read_errno = file->read_errno;
+	st->section = file->section;
+	st->section_name = file->section_name;
+	st->feed = file->feed;
+
+	*file = old;
+}
+
+/*
+ * Read the file at path into the state: the main file, or an included
+ * one, read where the include line stands.  Returns -1 when the file
+ * could not be read at all; the problems inside it are recorded.
+ */
+static int
+config_read_file(struct config_state *st, const char *path)
+{
+	struct config_file	 file;
+	size_t			 before = st->nerrors;
+	char			*real, *cause = NULL;
+	int			 r, ret = -1;
+
+	memset(&file, 0, sizeof file);
+	if (config_open_file(st, path, &file.f, &real) != 0)
+		return (-1);
+	if ((file.dir = config_dir(path, &cause)) == NULL) {
+		config_error_at(st, path, 0, "%s", cause);
+		goto out;
+	}
+	st->paths = xreallocarray(st->paths, st->npaths + 1,
+	    sizeof *st->paths);
+	st->paths[st->npaths++] = xstrdup(path);
+	file.path = st->paths[st->npaths - 1];
+	file.section = CONFIG_SECTION_NONE;
+	st->reading = xreallocarray(st->reading, st->nreading + 1,
+	    sizeof *st->reading);
+	st->reading[st->nreading++] = real;
+
+	config_file_swap(st, &file);
+	r = ini_parse_stream(config_read_cb, st, config_ini_cb, st);
+	if (r == -2)
+		config_error_at(st, st->path, 0, "out of memory");
+	else if (r > 0 && st->nerrors == before) {
+		/* inih refused a line the reader let through. */
+		config_error(st, r, "expected \"key = value\" or "
+		    "\"[section]\"");
+	}
+	if (st->read_errno != 0) {
+		config_error_at(st, st->path, 0, "cannot read: %s",
+		    strerror(st->read_errno));
+	}
+	config_file_swap(st, &file);
+
+	st->nreading--;
+	ret = 0;
+out:
+	free(real);
+	free(cause);
+	free(file.dir);
+	fclose(file.f);
+	return (ret);
+}
+
+/*
+ * Read and check the file at path and those it includes.  Returns the
+ * configuration, or NULL with *cause set to every problem found, one per
+ * line, which the caller frees.
  */
 struct config *
 config_load(const char *path, char **cause)
 {
 	struct config_state	 st;
 	struct config		*cfg;
-	struct stat		 sb;
-	int			 r;
+	struct buf		 b;
+	size_t			 i;
 
 	memset(&st, 0, sizeof st);
-	st.path = path;
 	*cause = NULL;
 
 	cfg = xcalloc(1, sizeof *cfg);
@@ -1177,17 +1495,6 @@ config_load(const char *path, char **cause)
 	cfg->listen = xstrdup(CONFIG_DEFAULT_LISTEN);
 	st.cfg = cfg;
 
-	if ((st.f = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "%s: cannot open: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (fstat(fileno(st.f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		xasprintf(cause, "%s: cannot open: %s", path, strerror(EISDIR));
-		goto fail;
-	}
-	if ((st.dir = config_dir(path, cause)) == NULL)
-		goto fail;
-
 	/*
 	 * Feed URLs with long query strings are common: Debian's inih lets
 	 * the line buffer be sized at run time instead of 200 bytes.
@@ -1195,48 +1502,37 @@ config_load(const char *path, char **cause)
 	ini_use_stack = false;
 	ini_max_line = CONFIG_MAX_LINE;
 	ini_initial_alloc = CONFIG_MAX_LINE;
-	r = ini_parse_stream(config_read_cb, &st, config_ini_cb, &st);
-	if (r == -2) {
-		xasprintf(cause, "%s: out of memory", path);
-		goto fail;
-	}
-	if (r > 0 && (st.error == NULL || r < st.error_line)) {
-		/* inih found a syntax error before any of ours. */
-		free(st.error);
-		st.error = NULL;
-		if (r == st.unclosed_line)
-			config_error(&st, r, "missing ']' in section header");
+	if (config_read_file(&st, path) == 0) {
+		/* Defaults are relative to the main file. */
+		st.path = path;
+		st.dir = config_dir(path, cause);
+		if (st.dir != NULL)
+			config_finish(&st);
 		else {
-			config_error(&st, r, "expected \"key = value\" or "
-			    "\"[section]\"");
+			config_error_at(&st, path, 0, "%s", *cause);
+			free(*cause);
+			*cause = NULL;
 		}
 	}
-	if (st.error == NULL && st.read_errno != 0) {
-		xasprintf(cause, "%s: cannot read: %s", path,
-		    strerror(st.read_errno));
-		goto fail;
-	}
-	if (st.error == NULL)
-		config_finish(&st);
-	if (st.error != NULL) {
-		*cause = st.error;
-		st.error = NULL;
-		goto fail;
-	}
 
+	if (st.nerrors > 0) {
+		buf_init(&b);
+		for (i = 0; i < st.nerrors; i++)
+			buf_addf(&b, "%s%s", i > 0 ? "\n" : "", st.errors[i]);
+		*cause = buf_steal(&b);
+		config_free(cfg);
+		cfg = NULL;
+	}
+	for (i = 0; i < st.nerrors; i++)
+		free(st.errors[i]);
+	free(st.errors);
+	for (i = 0; i < st.npaths; i++)
+		free(st.paths[i]);
+	free(st.paths);
+	free(st.reading);
 	free(st.line);
 	free(st.dir);
-	fclose(st.f);
 	return (cfg);
-
-fail:
-	free(st.error);
-	free(st.line);
-	free(st.dir);
-	if (st.f != NULL)
-		fclose(st.f);
-	config_free(cfg);
-	return (NULL);
 }
 
 /* Free a configuration and everything it owns; NULL is allowed. */

@@ -10,6 +10,9 @@
 /* Print the usage summary to f. */
 void	main_usage(FILE *f);
 
+/* Log each line of config_load's cause as an error line of its own. */
+void	main_log_problems(const char *cause);
+
 /* Each returns the process exit status. */
 int	main_check(const char *path);
 int	main_status(const char *path);
@@ -18,5 +21,6 @@ int	main_entries(const char *path, const char *feed, long limit,
 	    int is_json);
 int	main_prune_removed(const char *path);
 int	main_opml_export(const char *path);
+int	main_opml_import(int argc, char **argv);
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The verbs that do their work and exit without the event loop: check,
- * status, entries, prune and parse.  Each reads the config (or a feed
- * file), does one thing and prints the result.
+ * status, entries, prune, parse, opml export and opml import.  Each reads
+ * the config (or a feed or OPML file), does one thing and prints the
+ * result.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,6 +18,8 @@
 
 #include "feedd/config.h"
 #include "feedd/emit.h"
+#include "feedd/log.h"
+#include "feedd/opml.h"
 #include "feedd/parse.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
@@ -36,6 +39,24 @@ static void	main_check_note(const struct config *,
 static void	main_json_date(json_t *, const char *,
 		    const struct feed_date *);
 static void	main_json_str(json_t *, const char *, const char *);
+
+/*
+ * Log config_load's problems, one log line each: the log escapes
+ * newlines, so one call would run them together.
+ */
+void
+main_log_problems(const char *cause)
+{
+	const char	*p, *nl;
+
+	for (p = cause; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			log_err("%s", p);
+			break;
+		}
+		log_err("%.*s", (int)(nl - p), p);
+	}
+}
 
 /*
  * feedd check: load the config and say what is wrong with it; with a
@@ -416,4 +437,34 @@ out:
 	store_close(st);
 	config_free(cfg);
 	return (ret);
+}
+
+/*
+ * feedd opml import FILE: an OPML subscription list as [feed NAME]
+ * sections on stdout, for a feeds.d file; outlines skipped are said on
+ * stderr.
+ */
+int
+main_opml_import(int argc, char **argv)
+{
+	struct opml_list	*list;
+	char			*cause = NULL, *text;
+	size_t			 i;
+
+	if (argc != 2 || (argv[1][0] == '-' && argv[1][1] != '\0')) {
+		main_usage(stderr);
+		return (2);
+	}
+	if ((list = opml_read(argv[1], &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return (1);
+	}
+	for (i = 0; i < list->nwarnings; i++)
+		fprintf(stderr, "%s\n", list->warnings[i]);
+	text = opml_config(list, argv[1]);
+	fputs(text, stdout);
+	free(text);
+	opml_list_free(list);
+	return (fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1);
 }

@@ -30,7 +30,8 @@
 #include "feedd/util.h"
 #include "main-int.h"
 
-#define MAIN_DEFAULT_CONFIG "/etc/feedd.conf"
+/* Where cmake --install puts the example config (GNUInstallDirs). */
+#define MAIN_DEFAULT_CONFIG FEEDD_SYSCONFDIR "/feedd/feedd.conf"
 /* Retention runs this often, in transactions of at most this many rows. */
 #define MAIN_PRUNE_EVERY 3600
 #define MAIN_PRUNE_FIRST 10
@@ -76,6 +77,7 @@ main_usage(FILE *f)
 	    "       feedd prune --removed [-c FILE]\n"
 	    "                                    delete feeds no longer configured\n"
 	    "       feedd opml export [-c FILE]  the subscription list as OPML\n"
+	    "       feedd opml import FILE|-     an OPML list as [feed] sections\n"
 	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
 	    "                                    parse one feed and print it as JSON\n"
 	    "       feedd --version | --help\n"
@@ -131,10 +133,13 @@ main(int argc, char **argv)
 	}
 	if (strcmp(verb, "parse") == 0)
 		return (main_parse(argc, argv));
-	/* Two-word verbs: opml export. */
+	/* Two-word verbs: opml export, opml import FILE. */
+	if (strcmp(verb, "opml") == 0 && argc >= 2 &&
+	    strcmp(argv[1], "import") == 0)
+		return (main_opml_import(argc - 1, argv + 1));
 	if (strcmp(verb, "opml") == 0) {
 		if (argc < 2 || strcmp(argv[1], "export") != 0) {
-			fprintf(stderr, "feedd: opml needs export\n");
+			fprintf(stderr, "feedd: opml needs export or import\n");
 			return (2);
 		}
 		verb = "opml export";
@@ -420,7 +425,7 @@ main_daemon(const char *path, int is_once)
 	memset(&m, 0, sizeof m);
 	m.is_once = is_once;
 	if ((m.cfg = config_load(path, &cause)) == NULL) {
-		log_err("%s", cause);
+		main_log_problems(cause);
 		goto out;
 	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

@@ -26,6 +26,7 @@ struct config_fetch {
 
 struct config_feed {
 	char	*name;		/* section name after "feed " */
+	char	*file;		/* the file of its [feed NAME] header */
 	char	*url;		/* as configured; relative file: made absolute */
 	int64_t	 interval;	/* seconds; the default when not set */
 	char	*title;		/* overrides the feed's own title, or NULL */
@@ -66,8 +67,10 @@ struct config {
 };
 
 /*
- * Read and check path.  On error returns NULL and sets *cause to an
- * allocated "FILE:LINE: message" (or "FILE: message") the caller frees.
+ * Read and check path and the files it includes.  On error returns NULL
+ * and sets *cause to every problem found, one per line, each
+ * "FILE:LINE: message" (or "FILE: message"), allocated; the caller frees
+ * it.  The first line is the first problem.
  */
 struct config		*config_load(const char *path, char **cause);
 void			 config_free(struct config *);

@@ -1,5 +1,6 @@
 # feedd check: a good config passes; each broken one exits 1 and names
-# the file and the line of the mistake as FILE:LINE:.
+# the file and the line of the mistake as FILE:LINE:, every mistake, not
+# only the first.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -90,6 +91,32 @@ url = http://127.0.0.1:8080/files/feeds/rss2.xml
 interval = -1h
 CONF
 expect_error bad-interval 4
+
+# Several mistakes: each is reported, in order, one per line.
+cat >"$T/many.conf" <<'CONF'
+[feedd]
+max_parallel = none
+default_interval = 5 fortnights
+
+[output]
+colour = blue
+
+[feed rss]
+interval = 30m
+CONF
+run_feedd many check -c "$T/many.conf"
+assert_eq 1 "$RC" "feedd check on many.conf exits 1"
+check_eq "$T/many.conf:2: bad number \"none\" for max_parallel
+$T/many.conf:3: bad duration \"5 fortnights\" for default_interval: use a positive number with s, m, h or d, e.g. 30m
+$T/many.conf:6: unknown key \"colour\" in [output]
+$T/many.conf:8: feed \"rss\" has no url" "$(cat "$T/many.err")" \
+    "feedd check reports every problem, one per line"
+[ ! -s "$T/many.out" ] || fail "feedd check says ok on a bad config"
+run_feedd many-once once -c "$T/many.conf"
+assert_eq 1 "$RC" "feedd once refuses many.conf"
+grep -qF "many.conf:2:" "$T/many-once.err" ||
+    fail "feedd once does not say what is wrong"
+ok "feedd once refuses the config and names the first problem"
 
 # A file that does not exist is an error too (no line to name).
 run_feedd missing check -c "$T/no-such.conf"

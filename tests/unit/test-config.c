@@ -27,6 +27,15 @@ struct test_error {
 	const char	*message;	/* expected part of the message */
 };
 
+/* A file that must fail at a line of a file it includes. */
+struct test_include_error {
+	const char	*name;
+	const char	*file;		/* fixture under config/ */
+	const char	*where;		/* the included file, under config/ */
+	int		 line;
+	const char	*message;
+};
+
 /* A file that must load, and the function checking what it holds. */
 struct test_good {
 	const char	*name;
@@ -39,6 +48,9 @@ static char		*test_fixture(const char *);
 static char		*test_config_dir(void);
 static char		*test_in_dir(const char *);
 static struct config	*test_load(const char *);
+static void		 test_expect_error(const char *, const char *, int,
+			    const char *);
+static void		 test_include_error_case(void **);
 static void		 test_good_case(void **);
 static void		 test_error_case(void **);
 static void		 test_missing_file(void **);
@@ -58,6 +70,8 @@ static void		 check_tags(const struct config *, const char *);
 static void		 check_layout(const struct config *, const char *);
 static void		 check_fetch(const struct config *, const char *);
 static void		 check_exposed(const struct config *, const char *);
+static void		 check_include(const struct config *, const char *);
+static void		 test_every_problem(void **);
 
 static const struct test_good test_goods[] = {
 	{ "good_every_key", "good.conf", check_good },
@@ -78,6 +92,8 @@ static const struct test_good test_goods[] = {
 	  check_fetch },
 	{ "good_exposed_listener_blocks_private", "exposed.conf",
 	  check_exposed },
+	{ "good_include_glob_sorted_paths_relative_to_each_file",
+	  "include.conf", check_include },
 };
 
 static const struct test_error test_errors[] = {
@@ -167,6 +183,25 @@ static const struct test_error test_errors[] = {
 	  "bad value \"guid\" for dedup: use auto, id, link or content" },
 	{ "error_bad_bool", "bad-bool.conf", 2,
 	  "bad value \"maybe\" for collapse_duplicates: use yes or no" },
+	{ "error_include_missing_plain_path", "bad-include-missing.conf", 2,
+	  "no-such-dir/x.conf: cannot open: No such file or directory" },
+	{ "error_include_only_in_feedd_section", "bad-include-in-feed.conf",
+	  3, "unknown key \"include\" in [feed x]" },
+};
+
+static const struct test_include_error test_include_errors[] = {
+	{ "error_include_cycle_at_the_closing_include",
+	  "bad-include-cycle.conf", "include-cycle/loop.conf", 2,
+	  "include cycle" },
+	{ "error_include_duplicate_feed_names_both_files",
+	  "bad-include-duplicate.conf", "include-dup/one.conf", 1,
+	  "duplicate feed \"one\" (first defined at " },
+	{ "error_include_problem_names_included_file_and_line",
+	  "bad-include-inside.conf", "include-bad/x.conf", 3,
+	  "unknown key \"colour\" in [feed x]" },
+	{ "error_include_duplicate_key_across_files",
+	  "bad-include-dup-key.conf", "include-plain/extra.conf", 2,
+	  "duplicate key \"title\" (first set at " },
 };
 
 /* The test data directory; fails the test when ctest did not set it. */
@@ -245,27 +280,98 @@ test_good_case(void **state)
 	config_free(cfg);
 }
 
+/*
+ * Load file, which must fail with a cause starting with the exact
+ * "WHERE:LINE: " prefix (where is file itself when NULL) and containing
+ * message.
+ */
+static void
+test_expect_error(const char *file, const char *where, int line,
+    const char *message)
+{
+	struct config	*cfg;
+	char		*path, *prefix, *cause = NULL;
+
+	path = test_fixture(file);
+	cfg = config_load(path, &cause);
+	if (cfg != NULL)
+		fail_msg("%s loaded but should fail", file);
+	assert_non_null(cause);
+	if (where != NULL) {
+		free(path);
+		path = test_in_dir(where);
+	}
+	xasprintf(&prefix, "%s:%d: ", path, line);
+	if (strncmp(cause, prefix, strlen(prefix)) != 0)
+		fail_msg("cause \"%s\" does not start with \"%s\"", cause,
+		    prefix);
+	if (strstr(cause + strlen(prefix), message) == NULL)
+		fail_msg("cause \"%s\" does not contain \"%s\"", cause,
+		    message);
+	free(prefix);
+	free(path);
+	free(cause);
+}
+
 /* Run one row of test_errors: exact "FILE:LINE: " prefix, then message. */
 static void
 test_error_case(void **state)
 {
 	const struct test_error	*t = *state;
-	struct config		*cfg;
-	char			*path, *prefix, *cause = NULL;
 
-	path = test_fixture(t->file);
+	test_expect_error(t->file, NULL, t->line, t->message);
+}
+
+/* Run one row of test_include_errors. */
+static void
+test_include_error_case(void **state)
+{
+	const struct test_include_error	*t = *state;
+
+	test_expect_error(t->file, t->where, t->line, t->message);
+}
+
+/*
+ * Every problem is reported, one per line in the order found, with the
+ * keys under a broken header skipped rather than misreported; feeds
+ * without a url come last, at their headers.
+ */
+static void
+test_every_problem(void **state)
+{
+	static const char *want[] = {
+		"2: bad number \"lots\" for max_parallel",
+		"3: expected \"key = value\" or \"[section]\"",
+		"4: missing ']' in section header",
+		"7: bad listen address \"nowhere\"",
+		"9: bad duration \"5 fortnights\" for interval",
+		"10: duplicate feed \"a\" (first defined on line 8)",
+		"11: unsupported url scheme \"ftp\"",
+		"12: unknown section [server]",
+		"8: feed \"a\" has no url",
+		"14: feed \"b\" has no url",
+	};
+	struct config	*cfg;
+	char		*path, *cause = NULL, *line, *next, *prefix;
+	size_t		 i = 0;
+
+	(void)state;
+	path = test_fixture("bad-many.conf");
 	cfg = config_load(path, &cause);
-	if (cfg != NULL)
-		fail_msg("%s loaded but should fail", t->file);
+	assert_null(cfg);
 	assert_non_null(cause);
-	xasprintf(&prefix, "%s:%d: ", path, t->line);
-	if (strncmp(cause, prefix, strlen(prefix)) != 0)
-		fail_msg("cause \"%s\" does not start with \"%s\"", cause,
-		    prefix);
-	if (strstr(cause + strlen(prefix), t->message) == NULL)
-		fail_msg("cause \"%s\" does not contain \"%s\"", cause,
-		    t->message);
-	free(prefix);
+	next = cause;
+	while ((line = strsep(&next, "\n")) != NULL) {
+		if (i == sizeof want / sizeof want[0])
+			fail_msg("unexpected problem: %s", line);
+		xasprintf(&prefix, "%s:%s", path, want[i]);
+		if (strncmp(line, prefix, strlen(prefix)) != 0)
+			fail_msg("problem %zu is \"%s\", not \"%s...\"", i,
+			    line, prefix);
+		free(prefix);
+		i++;
+	}
+	assert_int_equal(i, sizeof want / sizeof want[0]);
 	free(path);
 	free(cause);
 }
@@ -576,6 +682,48 @@ check_layout(const struct config *cfg, const char *file)
 	assert_int_equal(cfg->feeds[0].line, 6);
 }
 
+/*
+ * include.conf: the glob's files are read in sorted order where the
+ * include stands, each feed knows its file, and relative paths and file:
+ * URLs follow the file that names them.
+ */
+static void
+check_include(const struct config *cfg, const char *file)
+{
+	char	*path, *want, *dir;
+
+	path = test_fixture(file);
+	assert_int_equal(cfg->nfeeds, 3);
+	assert_string_equal(cfg->feeds[0].name, "alpha");
+	assert_string_equal(cfg->feeds[1].name, "beta");
+	assert_string_equal(cfg->feeds[2].name, "main");
+	want = test_in_dir("include.d/a.conf");
+	assert_string_equal(cfg->feeds[0].file, want);
+	assert_int_equal(cfg->feeds[0].line, 2);
+	free(want);
+	want = test_in_dir("include.d/b.conf");
+	assert_string_equal(cfg->feeds[1].file, want);
+	assert_int_equal(cfg->feeds[1].line, 1);
+	free(want);
+	assert_string_equal(cfg->feeds[2].file, path);
+	assert_int_equal(cfg->feeds[2].line, 10);
+
+	want = test_in_dir("include.d/ca.pem");
+	assert_string_equal(cfg->feeds[0].ca_file, want);
+	free(want);
+	dir = test_config_dir();
+	xasprintf(&want, "file://%s/include.d/alpha.xml", dir);
+	assert_string_equal(cfg->feeds[0].url, want);
+	free(want);
+	xasprintf(&want, "%s/state/feedd.db", dir);
+	assert_string_equal(cfg->database, want);
+	free(want);
+	free(dir);
+	assert_string_equal(cfg->output_title, "included title");
+	assert_int_equal(cfg->max_parallel, 3);
+	free(path);
+}
+
 /* Build one named test per table row, then the single ones, and run. */
 int
 main(void)
@@ -585,15 +733,18 @@ main(void)
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_find_feed),
 		cmocka_unit_test(test_free_null),
+		cmocka_unit_test(test_every_problem),
 	};
 	struct CMUnitTest		*tests;
-	size_t				 ngood, nerror, nsingle, n, i;
+	size_t				 ngood, nerror, ninclude, nsingle, n;
+	size_t				 i;
 	int				 failed;
 
 	ngood = sizeof test_goods / sizeof test_goods[0];
 	nerror = sizeof test_errors / sizeof test_errors[0];
+	ninclude = sizeof test_include_errors / sizeof test_include_errors[0];
 	nsingle = sizeof single / sizeof single[0];
-	tests = xcalloc(ngood + nerror + nsingle, sizeof *tests);
+	tests = xcalloc(ngood + nerror + ninclude + nsingle, sizeof *tests);
 	n = 0;
 	for (i = 0; i < ngood; i++) {
 		tests[n].name = test_goods[i].name;
@@ -604,6 +755,11 @@ main(void)
 		tests[n].name = test_errors[i].name;
 		tests[n].test_func = test_error_case;
 		tests[n++].initial_state = (void *)&test_errors[i];
+	}
+	for (i = 0; i < ninclude; i++) {
+		tests[n].name = test_include_errors[i].name;
+		tests[n].test_func = test_include_error_case;
+		tests[n++].initial_state = (void *)&test_include_errors[i];
 	}
 	for (i = 0; i < nsingle; i++)
 		tests[n++] = single[i];
