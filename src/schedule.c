@@ -68,6 +68,7 @@ struct schedule {
 };
 
 static void	schedule_timer_cb(evutil_socket_t, short, void *);
+static void	schedule_idle_now_cb(evutil_socket_t, short, void *);
 static void	schedule_done_cb(struct fetch_result *, void *);
 static void	schedule_enqueue(struct schedule_feed *);
 static void	schedule_drain(struct schedule *);
@@ -248,11 +249,26 @@ schedule_poll_all(struct schedule *sch, schedule_idle_cb cb, void *arg)
 		sch->npending++;
 	}
 	if (sch->npending == 0) {
-		cb(arg);
-		return (0);
+		/*
+		 * Nothing to poll: call back from the loop, as for any other
+		 * end, since a loop break before the loop runs is forgotten.
+		 */
+		return (event_base_once(sch->base, -1, EV_TIMEOUT,
+		    schedule_idle_now_cb, sch, NULL));
 	}
 	schedule_drain(sch);
 	return (0);
+}
+
+/* The deferred idle callback of a poll_all with nothing to poll. */
+static void
+schedule_idle_now_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct schedule	*sch = arg;
+
+	(void)fd;
+	(void)what;
+	sch->idle_cb(sch->idle_arg);
 }
 
 /*

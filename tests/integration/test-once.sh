@@ -65,4 +65,16 @@ assert_eq 1 "$(cut -f2 "$T/entries.txt" | grep -cx 'RSS item two, edited')" \
     "the edited entry appears once, with its new title"
 assert_eq 0 "$(cut -f2 "$T/entries.txt" | grep -cx 'RSS item two' || true)" \
     "the old title of the edited entry is gone"
+
+# A config with no feeds yet (the packaged example): once writes empty
+# outputs and exits, rather than waiting for polls that never come.
+mkdir "$T/empty"
+printf '[feedd]\ndatabase = e.db\n[output]\ndirectory = out\n[http]\nlisten =\n' \
+    >"$T/empty/feedd.conf"
+RC=0
+timeout -k 2 20 "$FEEDD" once -c "$T/empty/feedd.conf" >"$T/empty.out" \
+    2>"$T/empty.err" || RC=$?
+assert_eq 0 "$RC" "feedd once with no feeds exits 0 at once"
+[ -s "$T/empty/out/feed.atom" ] || not_ok "no feed.atom for an empty config"
+validate_atom "$T/empty/out/feed.atom"
 finish
