@@ -7,6 +7,7 @@
 #ifndef FEEDD_SCHEDULE_H
 #define FEEDD_SCHEDULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct config;
@@ -17,6 +18,21 @@ struct schedule;
 
 /* Called after a poll stored new or updated entries. */
 typedef void (*schedule_changed_cb)(void *arg);
+/* What one ended poll came to, for counting. */
+struct schedule_poll {
+	const char	*name;		/* the feed */
+	const char	*outcome;	/* new, unchanged, not_modified,
+					   truncated, store_error, discovered,
+					   transient, permanent or gone */
+	long		 http_code;	/* 0: none */
+	size_t		 nbytes;	/* decoded body bytes */
+	double		 seconds;
+	size_t		 nnew;		/* entries stored */
+	size_t		 nupdated;
+	bool		 is_parse_error; /* the document was malformed */
+};
+/* Called after every poll, with plain data borrowed for the call. */
+typedef void (*schedule_polled_cb)(const struct schedule_poll *, void *arg);
 /* Called once every feed has been polled (schedule_poll_all only). */
 typedef void (*schedule_idle_cb)(void *arg);
 
@@ -31,6 +47,9 @@ int		 schedule_poll_all(struct schedule *, schedule_idle_cb cb,
 		     void *arg);
 /* Start no new poll; cb once those in flight have ended (maybe at once). */
 void		 schedule_stop(struct schedule *, schedule_idle_cb cb,
+		     void *arg);
+/* Tell cb about every poll from now on. */
+void		 schedule_set_polled_cb(struct schedule *, schedule_polled_cb,
 		     void *arg);
 /* Feeds whose last poll failed, since schedule_new. */
 size_t		 schedule_failures(const struct schedule *);
