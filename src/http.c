@@ -106,6 +106,9 @@ struct http {
 	void				*arg;
 };
 
+static int	http_split_listen(const char *, char **, ev_uint16_t *);
+static int	http_listen(struct http *, const struct http_options *,
+		    char **);
 static void	http_request_cb(struct evhttp_request *, void *);
 static void	http_complete_cb(struct evhttp_request *, void *);
 static struct bufferevent *http_conn_cb(struct event_base *, void *);
@@ -674,7 +677,8 @@ http_is_authorized(struct http *h, struct evhttp_request *req,
 		for (given = auth + 7; *given == ' '; given++)
 			/* nothing */;
 	} else {
-		query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+		query = evhttp_uri_get_query(
+		    evhttp_request_get_evhttp_uri(req));
 		if (query != NULL && evhttp_parse_query_str(query,
 		    &params) == 0)
 			given = evhttp_find_header(&params, "token");

@@ -21,6 +21,7 @@
 #include "feedd/util.h"
 #include "main-int.h"
 
+static int	main_listen_fd(void);
 static int	main_row_cmp(const void *, const void *);
 static int64_t	main_database_bytes(const char *);
 

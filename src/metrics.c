@@ -19,7 +19,7 @@
 static const double metrics_buckets[] = {
 	0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
 };
-#define METRICS_NBUCKETS (sizeof metrics_buckets / sizeof metrics_buckets[0])
+#define METRICS_NBUCKETS nitems(metrics_buckets)
 
 /* Feed conditions, as store_feed_condition names them, plus "new". */
 static const char *metrics_conditions[] = {
@@ -66,6 +66,11 @@ static void	metrics_sample(struct buf *, const char *, const char *,
 static void	metrics_render_table(struct buf *,
 		    const struct metrics_table *, const char *, const char *,
 		    const char *);
+static void	metrics_one(struct buf *, const char *, const char *,
+		    const char *, uint64_t);
+static void	metrics_render_histogram(const struct metrics *,
+		    struct buf *);
+static long long metrics_feed_value(const struct metrics_feed *, size_t);
 static void	metrics_render_feeds(const struct metrics_gauges *,
 		    struct buf *);
 

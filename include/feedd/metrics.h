@@ -21,7 +21,7 @@ struct metrics;
 struct metrics_poll {
 	const char	*feed;
 	const char	*outcome;	/* "new", "unchanged", "not_modified",
-					   or an error class: "transient", ... */
+					   or an error class: "transient"... */
 	long		 http_code;	/* 0: none */
 	size_t		 nbytes;	/* decoded body bytes */
 	double		 seconds;

@@ -122,7 +122,8 @@ test_render_polls(void **state)
 	assert_true(has_line(text, "feedd_polls_total{outcome=\"new\"} 1"));
 	assert_true(has_line(text,
 	    "feedd_polls_total{outcome=\"not_modified\"} 1"));
-	assert_true(has_line(text, "feedd_polls_total{outcome=\"unchanged\"} 0"));
+	assert_true(has_line(text,
+	    "feedd_polls_total{outcome=\"unchanged\"} 0"));
 	assert_true(has_line(text,
 	    "feedd_polls_total{outcome=\"transient\"} 1"));
 	assert_true(has_line(text,
@@ -157,7 +158,8 @@ test_render_polls(void **state)
 	    "feedd_feed_polls_total{feed=\"a\",outcome=\"not_modified\"} 1"));
 	assert_true(has_line(text,
 	    "feedd_feed_polls_total{feed=\"b\",outcome=\"transient\"} 1"));
-	assert_true(has_line(text, "feedd_feed_fetched_bytes_total{feed=\"a\"} 100"));
+	assert_true(has_line(text,
+	    "feedd_feed_fetched_bytes_total{feed=\"a\"} 100"));
 	assert_true(has_line(text, "feedd_feeds{state=\"failing\"} 1"));
 	assert_true(has_line(text, "feedd_feeds{state=\"ok\"} 0"));
 	assert_true(has_line(text, "# TYPE feedd_polls_total counter"));
