@@ -12,7 +12,7 @@
 struct config;
 struct http_options;
 struct metrics;
-struct schedule_poll;
+struct metrics_poll;
 struct store;
 
 /* Print the usage summary to f. */
@@ -29,7 +29,7 @@ int	main_opml_export(const char *path);
 
 /* main-serve.c: what the HTTP server gets. */
 void	main_http_options(const struct config *, struct http_options *);
-void	main_polled_cb(const struct schedule_poll *, void *arg);
+void	main_polled_cb(const struct metrics_poll *, void *arg);
 void	main_render_metrics(const struct config *, struct store *,
 	    const struct metrics *, struct buf *);
 

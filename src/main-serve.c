@@ -16,7 +16,6 @@
 #include "feedd/http.h"
 #include "feedd/log.h"
 #include "feedd/metrics.h"
-#include "feedd/schedule.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
 #include "main-int.h"
@@ -66,21 +65,9 @@ main_http_options(const struct config *cfg, struct http_options *o)
 
 /* schedule's callback: count the poll. */
 void
-main_polled_cb(const struct schedule_poll *sp, void *arg)
+main_polled_cb(const struct metrics_poll *p, void *arg)
 {
-	struct metrics		*mx = arg;
-	struct metrics_poll	 p;
-
-	memset(&p, 0, sizeof p);
-	p.feed = sp->name;
-	p.outcome = sp->outcome;
-	p.http_code = sp->http_code;
-	p.nbytes = sp->nbytes;
-	p.seconds = sp->seconds;
-	p.nnew = sp->nnew;
-	p.nupdated = sp->nupdated;
-	p.is_parse_error = sp->is_parse_error;
-	metrics_count_poll(mx, &p);
+	metrics_count_poll(arg, p);
 }
 
 /* bsearch over rows sorted by name (store_list_feeds' order). */

@@ -17,6 +17,7 @@
 #include "feedd/config.h"
 #include "feedd/fetch.h"
 #include "feedd/log.h"
+#include "feedd/metrics.h"
 #include "feedd/schedule.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
@@ -77,9 +78,9 @@ static void	schedule_arm(struct schedule_feed *, time_t, long);
 static void	schedule_load_state(struct schedule_feed *);
 static void	schedule_set_error(struct schedule_feed *, const char *);
 static int	schedule_store(struct schedule_feed *, struct fetch_result *,
-		    time_t, struct schedule_poll *);
+		    time_t, struct metrics_poll *);
 static void	schedule_report(struct schedule_feed *, struct fetch_result *,
-		    struct schedule_poll *);
+		    struct metrics_poll *);
 static void	schedule_keep_validators(struct schedule_feed *,
 		    struct fetch_result *);
 static void	schedule_note_move(struct schedule_feed *, const char *);
@@ -375,7 +376,7 @@ schedule_set_error(struct schedule_feed *sf, const char *error)
  */
 static int
 schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now,
-    struct schedule_poll *p)
+    struct metrics_poll *p)
 {
 	struct schedule		*sch = sf->sch;
 	struct store_counts	 counts;
@@ -615,11 +616,11 @@ schedule_skip(const struct store_feed_state *state, time_t t,
 /* Tell the owner what a poll came to. */
 static void
 schedule_report(struct schedule_feed *sf, struct fetch_result *r,
-    struct schedule_poll *p)
+    struct metrics_poll *p)
 {
 	if (sf->sch->polled_cb == NULL)
 		return;
-	p->name = sf->cf->name;
+	p->feed = sf->cf->name;
 	p->http_code = r->http_code;
 	p->nbytes = r->nbytes;
 	p->seconds = r->seconds;
@@ -632,7 +633,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 {
 	struct schedule_feed	*sf = arg;
 	struct schedule		*sch = sf->sch;
-	struct schedule_poll	 p;
+	struct metrics_poll	 p;
 	char			*cause = NULL;
 	const char		*why, *was;
 	time_t			 now = time(NULL);

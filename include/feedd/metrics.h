@@ -17,11 +17,13 @@
 
 struct metrics;
 
-/* One ended poll. */
+/* One ended poll, as schedule reports it. */
 struct metrics_poll {
 	const char	*feed;
-	const char	*outcome;	/* "new", "unchanged", "not_modified",
-					   or an error class: "transient"... */
+	const char	*outcome;	/* new, unchanged, not_modified, or
+					   what failed: truncated, store_error,
+					   discovered, transient, permanent,
+					   gone */
 	long		 http_code;	/* 0: none */
 	size_t		 nbytes;	/* decoded body bytes */
 	double		 seconds;

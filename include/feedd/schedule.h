@@ -7,32 +7,19 @@
 #ifndef FEEDD_SCHEDULE_H
 #define FEEDD_SCHEDULE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 struct config;
 struct event_base;
 struct fetcher;
+struct metrics_poll;
 struct store;
 struct schedule;
 
 /* Called after a poll stored new or updated entries. */
 typedef void (*schedule_changed_cb)(void *arg);
-/* What one ended poll came to, for counting. */
-struct schedule_poll {
-	const char	*name;		/* the feed */
-	const char	*outcome;	/* new, unchanged, not_modified,
-					   truncated, store_error, discovered,
-					   transient, permanent or gone */
-	long		 http_code;	/* 0: none */
-	size_t		 nbytes;	/* decoded body bytes */
-	double		 seconds;
-	size_t		 nnew;		/* entries stored */
-	size_t		 nupdated;
-	bool		 is_parse_error; /* the document was malformed */
-};
-/* Called after every poll, with plain data borrowed for the call. */
-typedef void (*schedule_polled_cb)(const struct schedule_poll *, void *arg);
+/* Called after every poll with what it came to, borrowed for the call. */
+typedef void (*schedule_polled_cb)(const struct metrics_poll *, void *arg);
 /* Called once every feed has been polled (schedule_poll_all only). */
 typedef void (*schedule_idle_cb)(void *arg);
 
