@@ -119,8 +119,8 @@ main_render_metrics(const struct config *cfg, struct store *st,
 	memset(&none, 0, sizeof none);
 	feeds = xcalloc(cfg->nfeeds, sizeof *feeds);
 	for (i = 0; i < cfg->nfeeds; i++) {
-		row = bsearch(cfg->feeds[i].name, rows, nrows, sizeof *rows,
-		    main_row_cmp);
+		row = nrows == 0 ? NULL : bsearch(cfg->feeds[i].name, rows,
+		    nrows, sizeof *rows, main_row_cmp);
 		state = row != NULL ? &row->state : &none;
 		feeds[i].name = cfg->feeds[i].name;
 		feeds[i].condition = store_feed_condition(state);
