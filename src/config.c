@@ -52,6 +52,8 @@
 #define CONFIG_DEFAULT_OUTPUT_TITLE	"feedd"
 #define CONFIG_DEFAULT_MAX_ENTRIES	200
 #define CONFIG_DEFAULT_LISTEN		"127.0.0.1:8080"
+#define CONFIG_DEFAULT_HTTP_MAX_CONNECTIONS 256
+#define CONFIG_DEFAULT_HTTP_HEADER_TIMEOUT 10
 #define CONFIG_DEFAULT_CONNECT_TIMEOUT	10
 #define CONFIG_DEFAULT_TIMEOUT		60
 #define CONFIG_DEFAULT_MAX_BODY		(16 * 1024 * 1024)
@@ -164,8 +166,16 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, max_entries), 1, 100000 },
 	{ CONFIG_SECTION_OUTPUT, "title", CONFIG_TYPE_STRING,
 	  offsetof(struct config, output_title), 0, 0 },
+	{ CONFIG_SECTION_HTTP, "header_timeout", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, http_header_timeout), 0, 0 },
 	{ CONFIG_SECTION_HTTP, "listen", CONFIG_TYPE_LISTEN,
 	  offsetof(struct config, listen), 0, 0 },
+	{ CONFIG_SECTION_HTTP, "max_connections", CONFIG_TYPE_INT,
+	  offsetof(struct config, http_max_connections), 1, 1000000 },
+	{ CONFIG_SECTION_HTTP, "token", CONFIG_TYPE_STRING,
+	  offsetof(struct config, http_token), 0, 0 },
+	{ CONFIG_SECTION_HTTP, "token_file", CONFIG_TYPE_SECRET_FILE,
+	  offsetof(struct config, http_token), 0, 0 },
 	{ CONFIG_SECTION_FEED, "ca_file", CONFIG_TYPE_PATH,
 	  offsetof(struct config_feed, ca_file), 0, 0 },
 	{ CONFIG_SECTION_FEED, "connect_timeout", CONFIG_TYPE_DURATION,
@@ -1493,6 +1503,8 @@ config_load(const char *path, char **cause)
 	cfg->output_title = xstrdup(CONFIG_DEFAULT_OUTPUT_TITLE);
 	cfg->max_entries = CONFIG_DEFAULT_MAX_ENTRIES;
 	cfg->listen = xstrdup(CONFIG_DEFAULT_LISTEN);
+	cfg->http_max_connections = CONFIG_DEFAULT_HTTP_MAX_CONNECTIONS;
+	cfg->http_header_timeout = CONFIG_DEFAULT_HTTP_HEADER_TIMEOUT;
 	st.cfg = cfg;
 
 	/*
@@ -1554,6 +1566,9 @@ config_free(struct config *cfg)
 	free(cfg->output_dir);
 	free(cfg->output_title);
 	free(cfg->listen);
+	if (cfg->http_token != NULL)
+		explicit_bzero(cfg->http_token, strlen(cfg->http_token));
+	free(cfg->http_token);
 	free(cfg);
 }
 

@@ -2,12 +2,28 @@
 /*
  * The HTTP endpoint: evhttp serving what emit published.  Each path maps
  * to an immutable copy of a document with a strong ETag, so a feed
- * reader's conditional GET costs a 304 and no body.
+ * reader's conditional GET costs a 304 and no body.  /metrics and
+ * /healthz are answered through the owner's callbacks; an optional
+ * token guards everything but /healthz.
+ *
+ * libevent 2.1's evhttp has no connection cap, and its timeout is one of
+ * inactivity that a client trickling a byte a second keeps resetting
+ * (slowloris).  So every connection is tracked here: evhttp asks us for
+ * each connection's bufferevent (evhttp_set_bevcb), we keep a reference
+ * to it, and a once-a-second sweep closes connections whose request
+ * headers did not arrive within header_timeout.  Past max_connections,
+ * the connections waiting longest for their headers are closed to make
+ * room, so a normal GET gets through whatever slow clients hold.  Closing is a
+ * shutdown(2) of the socket: evhttp then sees EOF and frees the
+ * connection through its own error path.
  */
+#include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +31,29 @@
 #include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <openssl/crypto.h>
 #include <zlib.h>
 
 #include "feedd/http.h"
 #include "feedd/log.h"
+#include "feedd/metrics.h"
 #include "feedd/util.h"
+
+/* How often the sweep runs; it is also the /healthz heartbeat. */
+#define HTTP_SWEEP_SECONDS	1
+/* /healthz fails when the heartbeat is older than this. */
+#define HTTP_STALE_SECONDS	10
+/* Inactivity timeout once a request is being answered. */
+#define HTTP_IDLE_SECONDS	30
+/* Feed readers send small requests; anything bigger is refused. */
+#define HTTP_MAX_HEADERS	(64 * 1024)
+#define HTTP_MAX_BODY		(64 * 1024)
+/* File descriptors kept for the database, outputs and transfers. */
+#define HTTP_SPARE_FDS		64
 
 struct http_doc {
 	char	*path;
@@ -38,17 +69,76 @@ struct http_doc {
 	char	 last_modified[40]; /* the same as an HTTP date */
 };
 
+enum http_conn_state {
+	HTTP_CONN_WAITING,	/* for a request's headers */
+	HTTP_CONN_SERVING,	/* a request is being answered */
+	HTTP_CONN_REFUSED,	/* far over the cap: close once it has its
+				   socket */
+	HTTP_CONN_CLOSING	/* shut down; evhttp frees it soon */
+};
+
+/* One connection evhttp accepted. */
+struct http_conn {
+	struct bufferevent	*bev;	/* evhttp's, with our reference */
+	enum http_conn_state	 state;
+	time_t			 since;	/* monotonic: when it began waiting */
+	TAILQ_ENTRY(http_conn)	 entry;
+};
+
 struct http {
+	struct event_base		*base;
 	struct evhttp			*evh;
 	struct evhttp_bound_socket	*sock;
 	struct http_doc			*docs;
 	size_t				 ndocs;
+	TAILQ_HEAD(, http_conn)		 conns;	/* oldest first */
+	size_t				 nopen;	/* not closing */
+	int				 max_connections;
+	int				 header_timeout;
+	struct event			*sweep;
+	struct event			*trim;	/* back under the cap */
+	time_t				 beat;	/* last sweep, monotonic */
+	bool				 has_token;
+	char				 token_hex[65]; /* SHA-256 of it */
+	struct metrics			*mx;
+	http_metrics_cb			 metrics_cb;
+	http_health_cb			 health_cb;
+	void				*arg;
 };
 
+static int	http_split_listen(const char *, char **, ev_uint16_t *);
+static int	http_listen(struct http *, const struct http_options *,
+		    char **);
 static void	http_request_cb(struct evhttp_request *, void *);
+static void	http_complete_cb(struct evhttp_request *, void *);
+static struct bufferevent *http_conn_cb(struct event_base *, void *);
+static void	http_sweep_cb(evutil_socket_t, short, void *);
+static void	http_trim_cb(evutil_socket_t, short, void *);
+static void	http_reap(struct http *);
+static void	http_close(struct http *, struct http_conn *, const char *);
+static bool	http_conn_is_freed(const struct http_conn *);
+static struct http_conn *http_conn_find(struct http *,
+		    struct evhttp_request *);
+static int	http_answer(struct http *, struct evhttp_request *,
+		    const char *);
+static int	http_reply(struct evhttp_request *, int, const char *,
+		    const char *, const char *, size_t);
+static int	http_reply_text(struct evhttp_request *, int, const char *,
+		    const char *);
+static int	http_serve_doc(struct evhttp_request *,
+		    const struct http_doc *);
+static int	http_serve_metrics(struct http *, struct evhttp_request *);
+static int	http_serve_health(struct http *, struct evhttp_request *);
+static bool	http_is_authorized(struct http *, struct evhttp_request *,
+		    bool *);
+static const char *http_label(struct http *, const char *);
+static struct http_doc *http_find_doc(struct http *, const char *);
+static void	http_raise_fd_limit(int);
+static time_t	http_now(void);
 static char	*http_gzip(const char *, size_t, size_t *);
 static time_t	http_parse_date(const char *);
 static int	http_takes_gzip(const char *);
+static int	http_etag_matches(const char *, const char *);
 
 /* Split "host:port" (or "[v6]:port"); returns -1 if malformed. */
 static int
@@ -71,19 +161,95 @@ http_split_listen(const char *listen, char **host, ev_uint16_t *port)
 	return (0);
 }
 
-/* Bind the server; NULL with *cause if the address cannot be bound. */
-struct http *
-http_new(struct event_base *base, const char *listen, char **cause)
+/* Seconds on the monotonic clock: wall clock steps must not expire. */
+static time_t
+http_now(void)
 {
-	struct http	*h;
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+/*
+ * Every connection costs a file descriptor: raise the soft limit to the
+ * hard one, and say so when the cap does not fit under it.
+ */
+static void
+http_raise_fd_limit(int max_connections)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* A burst may hold twice the cap for a moment. */
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    2 * (rlim_t)max_connections + HTTP_SPARE_FDS > rl.rlim_cur)
+		log_warn("http: max_connections %d is close to the open file "
+		    "limit %llu", max_connections,
+		    (unsigned long long)rl.rlim_cur);
+}
+
+/* Listen on the socket given, or bind the listen address. */
+static int
+http_listen(struct http *h, const struct http_options *o, char **cause)
+{
 	char		*host = NULL;
 	ev_uint16_t	 port;
 
-	h = xcalloc(1, sizeof *h);
-	if (http_split_listen(listen, &host, &port) != 0) {
-		xasprintf(cause, "http: bad listen address: %s", listen);
-		goto fail;
+	if (o->fd >= 0) {
+		evutil_make_socket_nonblocking(o->fd);
+		if ((h->sock = evhttp_accept_socket_with_handle(h->evh,
+		    o->fd)) == NULL) {
+			xasprintf(cause, "http: cannot serve on socket %d",
+			    o->fd);
+			return (-1);
+		}
+		log_info("http: serving on the socket systemd passed (fd %d)",
+		    o->fd);
+		return (0);
 	}
+	if (http_split_listen(o->listen, &host, &port) != 0) {
+		xasprintf(cause, "http: bad listen address: %s", o->listen);
+		return (-1);
+	}
+	h->sock = evhttp_bind_socket_with_handle(h->evh, host, port);
+	free(host);
+	if (h->sock == NULL) {
+		xasprintf(cause, "http: cannot listen on %s", o->listen);
+		return (-1);
+	}
+	log_info("http: listening on %s", o->listen);
+	return (0);
+}
+
+/* Start serving; NULL with *cause if it cannot listen. */
+struct http *
+http_new(struct event_base *base, const struct http_options *o,
+    char **cause)
+{
+	struct http	*h;
+	struct timeval	 tv = { HTTP_SWEEP_SECONDS, 0 };
+
+	h = xcalloc(1, sizeof *h);
+	h->base = base;
+	TAILQ_INIT(&h->conns);
+	h->max_connections = o->max_connections;
+	h->header_timeout = o->header_timeout;
+	h->mx = o->metrics;
+	h->metrics_cb = o->metrics_cb;
+	h->health_cb = o->health_cb;
+	h->arg = o->arg;
+	if (o->token != NULL) {
+		h->has_token = true;
+		util_sha256_hex(o->token, strlen(o->token), h->token_hex);
+	}
+	http_raise_fd_limit(h->max_connections);
 	if ((h->evh = evhttp_new(base)) == NULL) {
 		xasprintf(cause, "http: evhttp_new failed");
 		goto fail;
@@ -94,18 +260,19 @@ http_new(struct event_base *base, const char *listen, char **cause)
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
 	    EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(h->evh, http_request_cb, h);
-	evhttp_set_timeout(h->evh, 30);
-	if ((h->sock = evhttp_bind_socket_with_handle(h->evh, host,
-	    port)) == NULL) {
-		xasprintf(cause, "http: cannot listen on %s", listen);
+	evhttp_set_bevcb(h->evh, http_conn_cb, h);
+	evhttp_set_timeout(h->evh, HTTP_IDLE_SECONDS);
+	evhttp_set_max_headers_size(h->evh, HTTP_MAX_HEADERS);
+	evhttp_set_max_body_size(h->evh, HTTP_MAX_BODY);
+	if (http_listen(h, o, cause) != 0)
 		goto fail;
-	}
-	free(host);
-	log_info("http: listening on %s", listen);
+	h->beat = http_now();
+	h->sweep = event_new(base, -1, EV_PERSIST, http_sweep_cb, h);
+	h->trim = evtimer_new(base, http_trim_cb, h);
+	evtimer_add(h->sweep, &tv);
 	return (h);
 
 fail:
-	free(host);
 	http_free(h);
 	return (NULL);
 }
@@ -114,12 +281,23 @@ fail:
 void
 http_free(struct http *h)
 {
-	size_t	 i;
+	struct http_conn	*c;
+	size_t			 i;
 
 	if (h == NULL)
 		return;
+	if (h->sweep != NULL)
+		event_free(h->sweep);
+	if (h->trim != NULL)
+		event_free(h->trim);
+	/* evhttp frees its connections; then our references go. */
 	if (h->evh != NULL)
 		evhttp_free(h->evh);
+	while ((c = TAILQ_FIRST(&h->conns)) != NULL) {
+		TAILQ_REMOVE(&h->conns, c, entry);
+		bufferevent_decref(c->bev);
+		free(c);
+	}
 	for (i = 0; i < h->ndocs; i++) {
 		free(h->docs[i].path);
 		free(h->docs[i].content_type);
@@ -128,6 +306,7 @@ http_free(struct http *h)
 		free(h->docs[i].etag);
 	}
 	free(h->docs);
+	explicit_bzero(h->token_hex, sizeof h->token_hex);
 	free(h);
 }
 
@@ -145,6 +324,188 @@ http_port(const struct http *h)
 	if (ss.ss_family == AF_INET6)
 		return (ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
 	return (ntohs(((struct sockaddr_in *)&ss)->sin_port));
+}
+
+/*
+ * Whether evhttp has freed the connection's bufferevent (only our
+ * reference keeps it).  bufferevent_free clears all three callbacks
+ * first, while evhttp keeps its error callback set for as long as the
+ * connection lives (it clears only the read callback while writing).
+ */
+static bool
+http_conn_is_freed(const struct http_conn *c)
+{
+	bufferevent_data_cb	 readcb, writecb;
+	bufferevent_event_cb	 eventcb;
+	void			*cbarg;
+
+	bufferevent_getcb(c->bev, &readcb, &writecb, &eventcb, &cbarg);
+	return (readcb == NULL && writecb == NULL && eventcb == NULL);
+}
+
+/* Forget connections evhttp has freed, dropping our references. */
+static void
+http_reap(struct http *h)
+{
+	struct http_conn	*c, *next;
+
+	for (c = TAILQ_FIRST(&h->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (!http_conn_is_freed(c))
+			continue;
+		if (c->state == HTTP_CONN_WAITING ||
+		    c->state == HTTP_CONN_SERVING)
+			h->nopen--;
+		TAILQ_REMOVE(&h->conns, c, entry);
+		bufferevent_decref(c->bev);
+		free(c);
+	}
+	if (h->mx != NULL)
+		metrics_set_connections(h->mx, h->nopen);
+}
+
+/*
+ * Close a connection: shut its socket down, so that evhttp reads EOF and
+ * frees it through its own error path (never from under its feet).
+ */
+static void
+http_close(struct http *h, struct http_conn *c, const char *reason)
+{
+	evutil_socket_t	 fd;
+
+	if (c->state == HTTP_CONN_CLOSING)
+		return;
+	if (c->state != HTTP_CONN_REFUSED) {
+		h->nopen--;
+		if (h->mx != NULL)
+			metrics_count_dropped(h->mx, reason);
+	}
+	log_debug("http: closing a connection (%s)", reason);
+	if ((fd = bufferevent_getfd(c->bev)) >= 0)
+		shutdown(fd, SHUT_RDWR);
+	c->state = HTTP_CONN_CLOSING;
+}
+
+/*
+ * evhttp accepted a connection and asks for its bufferevent.  Past the
+ * cap, the trim runs as soon as the loop turns; past twice the cap (a
+ * burst), the new connection is refused outright, so the descriptors
+ * used stay bounded.
+ */
+static struct bufferevent *
+http_conn_cb(struct event_base *base, void *arg)
+{
+	struct http		*h = arg;
+	struct http_conn	*c;
+	struct timeval		 tv = { 0, 0 };
+
+	http_reap(h);
+	c = xcalloc(1, sizeof *c);
+	/* No BEV_OPT_CLOSE_ON_FREE: evhttp closes the socket itself. */
+	if ((c->bev = bufferevent_socket_new(base, -1, 0)) == NULL) {
+		log_warn("http: cannot make a bufferevent");
+		free(c);
+		return (NULL);
+	}
+	bufferevent_incref(c->bev);
+	c->since = http_now();
+	if (h->nopen >= 2 * (size_t)h->max_connections) {
+		/* Its socket is set after we return: the trim closes it. */
+		c->state = HTTP_CONN_REFUSED;
+		if (h->mx != NULL)
+			metrics_count_dropped(h->mx, "over_cap");
+	} else
+		h->nopen++;
+	TAILQ_INSERT_TAIL(&h->conns, c, entry);
+	if (h->nopen > (size_t)h->max_connections ||
+	    c->state == HTTP_CONN_REFUSED)
+		evtimer_add(h->trim, &tv);
+	if (h->mx != NULL)
+		metrics_set_connections(h->mx, h->nopen);
+	return (c->bev);
+}
+
+/*
+ * Back under the cap: close refused connections, then those that have
+ * waited longest for a request, oldest first.  It runs a turn of the
+ * loop after the accepts, so a client that sent its request at once is
+ * being answered by then and is not a candidate: the slow ones pay.
+ */
+static void
+http_trim_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http		*h = arg;
+	struct http_conn	*c;
+
+	(void)fd;
+	(void)what;
+	TAILQ_FOREACH(c, &h->conns, entry) {
+		if (c->state == HTTP_CONN_REFUSED && !http_conn_is_freed(c))
+			http_close(h, c, "over_cap");
+	}
+	TAILQ_FOREACH(c, &h->conns, entry) {
+		if (h->nopen <= (size_t)h->max_connections)
+			break;
+		if (c->state == HTTP_CONN_WAITING && !http_conn_is_freed(c))
+			http_close(h, c, "over_cap");
+	}
+}
+
+/*
+ * Once a second: forget freed connections and close those whose request
+ * headers took longer than header_timeout in all.  Also the heartbeat
+ * /healthz looks at.
+ */
+static void
+http_sweep_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct http		*h = arg;
+	struct http_conn	*c;
+	time_t			 now = http_now();
+
+	(void)fd;
+	(void)what;
+	h->beat = now;
+	http_reap(h);
+	TAILQ_FOREACH(c, &h->conns, entry) {
+		if (c->state == HTTP_CONN_WAITING &&
+		    now - c->since >= h->header_timeout)
+			http_close(h, c, "header_timeout");
+	}
+}
+
+/* The tracked connection a request came on, or NULL. */
+static struct http_conn *
+http_conn_find(struct http *h, struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	struct http_conn		*c;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return (NULL);
+	bev = evhttp_connection_get_bufferevent(evcon);
+	TAILQ_FOREACH(c, &h->conns, entry) {
+		if (c->bev == bev)
+			return (c);
+	}
+	return (NULL);
+}
+
+/*
+ * A response was sent whole: a kept-alive connection waits for its next
+ * request's headers, under the same deadline as the first.
+ */
+static void
+http_complete_cb(struct evhttp_request *req, void *arg)
+{
+	struct http_conn	*c = arg;
+
+	(void)req;
+	if (c->state == HTTP_CONN_SERVING) {
+		c->state = HTTP_CONN_WAITING;
+		c->since = http_now();
+	}
 }
 
 /*
@@ -265,44 +626,124 @@ http_etag_matches(const char *header, const char *etag)
 	return (strstr(header, etag) != NULL);
 }
 
-/* Answer one request from the published documents. */
-static void
-http_request_cb(struct evhttp_request *req, void *arg)
+/* The published document at path, or NULL. */
+static struct http_doc *
+http_find_doc(struct http *h, const char *path)
 {
-	struct http		*h = arg;
-	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	size_t	 i;
+
+	for (i = 0; i < h->ndocs; i++) {
+		if (strcmp(h->docs[i].path, path) == 0)
+			return (&h->docs[i]);
+	}
+	return (NULL);
+}
+
+/*
+ * The path as a metrics label: paths we serve, else "other", so that a
+ * client probing random paths cannot grow the counters.
+ */
+static const char *
+http_label(struct http *h, const char *path)
+{
+	if (strcmp(path, "/healthz") == 0 || (strcmp(path, "/metrics") == 0 &&
+	    h->metrics_cb != NULL) || http_find_doc(h, path) != NULL)
+		return (path);
+	return ("other");
+}
+
+/*
+ * Whether the request carries the token, as "Authorization: Bearer
+ * TOKEN" or "?token=TOKEN".  Both sides are hashed and the digests
+ * compared in constant time, so neither the length nor the first
+ * differing byte shows in the timing.  *is_given: a token was sent.
+ */
+static bool
+http_is_authorized(struct http *h, struct evhttp_request *req,
+    bool *is_given)
+{
+	struct evkeyvalq	 params;
+	const char		*auth, *query, *given = NULL;
+	char			 hex[65];
+	bool			 is_ok;
+
+	*is_given = false;
+	if (!h->has_token)
+		return (true);
+	TAILQ_INIT(&params);
+	auth = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization");
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+		for (given = auth + 7; *given == ' '; given++)
+			/* nothing */;
+	} else {
+		query = evhttp_uri_get_query(
+		    evhttp_request_get_evhttp_uri(req));
+		if (query != NULL && evhttp_parse_query_str(query,
+		    &params) == 0)
+			given = evhttp_find_header(&params, "token");
+	}
+	if (given == NULL) {
+		evhttp_clear_headers(&params);
+		return (false);
+	}
+	*is_given = true;
+	util_sha256_hex(given, strlen(given), hex);
+	is_ok = CRYPTO_memcmp(hex, h->token_hex, sizeof hex) == 0;
+	evhttp_clear_headers(&params);
+	return (is_ok);
+}
+
+/*
+ * Send a response with data as its body (a copy) and return the status.
+ * libevent 2.1 would send the body after a HEAD: send none, with the
+ * length the GET would have had.
+ */
+static int
+http_reply(struct evhttp_request *req, int code, const char *reason,
+    const char *content_type, const char *data, size_t len)
+{
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
 	struct evbuffer		*body;
-	const char		*path, *inm, *ims;
-	struct http_doc		*d = NULL;
-	char			*etag, *len;
-	size_t			 i;
+	char			*n;
+
+	if (content_type != NULL)
+		evhttp_add_header(out, "Content-Type", content_type);
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		xasprintf(&n, "%zu", len);
+		evhttp_add_header(out, "Content-Length", n);
+		free(n);
+		evhttp_send_reply(req, code, reason, NULL);
+		return (code);
+	}
+	body = evbuffer_new();
+	/* A copy: a publish may replace the data before this is sent. */
+	evbuffer_add(body, data, len);
+	evhttp_send_reply(req, code, reason, body);
+	evbuffer_free(body);
+	return (code);
+}
+
+/* A short plain text response. */
+static int
+http_reply_text(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	return (http_reply(req, code, reason, "text/plain; charset=utf-8",
+	    text, strlen(text)));
+}
+
+/* Answer from a published document: 200, or 304 when the client has it. */
+static int
+http_serve_doc(struct evhttp_request *req, const struct http_doc *d)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	const char		*inm, *ims;
+	char			*etag;
 	int			 is_gz;
 	time_t			 since;
 
-	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
-	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
-		/* evhttp_send_error would drop the Allow header. */
-		evhttp_add_header(out, "Allow", "GET, HEAD");
-		evhttp_add_header(out, "Content-Type",
-		    "text/plain; charset=utf-8");
-		body = evbuffer_new();
-		evbuffer_add_printf(body, "405 method not allowed\n");
-		evhttp_send_reply(req, 405, "Method Not Allowed", body);
-		evbuffer_free(body);
-		return;
-	}
-	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-	if (path == NULL)
-		path = "/";
-	for (i = 0; i < h->ndocs; i++) {
-		if (strcmp(h->docs[i].path, path) == 0)
-			d = &h->docs[i];
-	}
-	if (d == NULL) {
-		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
-		return;
-	}
 	/* The gzip form is another representation: its own ETag. */
 	is_gz = d->gz != NULL &&
 	    http_takes_gzip(evhttp_find_header(in, "Accept-Encoding"));
@@ -322,29 +763,113 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	    since >= d->modified)) {
 		free(etag);
 		evhttp_send_reply(req, HTTP_NOTMODIFIED, "Not Modified", NULL);
-		return;
+		return (HTTP_NOTMODIFIED);
 	}
 	free(etag);
-	evhttp_add_header(out, "Content-Type", d->content_type);
-	if (is_gz)
+	if (is_gz) {
 		evhttp_add_header(out, "Content-Encoding", "gzip");
-	/*
-	 * libevent 2.1 would send the body after a HEAD: send none, with
-	 * the length the GET would have had.
-	 */
-	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
-		xasprintf(&len, "%zu", is_gz ? d->gzlen : d->len);
-		evhttp_add_header(out, "Content-Length", len);
-		free(len);
-		evhttp_send_reply(req, HTTP_OK, "OK", NULL);
-		return;
+		return (http_reply(req, HTTP_OK, "OK", d->content_type, d->gz,
+		    d->gzlen));
 	}
-	body = evbuffer_new();
-	/* A copy: a publish may replace the data before this is sent. */
-	if (is_gz)
-		evbuffer_add(body, d->gz, d->gzlen);
-	else
-		evbuffer_add(body, d->data, d->len);
-	evhttp_send_reply(req, HTTP_OK, "OK", body);
-	evbuffer_free(body);
+	return (http_reply(req, HTTP_OK, "OK", d->content_type, d->data,
+	    d->len));
+}
+
+/* /metrics: the owner renders it. */
+static int
+http_serve_metrics(struct http *h, struct evhttp_request *req)
+{
+	struct buf	 b;
+	int		 code;
+
+	buf_init(&b);
+	h->metrics_cb(&b, h->arg);
+	code = http_reply(req, HTTP_OK, "OK",
+	    "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	buf_clear(&b);
+	return (code);
+}
+
+/*
+ * /healthz: 200 while the loop turns (the sweep ran lately) and the
+ * owner says all is well, else 503 with the reason.
+ */
+static int
+http_serve_health(struct http *h, struct evhttp_request *req)
+{
+	const char	*why = NULL;
+	char		*text;
+	int		 code;
+
+	if (http_now() - h->beat > HTTP_STALE_SECONDS)
+		why = "event loop stalled";
+	else if (h->health_cb != NULL)
+		why = h->health_cb(h->arg);
+	if (why == NULL)
+		return (http_reply_text(req, HTTP_OK, "OK", "ok\n"));
+	xasprintf(&text, "unhealthy: %s\n", why);
+	code = http_reply_text(req, 503, "Service Unavailable", text);
+	free(text);
+	return (code);
+}
+
+/* Answer one request; returns the status sent. */
+static int
+http_answer(struct http *h, struct evhttp_request *req, const char *path)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct http_doc		*d;
+	bool			 is_given;
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
+	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
+		/* evhttp_send_error would drop the Allow header. */
+		evhttp_add_header(out, "Allow", "GET, HEAD");
+		return (http_reply_text(req, 405, "Method Not Allowed",
+		    "405 method not allowed\n"));
+	}
+	/* Probes must not need the secret. */
+	if (strcmp(path, "/healthz") == 0)
+		return (http_serve_health(h, req));
+	if (!http_is_authorized(h, req, &is_given)) {
+		/* RFC 6750 3: a wrong token is invalid_token. */
+		evhttp_add_header(out, "WWW-Authenticate", is_given ?
+		    "Bearer realm=\"feedd\", error=\"invalid_token\"" :
+		    "Bearer realm=\"feedd\"");
+		return (http_reply_text(req, 401, "Unauthorized",
+		    "401 unauthorized\n"));
+	}
+	if (strcmp(path, "/metrics") == 0 && h->metrics_cb != NULL)
+		return (http_serve_metrics(h, req));
+	if ((d = http_find_doc(h, path)) == NULL)
+		return (http_reply_text(req, HTTP_NOTFOUND, "Not Found",
+		    "404 not found\n"));
+	return (http_serve_doc(req, d));
+}
+
+/*
+ * A request's headers are in: its connection is being served now, and
+ * waits again once the response is sent.  The path never includes the
+ * query string (?token= must not change what is served).
+ */
+static void
+http_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct http		*h = arg;
+	struct http_conn	*c;
+	const char		*path;
+	int			 code;
+
+	/* A refused connection is answered, then closed as planned. */
+	if ((c = http_conn_find(h, req)) != NULL &&
+	    c->state == HTTP_CONN_WAITING) {
+		c->state = HTTP_CONN_SERVING;
+		evhttp_request_set_on_complete_cb(req, http_complete_cb, c);
+	}
+	path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	if (path == NULL || *path == '\0')
+		path = "/";
+	code = http_answer(h, req, path);
+	if (h->mx != NULL)
+		metrics_count_request(h->mx, http_label(h, path), code);
 }

@@ -7,6 +7,14 @@
 
 #include <stdio.h>
 
+#include "feedd/util.h"
+
+struct config;
+struct http_options;
+struct metrics;
+struct metrics_poll;
+struct store;
+
 /* Print the usage summary to f. */
 void	main_usage(FILE *f);
 
@@ -22,5 +30,11 @@ int	main_entries(const char *path, const char *feed, long limit,
 int	main_prune_removed(const char *path);
 int	main_opml_export(const char *path);
 int	main_opml_import(int argc, char **argv);
+
+/* main-serve.c: what the HTTP server gets. */
+void	main_http_options(const struct config *, struct http_options *);
+void	main_polled_cb(const struct metrics_poll *, void *arg);
+void	main_render_metrics(const struct config *, struct store *,
+	    const struct metrics *, struct buf *);
 
 #endif

@@ -24,6 +24,7 @@
 #include "feedd/fetch.h"
 #include "feedd/http.h"
 #include "feedd/log.h"
+#include "feedd/metrics.h"
 #include "feedd/parse.h"
 #include "feedd/schedule.h"
 #include "feedd/store.h"
@@ -47,6 +48,7 @@ struct main_ctx {
 	struct fetcher		*fx;
 	struct emit		*em;
 	struct http		*http;
+	struct metrics		*mx;
 	struct schedule		*sch;
 	struct event		*signals[5];
 	struct event		*watchdog;
@@ -59,6 +61,8 @@ struct main_ctx {
 
 static int	main_daemon(const char *, int);
 static void	main_idle_cb(void *);
+static void	main_metrics_cb(struct buf *, void *);
+static const char *main_health_cb(void *);
 static void	main_drain_start(struct main_ctx *);
 static long	main_prune_batch(struct main_ctx *);
 static void	main_prune_cb(evutil_socket_t, short, void *);
@@ -229,9 +233,32 @@ main_published_cb(const struct emit_doc *doc, void *arg)
 {
 	struct main_ctx	*m = arg;
 
+	/* Every rebuild publishes the main feed first, and once. */
+	if (strcmp(doc->path, "/feed.atom") == 0)
+		metrics_count_rebuild(m->mx);
 	if (m->http != NULL)
 		http_publish(m->http, doc->path, doc->content_type, doc->data,
 		    doc->len);
+}
+
+/* /metrics: the counters and what the store says now. */
+static void
+main_metrics_cb(struct buf *out, void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	main_render_metrics(m->cfg, m->st, m->mx, out);
+}
+
+/* /healthz: unhealthy while stopping or without a database. */
+static const char *
+main_health_cb(void *arg)
+{
+	struct main_ctx	*m = arg;
+
+	if (m->is_stopping)
+		return ("stopping");
+	return (m->st == NULL ? "database not open" : NULL);
 }
 
 /* Every poll asked for has ended (once, or draining): stop the loop. */
@@ -322,6 +349,7 @@ main_prune_batch(struct main_ctx *m)
 		return (-1);
 	}
 	if (n > 0) {
+		metrics_count_pruned(m->mx, n);
 		m->npruned += n;
 		emit_mark_dirty(m->em);
 	}
@@ -407,6 +435,7 @@ main_teardown(struct main_ctx *m)
 	http_free(m->http);
 	emit_free(m->em);
 	store_close(m->st);
+	metrics_free(m->mx);
 	if (m->base != NULL)
 		event_base_free(m->base);
 	config_free(m->cfg);
@@ -418,12 +447,14 @@ main_daemon(const char *path, int is_once)
 {
 	struct main_ctx		 m;
 	struct fetch_options	 fo;
+	struct http_options	 ho;
 	struct timeval		 tv = { 0, 0 };
 	char			*cause = NULL;
 	int			 ret = 1;
 
 	memset(&m, 0, sizeof m);
 	m.is_once = is_once;
+	m.mx = metrics_new();
 	if ((m.cfg = config_load(path, &cause)) == NULL) {
 		main_log_problems(cause);
 		goto out;
@@ -455,12 +486,18 @@ main_daemon(const char *path, int is_once)
 		goto out;
 	}
 	m.em = emit_new(m.base, m.st, m.cfg, main_published_cb, &m);
-	if (!is_once && m.cfg->listen != NULL &&
-	    (m.http = http_new(m.base, m.cfg->listen, &cause)) == NULL) {
+	main_http_options(m.cfg, &ho);
+	ho.metrics = m.mx;
+	ho.metrics_cb = main_metrics_cb;
+	ho.health_cb = main_health_cb;
+	ho.arg = &m;
+	if (!is_once && (ho.listen != NULL || ho.fd >= 0) &&
+	    (m.http = http_new(m.base, &ho, &cause)) == NULL) {
 		log_err("%s", cause);
 		goto out;
 	}
 	m.sch = schedule_new(m.base, m.fx, m.st, m.cfg, main_changed_cb, &m);
+	schedule_set_polled_cb(m.sch, main_polled_cb, m.mx);
 	main_events(&m);
 
 	if (is_once)

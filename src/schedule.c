@@ -17,6 +17,7 @@
 #include "feedd/config.h"
 #include "feedd/fetch.h"
 #include "feedd/log.h"
+#include "feedd/metrics.h"
 #include "feedd/schedule.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
@@ -62,6 +63,8 @@ struct schedule {
 	int			 is_stopping;	/* start nothing new */
 	schedule_changed_cb	 changed_cb;
 	void			*changed_arg;
+	schedule_polled_cb	 polled_cb;
+	void			*polled_arg;
 	schedule_idle_cb	 idle_cb;
 	void			*idle_arg;
 	TAILQ_HEAD(, schedule_feed) queue;
@@ -76,7 +79,9 @@ static void	schedule_arm(struct schedule_feed *, time_t, long);
 static void	schedule_load_state(struct schedule_feed *);
 static void	schedule_set_error(struct schedule_feed *, const char *);
 static int	schedule_store(struct schedule_feed *, struct fetch_result *,
-		    time_t);
+		    time_t, struct metrics_poll *);
+static void	schedule_report(struct schedule_feed *, struct fetch_result *,
+		    struct metrics_poll *);
 static void	schedule_keep_validators(struct schedule_feed *,
 		    struct fetch_result *);
 static void	schedule_note_move(struct schedule_feed *, const char *);
@@ -157,6 +162,15 @@ schedule_free(struct schedule *sch)
 	}
 	free(sch->feeds);
 	free(sch);
+}
+
+/* Tell cb about every poll from now on. */
+void
+schedule_set_polled_cb(struct schedule *sch, schedule_polled_cb cb,
+    void *arg)
+{
+	sch->polled_cb = cb;
+	sch->polled_arg = arg;
 }
 
 /* Feeds whose poll failed. */
@@ -371,12 +385,14 @@ schedule_set_error(struct schedule_feed *sf, const char *error)
 }
 
 /*
- * Store a successful poll and log its counts; -1 if it was not stored.
- * A body identical to the last one stored is not written again: some
- * servers change their validators when nothing changed.
+ * Store a successful poll and log its counts (also into *p); -1 if it
+ * was not stored.  A body identical to the last one stored is not
+ * written again: some servers change their validators when nothing
+ * changed.
  */
 static int
-schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
+schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now,
+    struct metrics_poll *p)
 {
 	struct schedule		*sch = sf->sch;
 	struct store_counts	 counts;
@@ -394,6 +410,8 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 	    strcmp(r->doc->bozo_kind, "encoding-override") == 0)
 		log_info("feed %s: %s", sf->cf->name, r->doc->bozo_message);
 	else if (r->doc->is_bozo)
+		p->is_parse_error = true;
+	if (p->is_parse_error)
 		log_warn("feed %s: %s at line %d: %s; kept %zu entries",
 		    sf->cf->name, r->doc->bozo_kind != NULL ?
 		    r->doc->bozo_kind : "malformed", r->doc->bozo_line,
@@ -414,6 +432,8 @@ schedule_store(struct schedule_feed *sf, struct fetch_result *r, time_t now)
 	log_info("feed %s: ok, %zu new, %zu updated, %zu unchanged, "
 	    "%zu bytes, %.3fs", sf->cf->name, counts.nnew, counts.nupdated,
 	    counts.nunchanged, r->nbytes, r->seconds);
+	p->nnew = counts.nnew;
+	p->nupdated = counts.nupdated;
 	if (counts.nnew + counts.nupdated > 0 && sch->changed_cb != NULL)
 		sch->changed_cb(sch->changed_arg);
 	return (0);
@@ -609,16 +629,34 @@ schedule_skip(const struct store_feed_state *state, time_t t,
 	return (t);
 }
 
+/* Tell the owner what a poll came to. */
+static void
+schedule_report(struct schedule_feed *sf, struct fetch_result *r,
+    struct metrics_poll *p)
+{
+	if (sf->sch->polled_cb == NULL)
+		return;
+	p->feed = sf->cf->name;
+	p->http_code = r->http_code;
+	p->nbytes = r->nbytes;
+	p->seconds = r->seconds;
+	sf->sch->polled_cb(p, sf->sch->polled_arg);
+}
+
 /* A poll ended: store it, record when it is due next, start the next. */
 static void
 schedule_done_cb(struct fetch_result *r, void *arg)
 {
 	struct schedule_feed	*sf = arg;
 	struct schedule		*sch = sf->sch;
+	struct metrics_poll	 p;
 	char			*cause = NULL;
 	const char		*why, *was;
 	time_t			 now = time(NULL);
 	int64_t			 delay;
+
+	memset(&p, 0, sizeof p);
+	p.outcome = r->status == FETCH_NOT_MODIFIED ? "not_modified" : "new";
 
 	was = store_feed_condition(&sf->state);
 	sf->is_running = 0;
@@ -631,7 +669,9 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 			log_info("feed %s: not modified, %.3fs",
 			    sf->cf->name, r->seconds);
 		/* Validators count only once the entries are stored. */
-		if (r->status == FETCH_OK && schedule_store(sf, r, now) != 0) {
+		if (r->status == FETCH_OK &&
+		    schedule_store(sf, r, now, &p) != 0) {
+			p.outcome = "store_error";
 			sf->state.failures++;
 			sch->nfailures++;
 			break;
@@ -642,6 +682,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 		 * a document we did not read whole.
 		 */
 		if (r->is_truncated) {
+			p.outcome = "truncated";
 			sf->state.failures++;
 			log_warn("feed %s: %s; kept the %zu entries before it "
 			    "(%d in a row)", sf->cf->name, r->error,
@@ -658,19 +699,26 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 		    r->doc != NULL ? r->doc->new_feed_url : NULL);
 		sf->state.failures = 0;
 		schedule_set_error(sf, NULL);
+		if (r->status == FETCH_OK && p.nnew + p.nupdated == 0)
+			p.outcome = "unchanged";
 		break;
 	case FETCH_GONE:
 		log_warn("feed %s: gone (HTTP 410); polling stops, its "
 		    "entries are kept", sf->cf->name);
+		p.outcome = "gone";
 		sf->state.is_gone = true;
 		schedule_set_error(sf, "gone (HTTP 410)");
 		sch->nfailures++;
 		break;
 	case FETCH_PERMANENT:
-		if (r->discovered != NULL && schedule_discover(sf, r))
+		if (r->discovered != NULL && schedule_discover(sf, r)) {
+			p.outcome = "discovered";
 			break;
+		}
 		/* FALLTHROUGH */
 	case FETCH_TRANSIENT:
+		p.outcome = r->status == FETCH_TRANSIENT ? "transient" :
+		    "permanent";
 		sf->state.failures++;
 		log_warn("feed %s: %s: %s (%d in a row)", sf->cf->name,
 		    fetch_status_name(r->status), r->error,
@@ -713,6 +761,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	} else if (sch->is_daemon && !sf->state.is_gone && !sch->is_stopping)
 		schedule_arm(sf, sf->state.next_poll, 0);
 
+	schedule_report(sf, r, &p);
 	schedule_drain(sch);
 	if (sch->idle_cb != NULL && --sch->npending == 0)
 		sch->idle_cb(sch->idle_arg);

@@ -62,6 +62,9 @@ struct config {
 	char			*output_title;
 	int			 max_entries;
 	char			*listen;	/* host:port, or NULL: no HTTP */
+	char			*http_token;	/* needed to read, or NULL */
+	int			 http_max_connections;
+	int64_t			 http_header_timeout;	/* seconds */
 	struct config_feed	*feeds;
 	size_t			 nfeeds;
 };

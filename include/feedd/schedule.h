@@ -12,11 +12,14 @@
 struct config;
 struct event_base;
 struct fetcher;
+struct metrics_poll;
 struct store;
 struct schedule;
 
 /* Called after a poll stored new or updated entries. */
 typedef void (*schedule_changed_cb)(void *arg);
+/* Called after every poll with what it came to, borrowed for the call. */
+typedef void (*schedule_polled_cb)(const struct metrics_poll *, void *arg);
 /* Called once every feed has been polled (schedule_poll_all only). */
 typedef void (*schedule_idle_cb)(void *arg);
 
@@ -31,6 +34,9 @@ int		 schedule_poll_all(struct schedule *, schedule_idle_cb cb,
 		     void *arg);
 /* Start no new poll; cb once those in flight have ended (maybe at once). */
 void		 schedule_stop(struct schedule *, schedule_idle_cb cb,
+		     void *arg);
+/* Tell cb about every poll from now on. */
+void		 schedule_set_polled_cb(struct schedule *, schedule_polled_cb,
 		     void *arg);
 /* Feeds whose last poll failed, since schedule_new. */
 size_t		 schedule_failures(const struct schedule *);
