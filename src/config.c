@@ -30,6 +30,7 @@
 #include <strings.h>
 
 #include <ini.h>
+#include <regex.h>
 
 #include "feedd/config.h"
 #include "feedd/util.h"
@@ -43,6 +44,7 @@
 #define CONFIG_DEFAULT_OUTPUT_DIR	"out"
 #define CONFIG_DEFAULT_OUTPUT_TITLE	"feedd"
 #define CONFIG_DEFAULT_MAX_ENTRIES	200
+#define CONFIG_DEFAULT_ARCHIVE_PAGE	100
 #define CONFIG_DEFAULT_LISTEN		"127.0.0.1:8080"
 #define CONFIG_DEFAULT_CONNECT_TIMEOUT	10
 #define CONFIG_DEFAULT_TIMEOUT		60
@@ -68,7 +70,8 @@ enum config_section {
 	CONFIG_SECTION_FEEDD,
 	CONFIG_SECTION_OUTPUT,
 	CONFIG_SECTION_HTTP,
-	CONFIG_SECTION_FEED
+	CONFIG_SECTION_FEED,
+	CONFIG_SECTION_NAMED_OUTPUT	/* [output NAME] */
 };
 
 enum config_type {
@@ -85,7 +88,10 @@ enum config_type {
 	CONFIG_TYPE_CHOICE,		/* auto, yes or no */
 	CONFIG_TYPE_NETWORKS,		/* comma-separated CIDR networks */
 	CONFIG_TYPE_BOOL,		/* yes or no */
-	CONFIG_TYPE_DEDUP		/* auto, id, link or content */
+	CONFIG_TYPE_DEDUP,		/* auto, id, link or content */
+	CONFIG_TYPE_NAMES,		/* names, comma or space separated */
+	CONFIG_TYPE_REGEX,		/* a POSIX extended regex */
+	CONFIG_TYPE_BASE_URL		/* an http(s) URL, stored ending "/" */
 };
 
 /* block_private: yes unless the HTTP listener is loopback-only. */
@@ -141,16 +147,24 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, fetch.timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "user_agent", CONFIG_TYPE_STRING,
 	  offsetof(struct config, fetch.user_agent), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "archive", CONFIG_TYPE_BOOL,
+	  offsetof(struct config, is_archiving), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "archive_page", CONFIG_TYPE_INT,
+	  offsetof(struct config, archive_page), 1, 100000 },
 	{ CONFIG_SECTION_OUTPUT, "collapse_duplicates", CONFIG_TYPE_BOOL,
 	  offsetof(struct config, is_collapsing), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "directory", CONFIG_TYPE_PATH,
 	  offsetof(struct config, output_dir), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "max_age", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, max_age), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "max_entries", CONFIG_TYPE_INT,
 	  offsetof(struct config, max_entries), 1, 100000 },
 	{ CONFIG_SECTION_OUTPUT, "title", CONFIG_TYPE_STRING,
 	  offsetof(struct config, output_title), 0, 0 },
 	{ CONFIG_SECTION_HTTP, "listen", CONFIG_TYPE_LISTEN,
 	  offsetof(struct config, listen), 0, 0 },
+	{ CONFIG_SECTION_HTTP, "public_url", CONFIG_TYPE_BASE_URL,
+	  offsetof(struct config, public_url), 0, 0 },
 	{ CONFIG_SECTION_FEED, "ca_file", CONFIG_TYPE_PATH,
 	  offsetof(struct config_feed, ca_file), 0, 0 },
 	{ CONFIG_SECTION_FEED, "connect_timeout", CONFIG_TYPE_DURATION,
@@ -182,6 +196,22 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config_feed, fetch.user_agent), 0, 0 },
 	{ CONFIG_SECTION_FEED, "username", CONFIG_TYPE_STRING,
 	  offsetof(struct config_feed, username), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "exclude", CONFIG_TYPE_REGEX,
+	  offsetof(struct config_output, exclude), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "feeds", CONFIG_TYPE_NAMES,
+	  offsetof(struct config_output, feeds), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "ignore_case", CONFIG_TYPE_BOOL,
+	  offsetof(struct config_output, is_ignoring_case), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "include", CONFIG_TYPE_REGEX,
+	  offsetof(struct config_output, include), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "max_age", CONFIG_TYPE_DURATION,
+	  offsetof(struct config_output, max_age), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "max_entries", CONFIG_TYPE_INT,
+	  offsetof(struct config_output, max_entries), 1, 100000 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "tags", CONFIG_TYPE_NAMES,
+	  offsetof(struct config_output, tags), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "title", CONFIG_TYPE_STRING,
+	  offsetof(struct config_output, title), 0, 0 },
 };
 #define CONFIG_NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -210,6 +240,7 @@ struct config_state {
 	enum config_section	 section;
 	const char		*section_name;	/* for messages; not feeds */
 	struct config_feed	*feed;		/* the current [feed NAME] */
+	struct config_output	*output;	/* the current [output NAME] */
 	int			 key_line[CONFIG_NKEYS]; /* 0: not set yet */
 	enum config_choice	 block_private;
 
@@ -255,6 +286,14 @@ static int	 config_set_size(struct config_state *,
 		    const struct config_key *, const char *, int64_t *);
 static void	 config_inherit_fetch(struct config_fetch *,
 		    const struct config_fetch *);
+static int	 config_begin_output(struct config_state *, const char *);
+static int	 config_set_names(struct config_state *, const char *,
+		    struct config_names *);
+static int	 config_set_regex(struct config_state *,
+		    const struct config_key *, const char *, char **);
+static int	 config_set_base_url(struct config_state *, const char *);
+static int	 config_finish_outputs(struct config_state *);
+static void	 config_output_clear(struct config_output *);
 
 /* Record the first error, at line, as "FILE:LINE: message". */
 static void
@@ -582,6 +621,9 @@ config_ini_cb(void *arg, const char *section, const char *name,
 		if (st->section == CONFIG_SECTION_FEED) {
 			config_error(st, st->lineno, "unknown key \"%s\" in "
 			    "[feed %s]", name, st->feed->name);
+		} else if (st->section == CONFIG_SECTION_NAMED_OUTPUT) {
+			config_error(st, st->lineno, "unknown key \"%s\" in "
+			    "[output %s]", name, st->output->name);
 		} else {
 			config_error(st, st->lineno, "unknown key \"%s\" in "
 			    "[%s]", name, st->section_name);
@@ -652,6 +694,9 @@ config_begin_section(struct config_state *st, const char *name)
 	if (strncmp(name, "feed", 4) == 0 &&
 	    (name[4] == '\0' || isspace((unsigned char)name[4])))
 		return (config_begin_feed(st, name + 4));
+	if (strncmp(name, "output", 6) == 0 &&
+	    isspace((unsigned char)name[6]))
+		return (config_begin_output(st, name + 6));
 
 	config_error(st, st->lineno, "unknown section [%s]", name);
 	return (-1);
@@ -716,6 +761,8 @@ config_set(struct config_state *st, const struct config_key *k,
 
 	if (k->section == CONFIG_SECTION_FEED)
 		base = (char *)st->feed;
+	else if (k->section == CONFIG_SECTION_NAMED_OUTPUT)
+		base = (char *)st->output;
 	else
 		base = (char *)st->cfg;
 
@@ -760,6 +807,19 @@ config_set(struct config_state *st, const struct config_key *k,
 	case CONFIG_TYPE_DEDUP:
 		return (config_set_dedup(st, k, value,
 		    (char **)(base + k->off)));
+	case CONFIG_TYPE_NAMES:
+		/* Remembered so an unknown name is reported on its line. */
+		if (strcmp(k->name, "feeds") == 0)
+			st->output->feeds_line = st->lineno;
+		else
+			st->output->tags_line = st->lineno;
+		return (config_set_names(st, value,
+		    (struct config_names *)(base + k->off)));
+	case CONFIG_TYPE_REGEX:
+		return (config_set_regex(st, k, value,
+		    (char **)(base + k->off)));
+	case CONFIG_TYPE_BASE_URL:
+		return (config_set_base_url(st, value));
 	}
 	return (-1);
 }
@@ -1035,7 +1095,217 @@ config_finish(struct config_state *st)
 	p = config_path(st->dir, cfg->output_dir);
 	free(cfg->output_dir);
 	cfg->output_dir = p;
+	return (config_finish_outputs(st));
+}
+
+/*
+ * Add the output named in an [output NAME] header and make it current.
+ * Its keys may appear again, so their lines are forgotten.
+ */
+static int
+config_begin_output(struct config_state *st, const char *name)
+{
+	struct config		*cfg = st->cfg;
+	struct config_output	*o;
+	size_t			 i;
+
+	while (isspace((unsigned char)*name))
+		name++;
+	if (!config_is_name(name)) {
+		config_error(st, st->lineno, "bad output name \"%s\": use only "
+		    "letters, digits, '.', '_' and '-'", name);
+		return (-1);
+	}
+	for (i = 0; i < cfg->noutputs; i++) {
+		if (strcmp(cfg->outputs[i].name, name) == 0) {
+			config_error(st, st->lineno, "duplicate output \"%s\" "
+			    "(first defined on line %d)", name,
+			    cfg->outputs[i].line);
+			return (-1);
+		}
+	}
+	cfg->outputs = xreallocarray(cfg->outputs, cfg->noutputs + 1,
+	    sizeof *cfg->outputs);
+	o = &cfg->outputs[cfg->noutputs++];
+	memset(o, 0, sizeof *o);
+	o->name = xstrdup(name);
+	o->line = st->lineno;
+
+	st->section = CONFIG_SECTION_NAMED_OUTPUT;
+	st->output = o;
+	st->feed = NULL;
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		if (config_keys[i].section == CONFIG_SECTION_NAMED_OUTPUT)
+			st->key_line[i] = 0;
+	}
 	return (0);
+}
+
+/*
+ * Read names separated by commas or white space into *out, replacing
+ * what was there; each must be a valid name, repeats are dropped.
+ */
+static int
+config_set_names(struct config_state *st, const char *value,
+    struct config_names *out)
+{
+	char	*copy, *next, *item;
+	size_t	 i;
+	int	 error = 0;
+
+	for (i = 0; i < out->n; i++)
+		free(out->names[i]);
+	free(out->names);
+	memset(out, 0, sizeof *out);
+	next = copy = xstrdup(value);
+	while ((item = strsep(&next, ", \t")) != NULL) {
+		if (*item == '\0')
+			continue;
+		if (!config_is_name(item)) {
+			config_error(st, st->lineno, "bad name \"%s\": use "
+			    "only letters, digits, '.', '_' and '-'", item);
+			error = -1;
+			break;
+		}
+		for (i = 0; i < out->n; i++) {
+			if (strcmp(out->names[i], item) == 0)
+				break;
+		}
+		if (i < out->n)
+			continue;
+		out->names = xreallocarray(out->names, out->n + 1,
+		    sizeof *out->names);
+		out->names[out->n++] = xstrdup(item);
+	}
+	free(copy);
+	return (error);
+}
+
+/*
+ * Check a regular expression by compiling it as emit will (POSIX
+ * extended; REG_ICASE does not change what compiles) and store its text.
+ */
+static int
+config_set_regex(struct config_state *st, const struct config_key *k,
+    const char *value, char **out)
+{
+	regex_t	 re;
+	char	 msg[256];
+	int	 rc;
+
+	if (*value == '\0') {
+		config_error(st, st->lineno, "empty value for %s", k->name);
+		return (-1);
+	}
+	if ((rc = regcomp(&re, value, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, &re, msg, sizeof msg);
+		config_error(st, st->lineno, "bad regular expression \"%s\" "
+		    "for %s: %s", value, k->name, msg);
+		return (-1);
+	}
+	regfree(&re);
+	free(*out);
+	*out = xstrdup(value);
+	return (0);
+}
+
+/*
+ * Check public_url, the base of every self link and feed id: an absolute
+ * http or https URL with a host; stored with a final "/" so a file name
+ * can be appended.
+ */
+static int
+config_set_base_url(struct config_state *st, const char *value)
+{
+	const char	*rest;
+	size_t		 len = strlen(value);
+
+	if (strncasecmp(value, "http://", 7) == 0)
+		rest = value + 7;
+	else if (strncasecmp(value, "https://", 8) == 0)
+		rest = value + 8;
+	else
+		rest = NULL;
+	if (rest == NULL || *rest == '\0' || *rest == '/' ||
+	    strpbrk(value, " \t\"<>?#") != NULL) {
+		config_error(st, st->lineno, "bad public_url \"%s\": use an "
+		    "http or https URL without query or fragment, e.g. "
+		    "https://feeds.example.org/", value);
+		return (-1);
+	}
+	free(st->cfg->public_url);
+	if (value[len - 1] == '/')
+		st->cfg->public_url = xstrdup(value);
+	else
+		xasprintf(&st->cfg->public_url, "%s/", value);
+	return (0);
+}
+
+/* Whether some feed has tag. */
+bool
+config_has_tag(const struct config *cfg, const char *tag)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < cfg->nfeeds; i++) {
+		for (j = 0; j < cfg->feeds[i].ntags; j++) {
+			if (strcmp(cfg->feeds[i].tags[j], tag) == 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * Checks of [output NAME] sections that need every feed: each feed named
+ * is configured and each tag is some feed's.
+ */
+static int
+config_finish_outputs(struct config_state *st)
+{
+	struct config		*cfg = st->cfg;
+	struct config_output	*o;
+	size_t			 i, j;
+
+	for (i = 0; i < cfg->noutputs; i++) {
+		o = &cfg->outputs[i];
+		for (j = 0; j < o->feeds.n; j++) {
+			if (config_find_feed(cfg, o->feeds.names[j]) == NULL) {
+				config_error(st, o->feeds_line, "output \"%s\" "
+				    "names unknown feed \"%s\"", o->name,
+				    o->feeds.names[j]);
+				return (-1);
+			}
+		}
+		for (j = 0; j < o->tags.n; j++) {
+			if (!config_has_tag(cfg, o->tags.names[j])) {
+				config_error(st, o->tags_line, "output \"%s\" "
+				    "names tag \"%s\", which no feed has",
+				    o->name, o->tags.names[j]);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
+/* Free what one output owns. */
+static void
+config_output_clear(struct config_output *o)
+{
+	size_t	 i;
+
+	free(o->name);
+	free(o->title);
+	for (i = 0; i < o->feeds.n; i++)
+		free(o->feeds.names[i]);
+	free(o->feeds.names);
+	for (i = 0; i < o->tags.n; i++)
+		free(o->tags.names[i]);
+	free(o->tags.names);
+	free(o->include);
+	free(o->exclude);
+	memset(o, 0, sizeof *o);
 }
 
 /* Whether s is a non-empty run of [A-Za-z0-9._-]. */
@@ -1174,6 +1444,8 @@ config_load(const char *path, char **cause)
 	cfg->output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT_DIR);
 	cfg->output_title = xstrdup(CONFIG_DEFAULT_OUTPUT_TITLE);
 	cfg->max_entries = CONFIG_DEFAULT_MAX_ENTRIES;
+	cfg->is_archiving = true;
+	cfg->archive_page = CONFIG_DEFAULT_ARCHIVE_PAGE;
 	cfg->listen = xstrdup(CONFIG_DEFAULT_LISTEN);
 	st.cfg = cfg;
 
@@ -1250,6 +1522,10 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nfeeds; i++)
 		config_feed_clear(&cfg->feeds[i]);
 	free(cfg->feeds);
+	for (i = 0; i < cfg->noutputs; i++)
+		config_output_clear(&cfg->outputs[i]);
+	free(cfg->outputs);
+	free(cfg->public_url);
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->fetch.user_agent);
