@@ -42,7 +42,7 @@ struct emit_archive_page {
 };
 
 struct emit_archive {
-	size_t			  size;		/* entries a page */
+	size_t			  size;	/* entries a page */
 	int64_t			  ncomplete;	/* never goes down */
 	struct emit_archive_page *pages;	/* ncomplete of them */
 	struct store_page	 *now;		/* from the last scan */

@@ -45,10 +45,10 @@ struct emit_view {
 	size_t		 max;		/* entries shown */
 	int64_t		 max_age;	/* seconds; 0: any age */
 	struct emit_filter *filter;	/* NULL: every entry */
-	int64_t		 open_rowid;	/* entries from this rowid on are
-					   not archived yet and shown beyond
+	int64_t		 open_rowid;	/* rowids from here on are in no
+					   archive page yet: shown beyond
 					   max; 0: none */
-	int64_t		 prev_archive;	/* the newest archive page; 0: none */
+	int64_t		 prev_archive;	/* newest archive page; 0: none */
 };
 
 /* The entries an output shows, newest first, each once. */

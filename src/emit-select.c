@@ -29,7 +29,7 @@ struct emit_pick {
 	const struct config		*cfg;
 	const struct emit_filter	*filter;
 	struct emit_sel			*sel;
-	char				**links;	/* canonical links shown */
+	char				**links; /* canonical links kept */
 	size_t				 nlinks;
 };
 
@@ -53,7 +53,8 @@ static void	 emit_view_feeds(struct emit_view *, const struct config *,
 static void	 emit_view_add_feed(struct emit_view *, const char *);
 static bool	 emit_matches(const regex_t *, const struct store_item *,
 		    const char **);
-static bool	 emit_matches_text(const regex_t *, const struct feed_text *);
+static bool	 emit_matches_text(const regex_t *,
+		    const struct feed_text *);
 static bool	 emit_dry_keep_cb(const struct store_item *, void *);
 static time_t	 emit_since(int64_t);
 
@@ -459,8 +460,10 @@ emit_pick(struct store *st, const struct store_query *q,
 static int
 emit_item_cmp(const void *a, const void *b)
 {
-	const struct store_item	*x = *(const struct store_item *const *)a;
-	const struct store_item	*y = *(const struct store_item *const *)b;
+	const struct store_item	*x, *y;
+
+	x = *(const struct store_item *const *)a;
+	y = *(const struct store_item *const *)b;
 
 	if (x->sort_time != y->sort_time)
 		return (x->sort_time > y->sort_time ? -1 : 1);

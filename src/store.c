@@ -1056,7 +1056,8 @@ store_select_prepare(struct store *st, const struct store_query *q,
 
 	buf_init(&sql);
 	buf_add(&sql, base, (size_t)(strstr(base, " WHERE ") - base));
-	buf_adds(&sql, " WHERE e.sort_time >= ?1 AND e.rowid BETWEEN ?2 AND ?3");
+	buf_adds(&sql, " WHERE e.sort_time >= ?1 AND"
+	    " e.rowid BETWEEN ?2 AND ?3");
 	if (q->feeds != NULL) {
 		buf_adds(&sql, " AND e.feed IN (");
 		for (i = 0; i < q->nfeeds; i++)
