@@ -289,6 +289,8 @@ static void	 config_inherit_fetch(struct config_fetch *,
 static int	 config_begin_output(struct config_state *, const char *);
 static int	 config_set_names(struct config_state *, const char *,
 		    struct config_names *);
+static int	 config_split_names(struct config_state *, const char *,
+		    const char *, const char *, char ***, size_t *);
 static int	 config_set_regex(struct config_state *,
 		    const struct config_key *, const char *, char **);
 static int	 config_set_base_url(struct config_state *, const char *);
@@ -1014,34 +1016,8 @@ config_set_url(struct config_state *st, const char *value)
 static int
 config_set_tags(struct config_state *st, const char *value)
 {
-	struct config_feed	*f = st->feed;
-	char			*copy, *next, *item, *tag;
-	size_t			 i;
-	int			 error = 0;
-
-	next = copy = xstrdup(value);
-	while ((item = strsep(&next, ",")) != NULL) {
-		tag = util_trim(item);
-		if (*tag == '\0')
-			continue;
-		if (!config_is_name(tag)) {
-			config_error(st, st->lineno, "bad tag \"%s\": use only "
-			    "letters, digits, '.', '_' and '-'", tag);
-			error = -1;
-			break;
-		}
-		for (i = 0; i < f->ntags; i++) {
-			if (strcmp(f->tags[i], tag) == 0)
-				break;
-		}
-		if (i < f->ntags)
-			continue;
-		f->tags = xreallocarray(f->tags, f->ntags + 1,
-		    sizeof *f->tags);
-		f->tags[f->ntags++] = xstrdup(tag);
-	}
-	free(copy);
-	return (error);
+	return (config_split_names(st, value, ",", "tag", &st->feed->tags,
+	    &st->feed->ntags));
 }
 
 /*
@@ -1142,43 +1118,55 @@ config_begin_output(struct config_state *st, const char *name)
 }
 
 /*
- * Read names separated by commas or white space into *out, replacing
- * what was there; each must be a valid name, repeats are dropped.
+ * Add the names in value, separated by any of seps and trimmed, to
+ * *names (*n of them); each must be a valid name (what names the kind in
+ * the message); empty items and repeats are dropped.
  */
+static int
+config_split_names(struct config_state *st, const char *value,
+    const char *seps, const char *what, char ***names, size_t *n)
+{
+	char	*copy, *next, *item, *name;
+	size_t	 i;
+	int	 error = 0;
+
+	next = copy = xstrdup(value);
+	while ((item = strsep(&next, seps)) != NULL) {
+		name = util_trim(item);
+		if (*name == '\0')
+			continue;
+		if (!config_is_name(name)) {
+			config_error(st, st->lineno, "bad %s \"%s\": use only "
+			    "letters, digits, '.', '_' and '-'", what, name);
+			error = -1;
+			break;
+		}
+		for (i = 0; i < *n; i++) {
+			if (strcmp((*names)[i], name) == 0)
+				break;
+		}
+		if (i < *n)
+			continue;
+		*names = xreallocarray(*names, *n + 1, sizeof **names);
+		(*names)[(*n)++] = xstrdup(name);
+	}
+	free(copy);
+	return (error);
+}
+
+/* Read names separated by commas or white space into *out, replacing it. */
 static int
 config_set_names(struct config_state *st, const char *value,
     struct config_names *out)
 {
-	char	*copy, *next, *item;
 	size_t	 i;
-	int	 error = 0;
 
 	for (i = 0; i < out->n; i++)
 		free(out->names[i]);
 	free(out->names);
 	memset(out, 0, sizeof *out);
-	next = copy = xstrdup(value);
-	while ((item = strsep(&next, ", \t")) != NULL) {
-		if (*item == '\0')
-			continue;
-		if (!config_is_name(item)) {
-			config_error(st, st->lineno, "bad name \"%s\": use "
-			    "only letters, digits, '.', '_' and '-'", item);
-			error = -1;
-			break;
-		}
-		for (i = 0; i < out->n; i++) {
-			if (strcmp(out->names[i], item) == 0)
-				break;
-		}
-		if (i < out->n)
-			continue;
-		out->names = xreallocarray(out->names, out->n + 1,
-		    sizeof *out->names);
-		out->names[out->n++] = xstrdup(item);
-	}
-	free(copy);
-	return (error);
+	return (config_split_names(st, value, ", \t", "name", &out->names,
+	    &out->n));
 }
 
 /*
