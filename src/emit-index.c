@@ -244,8 +244,10 @@ emit_index(struct store *st, const struct config *cfg, size_t *len,
 	char			*out = NULL;
 	size_t			 i;
 
-	if (emit_select(st, cfg, NULL, &sel, cause) != 0)
+	if (emit_select(st, cfg, NULL, &sel, cause) != 0) {
+		emit_sel_clear(&sel);
 		return (NULL);
+	}
 	if ((xb = xmlBufferCreate()) == NULL ||
 	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
 		xasprintf(cause, "emit: cannot create XML writer");
