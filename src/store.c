@@ -1042,8 +1042,10 @@ store_newest(struct store *st, const char *feed, size_t max,
 /*
  * Prepare the statement for query: store_newest's columns with the
  * query's conditions, newest first, without a limit (rows are stepped
- * only as far as needed).  Prepared per call: outputs are rebuilt
- * rarely.
+ * only as far as needed).  Only the conditions asked for are written:
+ * without statistics SQLite would take any rowid range for the best
+ * index, sorting every entry for the main feed instead of walking
+ * entries_sort.  Prepared per call: outputs are rebuilt rarely.
  */
 static sqlite3_stmt *
 store_select_prepare(struct store *st, const struct store_query *q,
@@ -1056,8 +1058,11 @@ store_select_prepare(struct store *st, const struct store_query *q,
 
 	buf_init(&sql);
 	buf_add(&sql, base, (size_t)(strstr(base, " WHERE ") - base));
-	buf_adds(&sql, " WHERE e.sort_time >= ?1 AND"
-	    " e.rowid BETWEEN ?2 AND ?3");
+	buf_adds(&sql, " WHERE 1");
+	if (q->since != 0)
+		buf_adds(&sql, " AND e.sort_time >= ?1");
+	if (q->min_rowid > 0 || q->max_rowid > 0)
+		buf_adds(&sql, " AND e.rowid BETWEEN ?2 AND ?3");
 	if (q->feeds != NULL) {
 		buf_adds(&sql, " AND e.feed IN (");
 		for (i = 0; i < q->nfeeds; i++)
@@ -1070,10 +1075,13 @@ store_select_prepare(struct store *st, const struct store_query *q,
 		store_set_cause(st, "cannot prepare", cause);
 		stmt = NULL;
 	} else {
-		sqlite3_bind_int64(stmt, 1, (sqlite3_int64)q->since);
-		sqlite3_bind_int64(stmt, 2, q->min_rowid);
-		sqlite3_bind_int64(stmt, 3, q->max_rowid > 0 ? q->max_rowid :
-		    INT64_MAX);
+		if (q->since != 0)
+			sqlite3_bind_int64(stmt, 1, (sqlite3_int64)q->since);
+		if (q->min_rowid > 0 || q->max_rowid > 0) {
+			sqlite3_bind_int64(stmt, 2, q->min_rowid);
+			sqlite3_bind_int64(stmt, 3, q->max_rowid > 0 ?
+			    q->max_rowid : INT64_MAX);
+		}
 		for (i = 0; q->feeds != NULL && i < q->nfeeds; i++)
 			store_bind_text(stmt, (int)i + 4, q->feeds[i]);
 	}
