@@ -38,6 +38,7 @@
 #include <strings.h>
 
 #include <ini.h>
+#include <regex.h>
 
 #include "feedd/config.h"
 #include "feedd/util.h"
@@ -51,6 +52,7 @@
 #define CONFIG_DEFAULT_OUTPUT_DIR	"out"
 #define CONFIG_DEFAULT_OUTPUT_TITLE	"feedd"
 #define CONFIG_DEFAULT_MAX_ENTRIES	200
+#define CONFIG_DEFAULT_ARCHIVE_PAGE	100
 #define CONFIG_DEFAULT_LISTEN		"127.0.0.1:8080"
 #define CONFIG_DEFAULT_HTTP_MAX_CONNECTIONS 256
 #define CONFIG_DEFAULT_HTTP_HEADER_TIMEOUT 10
@@ -82,7 +84,8 @@ enum config_section {
 	CONFIG_SECTION_OUTPUT,
 	CONFIG_SECTION_HTTP,
 	CONFIG_SECTION_FEED,
-	CONFIG_SECTION_SKIP		/* after a bad header: keys ignored */
+	CONFIG_SECTION_SKIP,		/* after a bad header: keys ignored */
+	CONFIG_SECTION_NAMED_OUTPUT	/* [output NAME] */
 };
 
 enum config_type {
@@ -100,7 +103,10 @@ enum config_type {
 	CONFIG_TYPE_NETWORKS,		/* comma-separated CIDR networks */
 	CONFIG_TYPE_BOOL,		/* yes or no */
 	CONFIG_TYPE_DEDUP,		/* auto, id, link or content */
-	CONFIG_TYPE_INCLUDE		/* a path or glob, repeatable */
+	CONFIG_TYPE_INCLUDE,		/* a path or glob, repeatable */
+	CONFIG_TYPE_NAMES,		/* names, comma or space separated */
+	CONFIG_TYPE_REGEX,		/* a POSIX extended regex */
+	CONFIG_TYPE_BASE_URL		/* an http(s) URL, stored ending "/" */
 };
 
 /* block_private: yes unless the HTTP listener is loopback-only. */
@@ -158,10 +164,16 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, fetch.timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "user_agent", CONFIG_TYPE_STRING,
 	  offsetof(struct config, fetch.user_agent), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "archive", CONFIG_TYPE_BOOL,
+	  offsetof(struct config, is_archiving), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "archive_page", CONFIG_TYPE_INT,
+	  offsetof(struct config, archive_page), 1, 100000 },
 	{ CONFIG_SECTION_OUTPUT, "collapse_duplicates", CONFIG_TYPE_BOOL,
 	  offsetof(struct config, is_collapsing), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "directory", CONFIG_TYPE_PATH,
 	  offsetof(struct config, output_dir), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "max_age", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, max_age), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "max_entries", CONFIG_TYPE_INT,
 	  offsetof(struct config, max_entries), 1, 100000 },
 	{ CONFIG_SECTION_OUTPUT, "title", CONFIG_TYPE_STRING,
@@ -176,6 +188,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, http_token), 0, 0 },
 	{ CONFIG_SECTION_HTTP, "token_file", CONFIG_TYPE_SECRET_FILE,
 	  offsetof(struct config, http_token), 0, 0 },
+	{ CONFIG_SECTION_HTTP, "public_url", CONFIG_TYPE_BASE_URL,
+	  offsetof(struct config, public_url), 0, 0 },
 	{ CONFIG_SECTION_FEED, "ca_file", CONFIG_TYPE_PATH,
 	  offsetof(struct config_feed, ca_file), 0, 0 },
 	{ CONFIG_SECTION_FEED, "connect_timeout", CONFIG_TYPE_DURATION,
@@ -207,6 +221,22 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config_feed, fetch.user_agent), 0, 0 },
 	{ CONFIG_SECTION_FEED, "username", CONFIG_TYPE_STRING,
 	  offsetof(struct config_feed, username), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "exclude", CONFIG_TYPE_REGEX,
+	  offsetof(struct config_output, exclude), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "feeds", CONFIG_TYPE_NAMES,
+	  offsetof(struct config_output, feeds), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "ignore_case", CONFIG_TYPE_BOOL,
+	  offsetof(struct config_output, is_ignoring_case), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "include", CONFIG_TYPE_REGEX,
+	  offsetof(struct config_output, include), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "max_age", CONFIG_TYPE_DURATION,
+	  offsetof(struct config_output, max_age), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "max_entries", CONFIG_TYPE_INT,
+	  offsetof(struct config_output, max_entries), 1, 100000 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "tags", CONFIG_TYPE_NAMES,
+	  offsetof(struct config_output, tags), 0, 0 },
+	{ CONFIG_SECTION_NAMED_OUTPUT, "title", CONFIG_TYPE_STRING,
+	  offsetof(struct config_output, title), 0, 0 },
 };
 #define CONFIG_NKEYS (sizeof config_keys / sizeof config_keys[0])
 
@@ -249,6 +279,7 @@ struct config_state {
 	enum config_section	 section;
 	const char		*section_name;	/* for messages; not feeds */
 	struct config_feed	*feed;		/* the current [feed NAME] */
+	struct config_output	*output;	/* the current [output NAME] */
 	int			 key_line[CONFIG_NKEYS]; /* 0: not set yet */
 	const char		*key_file[CONFIG_NKEYS]; /* file of key_line */
 	enum config_choice	 block_private;
@@ -309,6 +340,16 @@ static int	 config_open_file(struct config_state *, const char *,
 		    FILE **, char **);
 static void	 config_file_swap(struct config_state *,
 		    struct config_file *);
+static int	 config_begin_output(struct config_state *, const char *);
+static int	 config_set_names(struct config_state *, const char *,
+		    struct config_names *);
+static int	 config_split_names(struct config_state *, const char *,
+		    const char *, const char *, char ***, size_t *);
+static int	 config_set_regex(struct config_state *,
+		    const struct config_key *, const char *, char **);
+static int	 config_set_base_url(struct config_state *, const char *);
+static int	 config_finish_outputs(struct config_state *);
+static void	 config_output_clear(struct config_output *);
 
 /*
  * Record a problem at line of path (line 0: the file as a whole).  Every
@@ -694,6 +735,9 @@ config_ini_cb(void *arg, const char *section, const char *name,
 		if (st->section == CONFIG_SECTION_FEED) {
 			config_error(st, st->lineno, "unknown key \"%s\" in "
 			    "[feed %s]", name, st->feed->name);
+		} else if (st->section == CONFIG_SECTION_NAMED_OUTPUT) {
+			config_error(st, st->lineno, "unknown key \"%s\" in "
+			    "[output %s]", name, st->output->name);
 		} else {
 			config_error(st, st->lineno, "unknown key \"%s\" in "
 			    "[%s]", name, st->section_name);
@@ -781,6 +825,9 @@ config_begin_section(struct config_state *st, const char *name)
 	if (strncmp(name, "feed", 4) == 0 &&
 	    (name[4] == '\0' || isspace((unsigned char)name[4])))
 		return (config_begin_feed(st, name + 4));
+	if (strncmp(name, "output", 6) == 0 &&
+	    isspace((unsigned char)name[6]))
+		return (config_begin_output(st, name + 6));
 
 	config_error(st, st->lineno, "unknown section [%s]", name);
 	st->section = CONFIG_SECTION_SKIP;
@@ -856,6 +903,8 @@ config_set(struct config_state *st, const struct config_key *k,
 
 	if (k->section == CONFIG_SECTION_FEED)
 		base = (char *)st->feed;
+	else if (k->section == CONFIG_SECTION_NAMED_OUTPUT)
+		base = (char *)st->output;
 	else
 		base = (char *)st->cfg;
 
@@ -906,6 +955,19 @@ config_set(struct config_state *st, const struct config_key *k,
 		    (char **)(base + k->off)));
 	case CONFIG_TYPE_INCLUDE:
 		return (config_include(st, value));
+	case CONFIG_TYPE_NAMES:
+		/* Remembered so an unknown name is reported on its line. */
+		if (strcmp(k->name, "feeds") == 0)
+			st->output->feeds_line = st->lineno;
+		else
+			st->output->tags_line = st->lineno;
+		return (config_set_names(st, value,
+		    (struct config_names *)(base + k->off)));
+	case CONFIG_TYPE_REGEX:
+		return (config_set_regex(st, k, value,
+		    (char **)(base + k->off)));
+	case CONFIG_TYPE_BASE_URL:
+		return (config_set_base_url(st, value));
 	}
 	return (-1);
 }
@@ -1100,34 +1162,8 @@ config_set_url(struct config_state *st, const char *value)
 static int
 config_set_tags(struct config_state *st, const char *value)
 {
-	struct config_feed	*f = st->feed;
-	char			*copy, *next, *item, *tag;
-	size_t			 i;
-	int			 error = 0;
-
-	next = copy = xstrdup(value);
-	while ((item = strsep(&next, ",")) != NULL) {
-		tag = util_trim(item);
-		if (*tag == '\0')
-			continue;
-		if (!config_is_name(tag)) {
-			config_error(st, st->lineno, "bad tag \"%s\": use only "
-			    "letters, digits, '.', '_' and '-'", tag);
-			error = -1;
-			break;
-		}
-		for (i = 0; i < f->ntags; i++) {
-			if (strcmp(f->tags[i], tag) == 0)
-				break;
-		}
-		if (i < f->ntags)
-			continue;
-		f->tags = xreallocarray(f->tags, f->ntags + 1,
-		    sizeof *f->tags);
-		f->tags[f->ntags++] = xstrdup(tag);
-	}
-	free(copy);
-	return (error);
+	return (config_split_names(st, value, ",", "tag", &st->feed->tags,
+	    &st->feed->ntags));
 }
 
 /*
@@ -1171,7 +1207,231 @@ config_finish(struct config_state *st)
 	p = config_path(st->dir, cfg->output_dir);
 	free(cfg->output_dir);
 	cfg->output_dir = p;
+	if (config_finish_outputs(st) != 0)
+		return (-1);
 	return (st->nerrors > 0 ? -1 : 0);
+}
+
+/*
+ * Add the output named in an [output NAME] header and make it current.
+ * Its keys may appear again, so their lines are forgotten.
+ */
+static int
+config_begin_output(struct config_state *st, const char *name)
+{
+	struct config		*cfg = st->cfg;
+	struct config_output	*o;
+	size_t			 i;
+
+	while (isspace((unsigned char)*name))
+		name++;
+	if (!config_is_name(name)) {
+		config_error(st, st->lineno, "bad output name \"%s\": use only "
+		    "letters, digits, '.', '_' and '-'", name);
+		return (-1);
+	}
+	for (i = 0; i < cfg->noutputs; i++) {
+		if (strcmp(cfg->outputs[i].name, name) == 0) {
+			config_error(st, st->lineno, "duplicate output \"%s\" "
+			    "(first defined on line %d)", name,
+			    cfg->outputs[i].line);
+			return (-1);
+		}
+	}
+	cfg->outputs = xreallocarray(cfg->outputs, cfg->noutputs + 1,
+	    sizeof *cfg->outputs);
+	o = &cfg->outputs[cfg->noutputs++];
+	memset(o, 0, sizeof *o);
+	o->name = xstrdup(name);
+	o->line = st->lineno;
+
+	st->section = CONFIG_SECTION_NAMED_OUTPUT;
+	st->output = o;
+	st->feed = NULL;
+	for (i = 0; i < CONFIG_NKEYS; i++) {
+		if (config_keys[i].section == CONFIG_SECTION_NAMED_OUTPUT)
+			st->key_line[i] = 0;
+	}
+	return (0);
+}
+
+/*
+ * Add the names in value, separated by any of seps and trimmed, to
+ * *names (*n of them); each must be a valid name (what names the kind in
+ * the message); empty items and repeats are dropped.
+ */
+static int
+config_split_names(struct config_state *st, const char *value,
+    const char *seps, const char *what, char ***names, size_t *n)
+{
+	char	*copy, *next, *item, *name;
+	size_t	 i;
+	int	 error = 0;
+
+	next = copy = xstrdup(value);
+	while ((item = strsep(&next, seps)) != NULL) {
+		name = util_trim(item);
+		if (*name == '\0')
+			continue;
+		if (!config_is_name(name)) {
+			config_error(st, st->lineno, "bad %s \"%s\": use only "
+			    "letters, digits, '.', '_' and '-'", what, name);
+			error = -1;
+			break;
+		}
+		for (i = 0; i < *n; i++) {
+			if (strcmp((*names)[i], name) == 0)
+				break;
+		}
+		if (i < *n)
+			continue;
+		*names = xreallocarray(*names, *n + 1, sizeof **names);
+		(*names)[(*n)++] = xstrdup(name);
+	}
+	free(copy);
+	return (error);
+}
+
+/* Read names separated by commas or white space into *out, replacing it. */
+static int
+config_set_names(struct config_state *st, const char *value,
+    struct config_names *out)
+{
+	size_t	 i;
+
+	for (i = 0; i < out->n; i++)
+		free(out->names[i]);
+	free(out->names);
+	memset(out, 0, sizeof *out);
+	return (config_split_names(st, value, ", \t", "name", &out->names,
+	    &out->n));
+}
+
+/*
+ * Check a regular expression by compiling it as emit will (POSIX
+ * extended; REG_ICASE does not change what compiles) and store its text.
+ */
+static int
+config_set_regex(struct config_state *st, const struct config_key *k,
+    const char *value, char **out)
+{
+	regex_t	 re;
+	char	 msg[256];
+	int	 rc;
+
+	if (*value == '\0') {
+		config_error(st, st->lineno, "empty value for %s", k->name);
+		return (-1);
+	}
+	if ((rc = regcomp(&re, value, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, &re, msg, sizeof msg);
+		config_error(st, st->lineno, "bad regular expression \"%s\" "
+		    "for %s: %s", value, k->name, msg);
+		return (-1);
+	}
+	regfree(&re);
+	free(*out);
+	*out = xstrdup(value);
+	return (0);
+}
+
+/*
+ * Check public_url, the base of every self link and feed id: an absolute
+ * http or https URL with a host; stored with a final "/" so a file name
+ * can be appended.
+ */
+static int
+config_set_base_url(struct config_state *st, const char *value)
+{
+	const char	*rest;
+	size_t		 len = strlen(value);
+
+	if (strncasecmp(value, "http://", 7) == 0)
+		rest = value + 7;
+	else if (strncasecmp(value, "https://", 8) == 0)
+		rest = value + 8;
+	else
+		rest = NULL;
+	if (rest == NULL || *rest == '\0' || *rest == '/' ||
+	    strpbrk(value, " \t\"<>?#") != NULL) {
+		config_error(st, st->lineno, "bad public_url \"%s\": use an "
+		    "http or https URL without query or fragment, e.g. "
+		    "https://feeds.example.org/", value);
+		return (-1);
+	}
+	free(st->cfg->public_url);
+	if (value[len - 1] == '/')
+		st->cfg->public_url = xstrdup(value);
+	else
+		xasprintf(&st->cfg->public_url, "%s/", value);
+	return (0);
+}
+
+/* Whether some feed has tag. */
+bool
+config_has_tag(const struct config *cfg, const char *tag)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < cfg->nfeeds; i++) {
+		for (j = 0; j < cfg->feeds[i].ntags; j++) {
+			if (strcmp(cfg->feeds[i].tags[j], tag) == 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * Checks of [output NAME] sections that need every feed: each feed named
+ * is configured and each tag is some feed's.
+ */
+static int
+config_finish_outputs(struct config_state *st)
+{
+	struct config		*cfg = st->cfg;
+	struct config_output	*o;
+	size_t			 i, j;
+
+	for (i = 0; i < cfg->noutputs; i++) {
+		o = &cfg->outputs[i];
+		for (j = 0; j < o->feeds.n; j++) {
+			if (config_find_feed(cfg, o->feeds.names[j]) == NULL) {
+				config_error(st, o->feeds_line, "output \"%s\" "
+				    "names unknown feed \"%s\"", o->name,
+				    o->feeds.names[j]);
+				return (-1);
+			}
+		}
+		for (j = 0; j < o->tags.n; j++) {
+			if (!config_has_tag(cfg, o->tags.names[j])) {
+				config_error(st, o->tags_line, "output \"%s\" "
+				    "names tag \"%s\", which no feed has",
+				    o->name, o->tags.names[j]);
+				return (-1);
+			}
+		}
+	}
+	return (0);
+}
+
+/* Free what one output owns. */
+static void
+config_output_clear(struct config_output *o)
+{
+	size_t	 i;
+
+	free(o->name);
+	free(o->title);
+	for (i = 0; i < o->feeds.n; i++)
+		free(o->feeds.names[i]);
+	free(o->feeds.names);
+	for (i = 0; i < o->tags.n; i++)
+		free(o->tags.names[i]);
+	free(o->tags.names);
+	free(o->include);
+	free(o->exclude);
+	memset(o, 0, sizeof *o);
 }
 
 /* Whether s is a non-empty run of [A-Za-z0-9._-]. */
@@ -1502,6 +1762,8 @@ config_load(const char *path, char **cause)
 	cfg->output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT_DIR);
 	cfg->output_title = xstrdup(CONFIG_DEFAULT_OUTPUT_TITLE);
 	cfg->max_entries = CONFIG_DEFAULT_MAX_ENTRIES;
+	cfg->is_archiving = true;
+	cfg->archive_page = CONFIG_DEFAULT_ARCHIVE_PAGE;
 	cfg->listen = xstrdup(CONFIG_DEFAULT_LISTEN);
 	cfg->http_max_connections = CONFIG_DEFAULT_HTTP_MAX_CONNECTIONS;
 	cfg->http_header_timeout = CONFIG_DEFAULT_HTTP_HEADER_TIMEOUT;
@@ -1558,6 +1820,10 @@ config_free(struct config *cfg)
 	for (i = 0; i < cfg->nfeeds; i++)
 		config_feed_clear(&cfg->feeds[i]);
 	free(cfg->feeds);
+	for (i = 0; i < cfg->noutputs; i++)
+		config_output_clear(&cfg->outputs[i]);
+	free(cfg->outputs);
+	free(cfg->public_url);
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->fetch.user_agent);

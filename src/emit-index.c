@@ -7,6 +7,7 @@
  * break out of its element.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +32,18 @@ static const char emit_index_style[] =
     "p{margin:.3em 0}.meta{color:#666;font-size:.85em}"
     "a{color:#0645ad}";
 
-static char	*emit_index_plain(const struct feed_text *, size_t);
 static void	 emit_index_text(xmlTextWriterPtr, const char *);
 static void	 emit_index_item(xmlTextWriterPtr, const struct store_item *);
+static void	 emit_index_links(xmlTextWriterPtr, const struct config *,
+		    bool);
 
 /*
  * Up to max characters of a text construct as plain text: for HTML, tags
  * dropped and the usual entities decoded; white space folded.  Caller
- * frees; NULL when there is no text.
+ * frees; NULL when there is no text.  Also what output filters match.
  */
-static char *
-emit_index_plain(const struct feed_text *t, size_t max)
+char *
+emit_plain(const struct feed_text *t, size_t max)
 {
 	static const struct {
 		const char	*name;
@@ -134,7 +136,7 @@ emit_index_item(xmlTextWriterPtr w, const struct store_item *it)
 
 	xmlTextWriterStartElement(w, BAD_CAST "article");
 	xmlTextWriterStartElement(w, BAD_CAST "h2");
-	if ((title = emit_index_plain(&e->title, SIZE_MAX)) == NULL)
+	if ((title = emit_plain(&e->title, SIZE_MAX)) == NULL)
 		title = xstrdup("(untitled)");
 	if (e->link != NULL && (strncmp(e->link, "http://", 7) == 0 ||
 	    strncmp(e->link, "https://", 8) == 0)) {
@@ -158,11 +160,77 @@ emit_index_item(xmlTextWriterPtr w, const struct store_item *it)
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
 	if (body != NULL &&
-	    (excerpt = emit_index_plain(body, EMIT_INDEX_EXCERPT)) != NULL) {
+	    (excerpt = emit_plain(body, EMIT_INDEX_EXCERPT)) != NULL) {
 		emit_element(w, "p", excerpt);
 		free(excerpt);
 	}
 	xmlTextWriterEndElement(w);
+}
+
+/*
+ * The outputs a reader can subscribe to, the main feed and each named
+ * output in every format: as autodiscovery <link rel="alternate"> in the
+ * head when is_head, else as a paragraph of links per output.
+ */
+static void
+emit_index_links(xmlTextWriterPtr w, const struct config *cfg, bool is_head)
+{
+	static const struct {
+		const char	*type;
+		const char	*ext;
+		const char	*name;
+	} alts[] = {
+		{ "application/atom+xml", "atom", "Atom" },
+		{ "application/rss+xml", "rss", "RSS" },
+		{ "application/feed+json", "json", "JSON Feed" }
+	};
+	const struct config_output	*o;
+	char				*file, *url, *title;
+	size_t				 i, j;
+
+	for (j = 0; j <= cfg->noutputs; j++) {
+		o = j > 0 ? &cfg->outputs[j - 1] : NULL;
+		if (o == NULL)
+			title = xstrdup(cfg->output_title);
+		else if (o->title != NULL)
+			title = xstrdup(o->title);
+		else
+			xasprintf(&title, "%s: %s", cfg->output_title, o->name);
+		if (!is_head) {
+			xmlTextWriterStartElement(w, BAD_CAST "p");
+			if (o != NULL)
+				emit_index_text(w, title);
+			emit_index_text(w, o != NULL ? ": " : "");
+		}
+		for (i = 0; i < nitems(alts); i++) {
+			if (o == NULL)
+				xasprintf(&file, "feed.%s", alts[i].ext);
+			else
+				xasprintf(&file, "out/%s.%s", o->name,
+				    alts[i].ext);
+			url = emit_self_url(cfg, file);
+			if (is_head) {
+				xmlTextWriterStartElement(w, BAD_CAST "link");
+				emit_attribute(w, "rel", "alternate");
+				emit_attribute(w, "type", alts[i].type);
+				emit_attribute(w, "title", o == NULL ?
+				    alts[i].name : title);
+				emit_attribute(w, "href", url);
+				xmlTextWriterEndElement(w);
+			} else {
+				xmlTextWriterStartElement(w, BAD_CAST "a");
+				emit_attribute(w, "href", url);
+				emit_index_text(w, alts[i].name);
+				xmlTextWriterEndElement(w);
+				emit_index_text(w, " ");
+			}
+			free(url);
+			free(file);
+		}
+		if (!is_head)
+			xmlTextWriterEndElement(w);
+		free(title);
+	}
 }
 
 /* The index page.  Caller frees. */
@@ -170,23 +238,16 @@ char *
 emit_index(struct store *st, const struct config *cfg, size_t *len,
     char **cause)
 {
-	static const struct {
-		const char	*type;
-		const char	*file;
-		const char	*title;
-	} alts[] = {
-		{ "application/atom+xml", "feed.atom", "Atom" },
-		{ "application/rss+xml", "feed.rss", "RSS" },
-		{ "application/feed+json", "feed.json", "JSON Feed" }
-	};
 	struct emit_sel		 sel;
 	xmlBufferPtr		 xb = NULL;
 	xmlTextWriterPtr	 w = NULL;
-	char			*out = NULL, *url;
+	char			*out = NULL;
 	size_t			 i;
 
-	if (emit_select(st, cfg, NULL, &sel, cause) != 0)
+	if (emit_select(st, cfg, NULL, &sel, cause) != 0) {
+		emit_sel_clear(&sel);
 		return (NULL);
+	}
 	if ((xb = xmlBufferCreate()) == NULL ||
 	    (w = xmlNewTextWriterMemory(xb, 0)) == NULL) {
 		xasprintf(cause, "emit: cannot create XML writer");
@@ -204,33 +265,14 @@ emit_index(struct store *st, const struct config *cfg, size_t *len,
 	emit_attribute(w, "content", "width=device-width, initial-scale=1");
 	xmlTextWriterEndElement(w);
 	emit_element(w, "title", cfg->output_title);
-	for (i = 0; i < nitems(alts); i++) {
-		url = emit_self_url(cfg, alts[i].file);
-		xmlTextWriterStartElement(w, BAD_CAST "link");
-		emit_attribute(w, "rel", "alternate");
-		emit_attribute(w, "type", alts[i].type);
-		emit_attribute(w, "title", alts[i].title);
-		emit_attribute(w, "href", url);
-		xmlTextWriterEndElement(w);
-		free(url);
-	}
+	emit_index_links(w, cfg, true);
 	emit_element(w, "style", emit_index_style);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterStartElement(w, BAD_CAST "body");
 	emit_element(w, "h1", cfg->output_title);
-	xmlTextWriterStartElement(w, BAD_CAST "p");
-	for (i = 0; i < nitems(alts); i++) {
-		url = emit_self_url(cfg, alts[i].file);
-		xmlTextWriterStartElement(w, BAD_CAST "a");
-		emit_attribute(w, "href", url);
-		emit_index_text(w, alts[i].title);
-		xmlTextWriterEndElement(w);
-		emit_index_text(w, " ");
-		free(url);
-	}
-	xmlTextWriterEndElement(w);
-	for (i = 0; i < sel.nshown; i++)
-		emit_index_item(w, &sel.items[sel.shown[i]]);
+	emit_index_links(w, cfg, false);
+	for (i = 0; i < sel.nitems; i++)
+		emit_index_item(w, &sel.items[i]);
 	if (xmlTextWriterEndDocument(w) < 0) {
 		xasprintf(cause, "emit: cannot finish the index page");
 		goto out;

@@ -302,7 +302,8 @@ emit_json(const struct config *cfg, const struct emit_view *view,
 	xasprintf(&file, "%s.json", view->base);
 	self = emit_self_url(cfg, file);
 	free(file);
-	home = cfg->listen != NULL ? emit_self_url(cfg, "") : NULL;
+	home = cfg->listen != NULL || cfg->public_url != NULL ?
+	    emit_self_url(cfg, "") : NULL;
 	if ((root = json_object()) == NULL ||
 	    (items = json_array()) == NULL) {
 		xasprintf(cause, "emit: cannot create the JSON Feed");
@@ -315,8 +316,8 @@ emit_json(const struct config *cfg, const struct emit_view *view,
 	emit_json_set(root, "feed_url", self, &is_failed);
 	emit_json_set(root, "description",
 	    "The newest entries of every feed, combined by feedd", &is_failed);
-	for (i = 0; i < sel->nshown; i++) {
-		item = emit_json_item(&sel->items[sel->shown[i]], sel->ids[i],
+	for (i = 0; i < sel->nitems; i++) {
+		item = emit_json_item(&sel->items[i], sel->ids[i],
 		    &is_failed);
 		if (item == NULL || json_array_append_new(items, item) != 0)
 			is_failed = true;

@@ -375,8 +375,8 @@ emit_rss(const struct config *cfg, const struct emit_view *view,
 	emit_rss_attribute(&r, "xmlns:dc", EMIT_RSS_DC_NS);
 	emit_rss_start(&r, "channel");
 	emit_rss_channel(&r, cfg, view, sel->updated);
-	for (i = 0; i < sel->nshown; i++)
-		emit_rss_item(&r, &sel->items[sel->shown[i]], sel->ids[i]);
+	for (i = 0; i < sel->nitems; i++)
+		emit_rss_item(&r, &sel->items[i], sel->ids[i]);
 	emit_rss_check(&r, xmlTextWriterEndDocument(r.w));
 	if (r.is_failed) {
 		xasprintf(cause, "emit: cannot write the RSS document");

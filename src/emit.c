@@ -34,12 +34,6 @@
 /* Rebuilds wait this long so a burst of polls costs one rebuild. */
 #define EMIT_DEBOUNCE_MS 500
 
-/* An Atom document being written into memory. */
-struct emit_writer {
-	xmlBufferPtr		 xb;
-	xmlTextWriterPtr	 w;
-};
-
 /* The formats of a combined feed: written as BASE.EXT, served at /BASE.EXT. */
 struct emit_format {
 	const char	*ext;
@@ -84,23 +78,15 @@ struct emit {
 	void			*arg;
 	struct emit_last	*lasts;
 	size_t			 nlasts;
+	struct emit_archive	*archive;
 };
 
 static void	emit_timer_cb(evutil_socket_t, short, void *);
 static void	emit_hash_file(const char *, const char *, char[65]);
-static int	emit_one(struct emit *, const char *, const char *,
-		    const char *, char *, size_t, char **);
 static struct emit_last *emit_last(struct emit *, const char *);
-static struct emit_view *emit_views(const struct config *, size_t *);
-static void	emit_views_free(struct emit_view *, size_t);
-static void	emit_remove_stale(const char *);
-static int	emit_feed_start(struct emit_writer *, const struct config *,
-		    const char *, const char *, time_t, char **);
-static char	*emit_feed_end(struct emit_writer *, size_t *, char **);
-static void	emit_writer_free(struct emit_writer *);
+static void	emit_remove_stale(const char *, int);
+static int	emit_view_put(struct emit *, struct emit_view *, char **);
 static int	emit_is_trouble(const struct store_feed_state *);
-static int	emit_is_tracking(const char *, size_t);
-static char	*emit_canonical_link(const char *);
 static void	emit_status_entry(xmlTextWriterPtr,
 		    const struct store_feed_row *, const char *, long);
 static int	emit_write_file(const char *, const char *, const char *,
@@ -121,22 +107,24 @@ emit_new(struct event_base *base, struct store *st, const struct config *cfg,
 	em->arg = arg;
 	if (base != NULL)
 		em->timer = evtimer_new(base, emit_timer_cb, em);
-	emit_remove_stale(cfg->output_dir);
+	em->archive = emit_archive_new();
+	emit_remove_stale(cfg->output_dir, 1);
 	return (em);
 }
 
 /*
- * Remove temporary files a killed feedd left in the output directory and
- * its tag/ directory (".NAME.XXXXXX" from emit_write_file): only this
- * process writes there.
+ * Remove temporary files a killed feedd left in the output directory and,
+ * when is_top, its tag/, out/ and archive/ directories (".NAME.XXXXXX"
+ * from emit_write_file): only this process writes there.
  */
 static void
-emit_remove_stale(const char *dir)
+emit_remove_stale(const char *dir, int is_top)
 {
+	static const char *subdirs[] = { "tag", "out", "archive" };
 	DIR		*d;
 	struct dirent	*de;
-	char		*path, *tags;
-	size_t		 len;
+	char		*path, *sub;
+	size_t		 len, i;
 
 	if ((d = opendir(dir)) == NULL)
 		return;
@@ -152,11 +140,10 @@ emit_remove_stale(const char *dir)
 		free(path);
 	}
 	closedir(d);
-	if (strcmp(dir + strlen(dir) - (strlen(dir) >= 4 ? 4 : 0),
-	    "/tag") != 0) {
-		xasprintf(&tags, "%s/tag", dir);
-		emit_remove_stale(tags);
-		free(tags);
+	for (i = 0; is_top && i < nitems(subdirs); i++) {
+		xasprintf(&sub, "%s/%s", dir, subdirs[i]);
+		emit_remove_stale(sub, 0);
+		free(sub);
 	}
 }
 
@@ -173,6 +160,7 @@ emit_free(struct emit *em)
 	for (i = 0; i < em->nlasts; i++)
 		free(em->lasts[i].file);
 	free(em->lasts);
+	emit_archive_free(em->archive);
 	free(em);
 }
 
@@ -224,8 +212,8 @@ emit_last(struct emit *em, const char *file)
  * Write one built document (taking data) to file if it changed, and
  * publish it at path.  A full disk stops the file, not what is served.
  */
-static int
-emit_one(struct emit *em, const char *file, const char *path,
+int
+emit_put(struct emit *em, const char *file, const char *path,
     const char *content_type, char *data, size_t len, char **cause)
 {
 	struct emit_last	*l = emit_last(em, file);
@@ -256,115 +244,82 @@ emit_one(struct emit *em, const char *file, const char *path,
 }
 
 /*
- * The combined feeds to build: the main one, then one per tag used in
- * the config, in the order tags first appear.
+ * Build, write and publish one view's combined feed in every format from
+ * one selection.  Each format is tried even when one fails; the first
+ * failure is the one reported.
  */
-static struct emit_view *
-emit_views(const struct config *cfg, size_t *n)
+static int
+emit_view_put(struct emit *em, struct emit_view *view, char **cause)
 {
-	struct emit_view		*v;
-	const struct config_feed	*f;
-	size_t				 i, j, k;
+	struct emit_sel	 sel;
+	size_t		 i, len;
+	char		*why = NULL, *data, *file, *path;
+	int		 ret = 0;
 
-	v = xcalloc(1, sizeof *v);
-	v[0].base = xstrdup("feed");
-	v[0].title = xstrdup(cfg->output_title);
-	*n = 1;
-	for (i = 0; i < cfg->nfeeds; i++) {
-		for (j = 0; j < cfg->feeds[i].ntags; j++) {
-			for (k = 1; k < *n; k++) {
-				if (strcmp(v[k].base + 4,
-				    cfg->feeds[i].tags[j]) == 0)
-					break;
-			}
-			if (k < *n)
-				continue;
-			v = xreallocarray(v, *n + 1, sizeof *v);
-			memset(&v[*n], 0, sizeof v[*n]);
-			xasprintf(&v[*n].base, "tag/%s", cfg->feeds[i].tags[j]);
-			xasprintf(&v[*n].title, "%s: %s", cfg->output_title,
-			    cfg->feeds[i].tags[j]);
-			(*n)++;
-		}
+	if (emit_select(em->st, em->cfg, view, &sel, cause) != 0) {
+		emit_sel_clear(&sel);
+		return (-1);
 	}
-	/* Each tag's feeds. */
-	for (k = 1; k < *n; k++) {
-		for (i = 0; i < cfg->nfeeds; i++) {
-			f = &cfg->feeds[i];
-			for (j = 0; j < f->ntags; j++) {
-				if (strcmp(f->tags[j], v[k].base + 4) != 0)
-					continue;
-				v[k].feeds = xreallocarray(v[k].feeds,
-				    v[k].nfeeds + 1, sizeof *v[k].feeds);
-				v[k].feeds[v[k].nfeeds++] = xstrdup(f->name);
-			}
-		}
+	for (i = 0; i < nitems(emit_formats); i++) {
+		data = emit_formats[i].build(em->cfg, view, &sel, &len,
+		    ret == 0 ? cause : &why);
+		xasprintf(&file, "%s.%s", view->base, emit_formats[i].ext);
+		xasprintf(&path, "/%s", file);
+		if (data == NULL || emit_put(em, file, path,
+		    emit_formats[i].content_type, data, len,
+		    ret == 0 ? cause : &why) != 0)
+			ret = -1;
+		free(file);
+		free(path);
+		free(why);
+		why = NULL;
 	}
-	return (v);
-}
-
-/* Free what emit_views made. */
-static void
-emit_views_free(struct emit_view *v, size_t n)
-{
-	size_t	 i, j;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].base);
-		free(v[i].title);
-		for (j = 0; j < v[i].nfeeds; j++)
-			free(v[i].feeds[j]);
-		free(v[i].feeds);
-	}
-	free(v);
+	emit_sel_clear(&sel);
+	return (ret);
 }
 
 /*
- * Build, write and publish every output: each view's combined feed in
- * every format, then the other pages.  Each is tried even when one
- * fails; the first failure is the one reported.
+ * Build, write and publish every output: the archive pages, each view's
+ * combined feed in every format, then the other pages.  Each is tried
+ * even when one fails; the first failure is the one reported.
  */
 int
 emit_now(struct emit *em, char **cause)
 {
 	struct emit_view	*views;
-	struct emit_sel		 sel;
-	size_t			 nviews, i, j, len;
-	char			*why = NULL, *data, *file, *path;
+	size_t			 nviews, i, len;
+	char			*why = NULL, *data;
+	int64_t			 open_rowid = 0, newest = 0;
 	int			 ret = 0;
 
-	views = emit_views(em->cfg, &nviews);
-	for (i = 0; i < nviews; i++) {
-		/* One selection serves every format of the view. */
-		if (emit_select(em->st, em->cfg, &views[i], &sel,
-		    ret == 0 ? cause : &why) != 0) {
+	if (em->cfg->is_archiving &&
+	    (emit_archive_scan(em->archive, em->st, em->cfg, &open_rowid,
+	    &newest, cause) != 0 ||
+	    emit_archive_put(em->archive, em, em->st, em->cfg, cause) != 0))
+		ret = -1;
+	if ((views = emit_views(em->cfg, &nviews, ret == 0 ? cause :
+	    &why)) == NULL)
+		ret = -1;
+	free(why);
+	why = NULL;
+	for (i = 0; views != NULL && i < nviews; i++) {
+		/* The main feed links to the archive and shows what is not
+		 * archived yet. */
+		if (i == 0) {
+			views[0].open_rowid = open_rowid;
+			views[0].prev_archive = newest;
+		}
+		if (emit_view_put(em, &views[i], ret == 0 ? cause : &why) != 0)
 			ret = -1;
-			free(why);
-			why = NULL;
-			continue;
-		}
-		for (j = 0; j < nitems(emit_formats); j++) {
-			data = emit_formats[j].build(em->cfg, &views[i], &sel,
-			    &len, ret == 0 ? cause : &why);
-			xasprintf(&file, "%s.%s", views[i].base,
-			    emit_formats[j].ext);
-			xasprintf(&path, "/%s", file);
-			if (data == NULL || emit_one(em, file, path,
-			    emit_formats[j].content_type, data, len,
-			    ret == 0 ? cause : &why) != 0)
-				ret = -1;
-			free(file);
-			free(path);
-			free(why);
-			why = NULL;
-		}
-		emit_sel_clear(&sel);
+		free(why);
+		why = NULL;
 	}
-	emit_views_free(views, nviews);
+	if (views != NULL)
+		emit_views_free(views, nviews);
 	for (i = 0; i < nitems(emit_pages); i++) {
 		data = emit_pages[i].build(em->st, em->cfg, &len,
 		    ret == 0 ? cause : &why);
-		if (data == NULL || emit_one(em, emit_pages[i].file,
+		if (data == NULL || emit_put(em, emit_pages[i].file,
 		    emit_pages[i].path, emit_pages[i].content_type, data, len,
 		    ret == 0 ? cause : &why) != 0)
 			ret = -1;
@@ -574,7 +529,7 @@ emit_date(xmlTextWriterPtr w, const char *name, time_t t)
 }
 
 /* Write <link rel= href= [type=]/>. */
-static void
+void
 emit_link(xmlTextWriterPtr w, const char *rel, const char *type,
     const char *href)
 {
@@ -647,15 +602,6 @@ emit_uuid(const char *a, const char *b)
 	return (id);
 }
 
-/* The id an entry carries out: its own if an IRI, else a minted one. */
-static char *
-emit_entry_id(const struct store_item *it)
-{
-	if (emit_is_iri(it->e.id))
-		return (xstrdup(it->e.id));
-	return (emit_uuid(it->feed_url, it->key));
-}
-
 /*
  * The entry's updated time: its own, else the time we saw its content
  * change, else its published time, else when it was first seen.
@@ -690,7 +636,7 @@ emit_source(xmlTextWriterPtr w, const struct store_item *it)
 }
 
 /* Write one entry. */
-static void
+void
 emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 {
 	const struct feed_entry	 *e = &it->e;
@@ -737,13 +683,18 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 	xmlTextWriterEndElement(w);
 }
 
-/* The public URL of an output, for its self link and id. */
+/*
+ * The public URL of an output, for its self link and id: under
+ * public_url when set, else under the listen address, else the file.
+ */
 char *
 emit_self_url(const struct config *cfg, const char *file)
 {
 	char	*url;
 
-	if (cfg->listen != NULL)
+	if (cfg->public_url != NULL)
+		xasprintf(&url, "%s%s", cfg->public_url, file);
+	else if (cfg->listen != NULL)
 		xasprintf(&url, "http://%s/%s", cfg->listen, file);
 	else
 		xasprintf(&url, "file://%s/%s", cfg->output_dir, file);
@@ -752,15 +703,16 @@ emit_self_url(const struct config *cfg, const char *file)
 
 /*
  * Start an Atom document in memory and write the feed's head: a stable
- * id derived from its public URL, title, updated, self link, an author
- * (so entries without one stay valid) and the generator.
+ * id derived from the public URL of id_file, title, updated, self link,
+ * an author (so entries without one stay valid) and the generator.
  */
-static int
+int
 emit_feed_start(struct emit_writer *ew, const struct config *cfg,
-    const char *file, const char *title, time_t updated, char **cause)
+    const char *file, const char *id_file, const char *title,
+    time_t updated, char **cause)
 {
 	xmlTextWriterPtr	 w;
-	char			*self, *id;
+	char			*self, *id, *id_url;
 
 	memset(ew, 0, sizeof *ew);
 	if ((ew->xb = xmlBufferCreate()) == NULL ||
@@ -770,7 +722,9 @@ emit_feed_start(struct emit_writer *ew, const struct config *cfg,
 	}
 	w = ew->w;
 	self = emit_self_url(cfg, file);
-	id = emit_uuid("feedd combined feed", self);
+	id_url = emit_self_url(cfg, id_file);
+	id = emit_uuid("feedd combined feed", id_url);
+	free(id_url);
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
 	xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS);
@@ -792,7 +746,7 @@ emit_feed_start(struct emit_writer *ew, const struct config *cfg,
 }
 
 /* Finish the document and return a copy of it; the writer is freed. */
-static char *
+char *
 emit_feed_end(struct emit_writer *ew, size_t *len, char **cause)
 {
 	char	*out = NULL;
@@ -811,7 +765,7 @@ out:
 }
 
 /* Free what a writer still holds. */
-static void
+void
 emit_writer_free(struct emit_writer *ew)
 {
 	if (ew->w != NULL)
@@ -821,181 +775,34 @@ emit_writer_free(struct emit_writer *ew)
 	memset(ew, 0, sizeof *ew);
 }
 
-/* Query parameters that only track the reader, dropped from links. */
-static const char *emit_tracking[] = {
-	"fbclid", "gclid", "mc_cid", "mc_eid", "msclkid", "yclid"
-};
-
-/* Whether a query parameter (name=value) is tracking. */
-static int
-emit_is_tracking(const char *param, size_t len)
-{
-	size_t	 i, n;
-
-	if (len >= 4 && strncmp(param, "utm_", 4) == 0)
-		return (1);
-	for (i = 0; i < nitems(emit_tracking); i++) {
-		n = strlen(emit_tracking[i]);
-		if (len >= n && strncmp(param, emit_tracking[i], n) == 0 &&
-		    (len == n || param[n] == '='))
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * The link an article is known by across feeds: host in lower case, no
- * scheme (http and https are the same article), no default port, no
- * trailing slash, no fragment and no tracking parameters (utm_*, ...).
- * NULL when link is not an absolute http(s) URL.  Caller frees.
- */
-static char *
-emit_canonical_link(const char *link)
-{
-	CURLU		*u;
-	char		*host = NULL, *port = NULL, *path = NULL, *query = NULL;
-	char		*out = NULL, *p, *amp;
-	struct buf	 b;
-	size_t		 len;
-
-	if (link == NULL || (u = curl_url()) == NULL)
-		return (NULL);
-	buf_init(&b);
-	if (curl_url_set(u, CURLUPART_URL, link, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
-		goto out;
-	curl_url_get(u, CURLUPART_PORT, &port, CURLU_NO_DEFAULT_PORT);
-	curl_url_get(u, CURLUPART_QUERY, &query, 0);
-	for (p = host; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	buf_adds(&b, host);
-	if (port != NULL)
-		buf_addf(&b, ":%s", port);
-	len = strlen(path);
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	buf_add(&b, path, len);
-	for (p = query; p != NULL && *p != '\0'; p = amp) {
-		if ((amp = strchr(p, '&')) == NULL)
-			amp = p + strlen(p);
-		if (!emit_is_tracking(p, (size_t)(amp - p))) {
-			buf_addc(&b, strchr(b.data, '?') == NULL ? '?' : '&');
-			buf_add(&b, p, (size_t)(amp - p));
-		}
-		if (*amp == '&')
-			amp++;
-	}
-	out = buf_steal(&b);
-out:
-	buf_clear(&b);
-	curl_free(host);
-	curl_free(port);
-	curl_free(path);
-	curl_free(query);
-	curl_url_cleanup(u);
-	return (out);
-}
-
-/* True when id is among the first n ids. */
-static int
-emit_is_dup(char **ids, size_t n, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(ids[i], id) == 0)
-			return (1);
-	}
-	return (0);
-}
-
-/*
- * The entries an output shows: the newest max_entries, newest first, the
- * same id (or, when collapsing, the same article) only once, each with
- * the id it goes out under.
- */
-int
-emit_select(struct store *st, const struct config *cfg,
-    const struct emit_view *view, struct emit_sel *sel, char **cause)
-{
-	char	**links = NULL, *link, *id;
-	size_t	 nlinks = 0, i;
-	time_t	 t;
-
-	memset(sel, 0, sizeof *sel);
-	if (view != NULL && view->feeds != NULL) {
-		if (store_newest_in(st, view->feeds, view->nfeeds,
-		    (size_t)cfg->max_entries, &sel->items, &sel->nitems,
-		    cause) != 0)
-			return (-1);
-	} else if (store_newest(st, NULL, (size_t)cfg->max_entries,
-	    &sel->items, &sel->nitems, cause) != 0)
-		return (-1);
-	sel->shown = xcalloc(sel->nitems, sizeof *sel->shown);
-	sel->ids = xcalloc(sel->nitems, sizeof *sel->ids);
-	links = xcalloc(sel->nitems, sizeof *links);
-	for (i = 0; i < sel->nitems; i++) {
-		id = emit_entry_id(&sel->items[i]);
-		/* The same entry through two feeds appears once. */
-		if (emit_is_dup(sel->ids, sel->nshown, id)) {
-			free(id);
-			continue;
-		}
-		/* The same article through two feeds, when collapsing. */
-		link = cfg->is_collapsing ?
-		    emit_canonical_link(sel->items[i].e.link) : NULL;
-		if (link != NULL && emit_is_dup(links, nlinks, link)) {
-			free(link);
-			free(id);
-			continue;
-		}
-		if (link != NULL)
-			links[nlinks++] = link;
-		sel->ids[sel->nshown] = id;
-		sel->shown[sel->nshown++] = i;
-		if ((t = emit_entry_updated(&sel->items[i])) > sel->updated)
-			sel->updated = t;
-	}
-	for (i = 0; i < nlinks; i++)
-		free(links[i]);
-	free(links);
-	return (0);
-}
-
-/* Free what emit_select made. */
-void
-emit_sel_clear(struct emit_sel *sel)
-{
-	size_t	 i;
-
-	for (i = 0; i < sel->nshown; i++)
-		free(sel->ids[i]);
-	free(sel->ids);
-	free(sel->shown);
-	store_items_free(sel->items, sel->nitems);
-	memset(sel, 0, sizeof *sel);
-}
-
 /* Build the combined Atom feed of the newest entries. */
 char *
 emit_atom(const struct config *cfg, const struct emit_view *view,
     const struct emit_sel *sel, size_t *len, char **cause)
 {
 	struct emit_writer	 ew;
-	char			*out = NULL, *file;
+	char			*out = NULL, *file, *url;
 	size_t			 i;
 
 	memset(&ew, 0, sizeof ew);
 	xasprintf(&file, "%s.atom", view->base);
-	if (emit_feed_start(&ew, cfg, file, view->title, sel->updated,
+	if (emit_feed_start(&ew, cfg, file, file, view->title, sel->updated,
 	    cause) != 0) {
 		free(file);
 		goto out;
 	}
 	free(file);
-	for (i = 0; i < sel->nshown; i++)
-		emit_entry(ew.w, &sel->items[sel->shown[i]], sel->ids[i]);
+	/* RFC 5005 section 4: the newest archive page comes before us. */
+	if (view->prev_archive > 0) {
+		xasprintf(&file, "archive/%lld.atom",
+		    (long long)view->prev_archive);
+		url = emit_self_url(cfg, file);
+		emit_link(ew.w, "prev-archive", "application/atom+xml", url);
+		free(url);
+		free(file);
+	}
+	for (i = 0; i < sel->nitems; i++)
+		emit_entry(ew.w, &sel->items[i], sel->ids[i]);
 	out = emit_feed_end(&ew, len, cause);
 out:
 	emit_writer_free(&ew);
@@ -1067,8 +874,8 @@ emit_status_atom(struct store *st, const struct config *cfg, size_t *len,
 			updated = rows[i].state.state_since;
 	}
 	xasprintf(&title, "%s: feed status", cfg->output_title);
-	if (emit_feed_start(&ew, cfg, "status.atom", title, updated,
-	    cause) != 0)
+	if (emit_feed_start(&ew, cfg, "status.atom", "status.atom", title,
+	    updated, cause) != 0)
 		goto out;
 	for (i = 0; i < nrows; i++) {
 		condition = store_feed_condition(&rows[i].state);

@@ -23,6 +23,7 @@ void	main_log_problems(const char *cause);
 
 /* Each returns the process exit status. */
 int	main_check(const char *path);
+int	main_check_filters(const char *path);
 int	main_status(const char *path);
 int	main_parse(int argc, char **argv);
 int	main_entries(const char *path, const char *feed, long limit,

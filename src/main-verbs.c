@@ -39,6 +39,7 @@ static void	main_check_note(const struct config *,
 static void	main_json_date(json_t *, const char *,
 		    const struct feed_date *);
 static void	main_json_str(json_t *, const char *, const char *);
+static void	main_dry_cb(const struct emit_dry *, void *);
 
 /*
  * Log config_load's problems, one log line each: the log escapes
@@ -92,6 +93,69 @@ main_check(const char *path)
 	free(cause);
 	config_free(cfg);
 	return (0);
+}
+
+/* Print what one named output's filters would keep and drop. */
+static void
+main_dry_cb(const struct emit_dry *dry, void *arg)
+{
+	size_t	 i;
+
+	(void)arg;
+	printf("output %s: %zu entries stored: %zu kept", dry->name,
+	    dry->nentries, dry->nkept);
+	if (dry->has_filter)
+		printf(", %zu dropped by include/exclude", dry->ndropped);
+	else
+		printf(" (no include or exclude)");
+	if (dry->nold > 0)
+		printf(", %zu older than max_age", dry->nold);
+	printf("\n");
+	for (i = 0; i < dry->ndropped && i < EMIT_DRY_TITLES; i++)
+		printf("    dropped: %s (%s)\n", dry->titles[i], dry->whys[i]);
+	if (dry->ndropped > EMIT_DRY_TITLES)
+		printf("    ... and %zu more\n",
+		    dry->ndropped - EMIT_DRY_TITLES);
+}
+
+/*
+ * feedd check --filters: check the config, then dry-run every named
+ * output's filters against the stored entries, so a wrong regular
+ * expression is seen before it hides anything.
+ */
+int
+main_check_filters(const char *path)
+{
+	struct config	*cfg = NULL;
+	struct store	*st = NULL;
+	char		*cause = NULL;
+	int		 ret;
+
+	if ((ret = main_check(path)) != 0)
+		return (ret);
+	if ((cfg = config_load(path, &cause)) == NULL)
+		goto fail;
+	if (cfg->noutputs == 0) {
+		printf("no [output NAME] sections: no filters to try\n");
+		goto out;
+	}
+	if (access(cfg->database, F_OK) != 0) {
+		printf("no database at %s yet: no entries to try the filters "
+		    "on\n", cfg->database);
+		goto out;
+	}
+	if ((st = store_open(cfg->database, &cause)) == NULL ||
+	    emit_dry_run(st, cfg, main_dry_cb, NULL, &cause) != 0)
+		goto fail;
+	goto out;
+fail:
+	fprintf(stderr, "%s\n", cause);
+	ret = 1;
+out:
+	free(cause);
+	store_close(st);
+	config_free(cfg);
+	return (ret);
 }
 
 /* Say where a configured feed is really polled, if elsewhere. */

@@ -74,7 +74,9 @@ main_usage(FILE *f)
 	fprintf(f,
 	    "usage: feedd [run] [-d] [-c FILE]   run the daemon in the foreground\n"
 	    "       feedd once [-d] [-c FILE]    poll every feed once, write the outputs, exit\n"
-	    "       feedd check [-c FILE]        check the config file\n"
+	    "       feedd check [-c FILE] [--filters]\n"
+	    "                                    check the config file; with\n"
+	    "                                    --filters, dry-run output filters\n"
 	    "       feedd status [-c FILE]       show every feed's poll state\n"
 	    "       feedd entries [-c FILE] [--feed NAME] [--limit N] [--json]\n"
 	    "                                    list stored entries, newest first\n"
@@ -115,6 +117,7 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "feed", required_argument, NULL, 'f' },
+		{ "filters", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, 'l' },
@@ -127,6 +130,7 @@ main(int argc, char **argv)
 	char		*end;
 	long		 limit = 0;
 	int		 ch, is_debug = 0, is_json = 0, is_removed = 0;
+	int		 is_filters = 0;
 
 	log_open(LOG_LEVEL_INFO, !isatty(STDERR_FILENO));
 	xmlSetGenericErrorFunc(NULL, main_xml_error_cb);
@@ -150,7 +154,7 @@ main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	while ((ch = getopt_long(argc, argv, "c:df:hjl:rV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:df:Fhjl:rV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -161,6 +165,9 @@ main(int argc, char **argv)
 			break;
 		case 'f':
 			feed = optarg;
+			break;
+		case 'F':
+			is_filters = 1;
 			break;
 		case 'j':
 			is_json = 1;
@@ -193,6 +200,8 @@ main(int argc, char **argv)
 	}
 	if (is_debug)
 		log_set_level(LOG_LEVEL_DEBUG);
+	if (strcmp(verb, "check") == 0 && is_filters)
+		return (main_check_filters(path));
 	if (strcmp(verb, "check") == 0)
 		return (main_check(path));
 	if (strcmp(verb, "status") == 0)

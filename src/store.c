@@ -114,7 +114,7 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" e.entry_id, e.title, e.title_type, e.link, e.summary,"
 	" e.summary_type, e.content, e.content_type, e.author_name,"
 	" e.author_email, e.author_uri, e.published_raw, e.published,"
-	" e.updated_raw, e.updated, e.changed"
+	" e.updated_raw, e.updated, e.changed, e.rowid"
 	" FROM entries e JOIN feeds f ON f.name = e.feed"
 	" WHERE ?2 IS NULL OR e.feed = ?2"
 	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
@@ -225,6 +225,9 @@ static int	store_find_auto(struct store *, const char *,
 static long	store_delete_picked(struct store *, sqlite3_stmt *, bool,
 		    bool, time_t, char **);
 static void	store_read_item(sqlite3_stmt *, struct store_item *);
+static void	store_item_clear(struct store_item *);
+static sqlite3_stmt *store_select_prepare(struct store *,
+		    const struct store_query *, char **);
 
 /* Set *cause from the database's last error, prefixed by what failed. */
 static void
@@ -1026,6 +1029,7 @@ store_read_item(sqlite3_stmt *stmt, struct store_item *it)
 	store_col_date(stmt, 20, &e->published);
 	store_col_date(stmt, 22, &e->updated);
 	it->changed = (time_t)sqlite3_column_int64(stmt, 24);
+	it->rowid = sqlite3_column_int64(stmt, 25);
 }
 
 /* The newest max entries across all feeds, newest first. */
@@ -1062,61 +1066,141 @@ store_newest(struct store *st, const char *feed, size_t max,
 }
 
 /*
- * The newest max entries of the feeds in names: store_newest's query with
- * an IN list, prepared for the call (per-tag outputs are rebuilt rarely).
+ * Prepare the statement for query: store_newest's columns with the
+ * query's conditions, newest first, without a limit (rows are stepped
+ * only as far as needed).  Only the conditions asked for are written:
+ * without statistics SQLite would take any rowid range for the best
+ * index, sorting every entry for the main feed instead of walking
+ * entries_sort.  Prepared per call: outputs are rebuilt rarely.
  */
-int
-store_newest_in(struct store *st, char *const *names, size_t n, size_t max,
-    struct store_item **items, size_t *nitems, char **cause)
+static sqlite3_stmt *
+store_select_prepare(struct store *st, const struct store_query *q,
+    char **cause)
 {
-	sqlite3_stmt		*stmt = NULL;
-	struct store_item	*it;
-	struct buf		 sql;
-	const char		*base = store_sql[STORE_NEWEST];
-	size_t			 i, count = 0;
-	int			 rc, ret = -1;
+	sqlite3_stmt	*stmt = NULL;
+	struct buf	 sql;
+	const char	*base = store_sql[STORE_NEWEST];
+	size_t		 i;
 
-	*items = NULL;
-	*nitems = 0;
 	buf_init(&sql);
-	/* "... WHERE ?2 IS NULL OR e.feed = ?2 ORDER BY" becomes an IN. */
 	buf_add(&sql, base, (size_t)(strstr(base, " WHERE ") - base));
-	buf_adds(&sql, " WHERE e.feed IN (");
-	for (i = 0; i < n; i++)
-		buf_addf(&sql, "%s?%zu", i == 0 ? "" : ", ", i + 2);
-	buf_adds(&sql, ")");
-	buf_adds(&sql, strstr(base, " ORDER BY "));
-	if (n == 0) {
-		ret = 0;
-		goto out;
+	buf_adds(&sql, " WHERE 1");
+	if (q->since != 0)
+		buf_adds(&sql, " AND e.sort_time >= ?1");
+	if (q->min_rowid > 0 || q->max_rowid > 0)
+		buf_adds(&sql, " AND e.rowid BETWEEN ?2 AND ?3");
+	if (q->feeds != NULL) {
+		buf_adds(&sql, " AND e.feed IN (");
+		for (i = 0; i < q->nfeeds; i++)
+			buf_addf(&sql, "%s?%zu", i == 0 ? "" : ", ", i + 4);
+		buf_adds(&sql, ")");
 	}
+	buf_adds(&sql, " ORDER BY e.sort_time DESC, e.rowid DESC");
 	if (sqlite3_prepare_v2(st->db, sql.data, -1, &stmt, NULL) !=
 	    SQLITE_OK) {
 		store_set_cause(st, "cannot prepare", cause);
-		goto out;
+		stmt = NULL;
+	} else {
+		if (q->since != 0)
+			sqlite3_bind_int64(stmt, 1, (sqlite3_int64)q->since);
+		if (q->min_rowid > 0 || q->max_rowid > 0) {
+			sqlite3_bind_int64(stmt, 2, q->min_rowid);
+			sqlite3_bind_int64(stmt, 3, q->max_rowid > 0 ?
+			    q->max_rowid : INT64_MAX);
+		}
+		for (i = 0; q->feeds != NULL && i < q->nfeeds; i++)
+			store_bind_text(stmt, (int)i + 4, q->feeds[i]);
 	}
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(max > INT64_MAX ?
-	    INT64_MAX : max));
-	for (i = 0; i < n; i++)
-		store_bind_text(stmt, (int)i + 2, names[i]);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*items = xreallocarray(*items, count + 1, sizeof **items);
-		it = &(*items)[count++];
-		memset(it, 0, sizeof *it);
-		store_read_item(stmt, it);
-	}
-	if (rc != SQLITE_DONE) {
-		store_set_cause(st, "read failed", cause);
-		store_items_free(*items, count);
-		*items = NULL;
-		goto out;
-	}
-	*nitems = count;
-	ret = 0;
-out:
-	sqlite3_finalize(stmt);
 	buf_clear(&sql);
-	return (ret);
+	return (stmt);
+}
+
+/* Append the entries query selects, asking query->keep about each. */
+int
+store_select(struct store *st, const struct store_query *q,
+    struct store_item **items, size_t *nitems, char **cause)
+{
+	sqlite3_stmt		*stmt;
+	struct store_item	 it;
+	size_t			 nkept = 0;
+	int			 rc = SQLITE_DONE;
+
+	if (q->feeds != NULL && q->nfeeds == 0)
+		return (0);
+	if ((stmt = store_select_prepare(st, q, cause)) == NULL)
+		return (-1);
+	while ((q->max == 0 || nkept < q->max) &&
+	    (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&it, 0, sizeof it);
+		store_read_item(stmt, &it);
+		if (q->keep != NULL && !q->keep(&it, q->arg)) {
+			store_item_clear(&it);
+			continue;
+		}
+		*items = xreallocarray(*items, *nitems + 1, sizeof **items);
+		(*items)[(*nitems)++] = it;
+		nkept++;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		store_set_cause(st, "read failed", cause);
+	sqlite3_finalize(stmt);
+	return (rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1);
+}
+
+/* The pages of size entries that hold entries, and the highest rowid. */
+int
+store_pages(struct store *st, size_t size, struct store_page **pages,
+    size_t *npages, int64_t *max_rowid, char **cause)
+{
+	static const char sql[] = "SELECT (rowid - 1) / ?1 + 1, count(*),"
+	    " max(changed) FROM entries GROUP BY 1 ORDER BY 1";
+	sqlite3_stmt	*stmt = NULL;
+	struct store_page *p;
+	int		 rc;
+
+	*pages = NULL;
+	*npages = 0;
+	*max_rowid = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		store_set_cause(st, "cannot prepare", cause);
+		return (-1);
+	}
+	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)size);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*pages = xreallocarray(*pages, *npages + 1, sizeof **pages);
+		p = &(*pages)[(*npages)++];
+		p->page = sqlite3_column_int64(stmt, 0);
+		p->nentries = (size_t)sqlite3_column_int64(stmt, 1);
+		p->changed = (time_t)sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE ||
+	    sqlite3_prepare_v2(st->db, "SELECT max(rowid) FROM entries", -1,
+	    &stmt, NULL) != SQLITE_OK) {
+		store_set_cause(st, "read failed", cause);
+		free(*pages);
+		*pages = NULL;
+		*npages = 0;
+		return (-1);
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		*max_rowid = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return (0);
+}
+
+/* Free what one item owns. */
+static void
+store_item_clear(struct store_item *it)
+{
+	free(it->feed_name);
+	free(it->feed_title);
+	free(it->feed_url);
+	free(it->feed_id);
+	free(it->feed_link);
+	free(it->key);
+	feed_entry_clear(&it->e);
+	memset(it, 0, sizeof *it);
 }
 
 /* Free items from store_newest. */
@@ -1125,15 +1209,8 @@ store_items_free(struct store_item *items, size_t n)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		free(items[i].feed_name);
-		free(items[i].feed_title);
-		free(items[i].feed_url);
-		free(items[i].feed_id);
-		free(items[i].feed_link);
-		free(items[i].key);
-		feed_entry_clear(&items[i].e);
-	}
+	for (i = 0; i < n; i++)
+		store_item_clear(&items[i]);
 	free(items);
 }
 

@@ -43,6 +43,28 @@ struct config_feed {
 	char	*dedup;		/* auto, id, link or content */
 };
 
+/* Names from a value such as "a, b c": commas or white space apart. */
+struct config_names {
+	char	**names;
+	size_t	 n;
+};
+
+/* An [output NAME] section: a combined feed of chosen entries. */
+struct config_output {
+	char			*name;		/* section name after "output " */
+	char			*title;		/* NULL: "[output] title: NAME" */
+	struct config_names	 feeds;		/* feed names */
+	struct config_names	 tags;		/* neither set: every feed */
+	char			*include;	/* POSIX extended regex, or NULL */
+	char			*exclude;	/* POSIX extended regex, or NULL */
+	bool			 is_ignoring_case;
+	int			 max_entries;	/* 0: [output] max_entries */
+	int64_t			 max_age;	/* seconds; 0: no limit */
+	int			 line;		/* line of the header */
+	int			 feeds_line;	/* lines of the keys, for errors */
+	int			 tags_line;
+};
+
 struct config {
 	char			*path;		/* the file read */
 	char			*database;	/* absolute path */
@@ -61,10 +83,17 @@ struct config {
 	char			*output_dir;	/* absolute path */
 	char			*output_title;
 	int			 max_entries;
+	int64_t			 max_age;	/* seconds; 0: no limit */
+	bool			 is_archiving;	/* RFC 5005 archive/N.atom */
+	int			 archive_page;	/* entries per archive page */
+	struct config_output	*outputs;	/* [output NAME] sections */
+	size_t			 noutputs;
 	char			*listen;	/* host:port, or NULL: no HTTP */
 	char			*http_token;	/* needed to read, or NULL */
 	int			 http_max_connections;
 	int64_t			 http_header_timeout;	/* seconds */
+	char			*public_url;	/* base of self links, ends in
+						   "/"; NULL: from listen */
 	struct config_feed	*feeds;
 	size_t			 nfeeds;
 };
@@ -79,5 +108,7 @@ struct config		*config_load(const char *path, char **cause);
 void			 config_free(struct config *);
 const struct config_feed *config_find_feed(const struct config *,
 			    const char *name);
+/* Whether some feed has tag. */
+bool			 config_has_tag(const struct config *, const char *);
 
 #endif

@@ -79,7 +79,35 @@ struct store_item {
 	time_t			 first_seen;
 	time_t			 changed;	/* last content change */
 	time_t			 sort_time;	/* updated/published/first seen */
+	int64_t			 rowid;		/* order first stored in */
 	struct feed_entry	 e;
+};
+
+/*
+ * Which entries store_select reads, newest first (sort time, then the
+ * order stored).  keep, when set, sees each entry read and says whether
+ * it goes into the result; reading stops once max are kept.
+ */
+struct store_query {
+	char *const	*feeds;		/* names; NULL: every feed */
+	size_t		 nfeeds;
+	time_t		 since;		/* sort time at least; 0: any */
+	int64_t		 min_rowid;	/* rowid at least; 0: any */
+	int64_t		 max_rowid;	/* rowid at most; 0: any */
+	size_t		 max;		/* entries kept; 0: no limit */
+	bool		(*keep)(const struct store_item *, void *arg);
+	void		*arg;
+};
+
+/*
+ * Stored entries in pages of a fixed size by the order they were first
+ * stored: page p holds rowids (p - 1) * size + 1 to p * size, so entries
+ * stored later never move an entry to another page.
+ */
+struct store_page {
+	int64_t	 page;		/* 1: the first entries stored */
+	size_t	 nentries;	/* fewer than size: some were pruned */
+	time_t	 changed;	/* the latest content change in it */
 };
 
 struct store	*store_open(const char *path, char **cause);
@@ -123,10 +151,19 @@ const struct store_feed_row *store_feed_row_find(const struct store_feed_row *,
  */
 int		 store_newest(struct store *, const char *feed, size_t max,
 		     struct store_item **items, size_t *nitems, char **cause);
-/* The same over the feeds named in names (n of them). */
-int		 store_newest_in(struct store *, char *const *names, size_t n,
-		     size_t max, struct store_item **items, size_t *nitems,
-		     char **cause);
+/*
+ * Append the entries query selects to *items, of which there are
+ * *nitems; free with store_items_free, also after an error.
+ */
+int		 store_select(struct store *, const struct store_query *,
+		     struct store_item **items, size_t *nitems, char **cause);
+/*
+ * Every page of size entries that holds an entry, first page first, and
+ * the highest rowid used.  *pages is allocated; the caller frees it.
+ */
+int		 store_pages(struct store *, size_t size,
+		     struct store_page **pages, size_t *npages,
+		     int64_t *max_rowid, char **cause);
 void		 store_items_free(struct store_item *, size_t);
 /* Number of stored entries (all feeds, or one feed), or -1. */
 long		 store_count_entries(struct store *);
