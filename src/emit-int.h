@@ -64,6 +64,9 @@ char	*emit_uuid(const char *, const char *);
 time_t	 emit_entry_updated(const struct store_item *);
 /* Whether a text construct's type is HTML or XHTML (sanitized markup). */
 bool	 emit_is_html(const char *type);
+/* A text construct as cleaned plain text: HTML reduced to its text.
+ * Caller frees. */
+char	*emit_plain(const struct feed_text *);
 /* Write an element or attribute holding cleaned text, if s is set. */
 void	 emit_element(xmlTextWriterPtr, const char *name, const char *s);
 void	 emit_attribute(xmlTextWriterPtr, const char *name, const char *s);

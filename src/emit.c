@@ -98,6 +98,7 @@ static int	emit_feed_start(struct emit_writer *, const struct config *,
 		    const char *, const char *, time_t, char **);
 static char	*emit_feed_end(struct emit_writer *, size_t *, char **);
 static void	emit_writer_free(struct emit_writer *);
+static size_t	emit_entity(const char *, struct buf *);
 static int	emit_is_trouble(const struct store_feed_state *);
 static int	emit_is_tracking(const char *, size_t);
 static char	*emit_canonical_link(const char *);
@@ -537,6 +538,101 @@ emit_is_html(const char *type)
 	    strcmp(type, "html") == 0 || strcmp(type, "xhtml") == 0));
 }
 
+/*
+ * Decode the character reference at s (which starts with '&') onto b:
+ * the named ones sanitized HTML keeps, and numeric ones.  Returns the
+ * bytes used, or 0 when it is none of those (the '&' is then text).
+ */
+static size_t
+emit_entity(const char *s, struct buf *b)
+{
+	static const struct {
+		const char	*name;
+		uint32_t	 cp;
+	} names[] = {
+		{ "&amp;", '&' }, { "&apos;", '\'' }, { "&gt;", '>' },
+		{ "&lt;", '<' }, { "&nbsp;", 0xa0 }, { "&quot;", '"' }
+	};
+	const char	*p;
+	char		*end;
+	unsigned long	 cp;
+	size_t		 i, n;
+
+	for (i = 0; i < nitems(names); i++) {
+		n = strlen(names[i].name);
+		if (strncmp(s, names[i].name, n) == 0) {
+			util_utf8_add(b, names[i].cp);
+			return (n);
+		}
+	}
+	if (s[1] != '#')
+		return (0);
+	p = s + 2;
+	if (*p == 'x' || *p == 'X')
+		cp = strtoul(p + 1, &end, 16);
+	else
+		cp = strtoul(p, &end, 10);
+	if (end == p || end == p + 1 || *end != ';')
+		return (0);
+	/* emit_clean later drops what XML and JSON readers cannot take. */
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	util_utf8_add(b, (uint32_t)cp);
+	return ((size_t)(end + 1 - s));
+}
+
+/*
+ * A text construct as plain text, for titles in every format and JSON
+ * Feed's summary (readers such as sfeed show a title's markup as is):
+ * HTML loses its tags and comments, its character references are
+ * decoded, and its white space runs become one space.  Caller frees.
+ */
+char *
+emit_plain(const struct feed_text *t)
+{
+	struct buf	 b;
+	const char	*p, *end;
+	char		*text, *clean;
+	size_t		 n;
+	bool		 is_space = false;
+
+	if (!emit_is_html(t->type))
+		return (emit_clean(t->value));
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p = t->value; *p != '\0';) {
+		if (strncmp(p, "<!--", 4) == 0) {
+			end = strstr(p + 4, "-->");
+			p = end != NULL ? end + 3 : p + strlen(p);
+			continue;
+		}
+		if (*p == '<') {
+			/* A tag separates words ("a<br>b"). */
+			end = strchr(p, '>');
+			p = end != NULL ? end + 1 : p + strlen(p);
+			is_space = b.len > 0;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+			is_space = b.len > 0;
+			p++;
+			continue;
+		}
+		if (is_space) {
+			buf_addc(&b, ' ');
+			is_space = false;
+		}
+		if (*p == '&' && (n = emit_entity(p, &b)) > 0)
+			p += n;
+		else
+			buf_addc(&b, *p++);
+	}
+	text = buf_steal(&b);
+	clean = emit_clean(text);
+	free(text);
+	return (clean);
+}
+
 /* Write an element holding cleaned text, if s is set. */
 void
 emit_element(xmlTextWriterPtr w, const char *name, const char *s)
@@ -696,14 +792,13 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 	const struct feed_entry	 *e = &it->e;
 	const struct feed_person *a;
 	const struct feed_text	 *content = NULL;
-	struct feed_text	  title = e->title;
+	struct feed_text	  title = { .value = NULL };
 
 	xmlTextWriterStartElement(w, BAD_CAST "entry");
 	emit_element(w, "id", id);
-	if (title.value == NULL) {
-		title.value = (char *)"";
-		title.type = NULL;
-	}
+	/* Titles are plain text: readers such as sfeed ignore type="html". */
+	title.value = e->title.value != NULL ? emit_plain(&e->title) :
+	    xstrdup("");
 	emit_text(w, "title", &title);
 	emit_date(w, "updated", emit_entry_updated(it));
 	if (e->published.is_valid)
@@ -735,6 +830,7 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 		emit_text(w, "content", &title);
 	emit_source(w, it);
 	xmlTextWriterEndElement(w);
+	free(title.value);
 }
 
 /* The public URL of an output, for its self link and id. */
