@@ -50,7 +50,7 @@ emit_index_plain(const struct feed_text *t, size_t max)
 		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
 		{ "&quot;", '"' }, { "&#39;", '\'' }, { "&nbsp;", ' ' }
 	};
-	const char		*p;
+	const char		*p, *end;
 	struct buf		 b;
 	size_t			 i, n = 0, len;
 	int			 is_html, is_space = 1;
@@ -59,10 +59,15 @@ emit_index_plain(const struct feed_text *t, size_t max)
 		return (NULL);
 	is_html = emit_is_html(t->type);
 	buf_init(&b);
-	for (p = t->value; *p != '\0' && n < max; p++) {
+	/* Past max, only the rest of a UTF-8 sequence begun is copied. */
+	for (p = t->value; *p != '\0' && (n < max ||
+	    ((unsigned char)*p & 0xc0) == 0x80); p++) {
 		if (is_html && *p == '<') {
-			if ((p = strchr(p, '>')) == NULL)
+			if ((end = strchr(p, '>')) == NULL) {
+				p += strlen(p);	/* the '\0' the ellipsis test reads */
 				break;
+			}
+			p = end;
 			if (!is_space) {
 				buf_addc(&b, ' ');
 				is_space = 1;
@@ -96,11 +101,6 @@ emit_index_plain(const struct feed_text *t, size_t max)
 			n++;
 	}
 	while (b.len > 0 && b.data[b.len - 1] == ' ')
-		b.len--;
-	/* Do not end inside a UTF-8 sequence. */
-	while (b.len > 0 && ((unsigned char)b.data[b.len - 1] & 0xc0) == 0x80)
-		b.len--;
-	if (b.len > 0 && ((unsigned char)b.data[b.len - 1] & 0xc0) == 0xc0)
 		b.len--;
 	if (b.data != NULL)
 		b.data[b.len] = '\0';
