@@ -234,7 +234,7 @@ newsboat_read() {
 	    -c "$_d/cache.db" -x reload -l 4 -d "$_d/log" \
 	    >"$_d/out" 2>&1 </dev/null ||
 	    { cat "$_d/out"; return 1; }
-	grep -i 'error' "$_d/log" && return 1
+	grep -E '(USERERROR|CRITICAL|ERROR):' "$_d/log" && return 1
 	"$PYTHON" - "$_d/cache.db" "$BASE/$1" <<'EOF'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
