@@ -8,7 +8,7 @@ libcurl4-openssl-dev libevent-dev libxml2-dev libsqlite3-dev libinih-dev
 libjansson-dev libssl-dev libsystemd-dev libcmocka-dev zlib1g-dev
 libxml2-utils jing curl python3 python3-feedparser python3-jsonschema
 nginx-light openssl dpkg-dev groff-base
-prometheus systemd"
+prometheus systemd newsboat sfeed chromium"
 
 missing=
 for p in $PKGS; do

@@ -37,84 +37,6 @@ static void	 emit_index_item(xmlTextWriterPtr, const struct store_item *);
 static void	 emit_index_links(xmlTextWriterPtr, const struct config *,
 		    bool);
 
-/*
- * Up to max characters of a text construct as plain text: for HTML, tags
- * dropped and the usual entities decoded; white space folded.  Caller
- * frees; NULL when there is no text.  Also what output filters match.
- */
-char *
-emit_plain(const struct feed_text *t, size_t max)
-{
-	static const struct {
-		const char	*name;
-		char		 c;
-	} ents[] = {
-		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' },
-		{ "&quot;", '"' }, { "&#39;", '\'' }, { "&nbsp;", ' ' }
-	};
-	const char		*p;
-	struct buf		 b;
-	size_t			 i, n = 0, len;
-	int			 is_html, is_space = 1;
-
-	if (t == NULL || t->value == NULL)
-		return (NULL);
-	is_html = emit_is_html(t->type);
-	buf_init(&b);
-	for (p = t->value; *p != '\0' && n < max; p++) {
-		if (is_html && *p == '<') {
-			if ((p = strchr(p, '>')) == NULL)
-				break;
-			if (!is_space) {
-				buf_addc(&b, ' ');
-				is_space = 1;
-			}
-			continue;
-		}
-		if (is_html && *p == '&') {
-			for (i = 0; i < nitems(ents); i++) {
-				len = strlen(ents[i].name);
-				if (strncmp(p, ents[i].name, len) == 0)
-					break;
-			}
-			if (i < nitems(ents)) {
-				buf_addc(&b, ents[i].c);
-				p += strlen(ents[i].name) - 1;
-				is_space = 0;
-				n++;
-				continue;
-			}
-		}
-		if (isspace((unsigned char)*p)) {
-			if (!is_space)
-				buf_addc(&b, ' ');
-			is_space = 1;
-			continue;
-		}
-		buf_addc(&b, *p);
-		is_space = 0;
-		/* Count characters, not UTF-8 continuation bytes. */
-		if (((unsigned char)*p & 0xc0) != 0x80)
-			n++;
-	}
-	while (b.len > 0 && b.data[b.len - 1] == ' ')
-		b.len--;
-	/* Do not end inside a UTF-8 sequence. */
-	while (b.len > 0 && ((unsigned char)b.data[b.len - 1] & 0xc0) == 0x80)
-		b.len--;
-	if (b.len > 0 && ((unsigned char)b.data[b.len - 1] & 0xc0) == 0xc0)
-		b.len--;
-	if (b.data != NULL)
-		b.data[b.len] = '\0';
-	if (*p != '\0' && b.len > 0)
-		buf_adds(&b, "\xe2\x80\xa6");
-	if (b.len == 0) {
-		buf_clear(&b);
-		return (NULL);
-	}
-	return (buf_steal(&b));
-}
-
 /* Write cleaned text inside the open element. */
 static void
 emit_index_text(xmlTextWriterPtr w, const char *s)
@@ -136,8 +58,11 @@ emit_index_item(xmlTextWriterPtr w, const struct store_item *it)
 
 	xmlTextWriterStartElement(w, BAD_CAST "article");
 	xmlTextWriterStartElement(w, BAD_CAST "h2");
-	if ((title = emit_plain(&e->title, SIZE_MAX)) == NULL)
+	if ((title = emit_plain(&e->title, SIZE_MAX)) == NULL ||
+	    *title == '\0') {
+		free(title);
 		title = xstrdup("(untitled)");
+	}
 	if (e->link != NULL && (strncmp(e->link, "http://", 7) == 0 ||
 	    strncmp(e->link, "https://", 8) == 0)) {
 		xmlTextWriterStartElement(w, BAD_CAST "a");
@@ -159,11 +84,10 @@ emit_index_item(xmlTextWriterPtr w, const struct store_item *it)
 	emit_index_text(w, when);
 	xmlTextWriterEndElement(w);
 	xmlTextWriterEndElement(w);
-	if (body != NULL &&
-	    (excerpt = emit_plain(body, EMIT_INDEX_EXCERPT)) != NULL) {
+	if ((excerpt = emit_plain(body, EMIT_INDEX_EXCERPT)) != NULL &&
+	    *excerpt != '\0')
 		emit_element(w, "p", excerpt);
-		free(excerpt);
-	}
+	free(excerpt);
 	xmlTextWriterEndElement(w);
 }
 

@@ -77,7 +77,7 @@ const char *emit_filter_why(const struct emit_filter *,
 	    const struct store_item *);
 /* The id an entry carries out: its own if an IRI, else a minted one. */
 char	*emit_entry_id(const struct store_item *);
-/* Plain text of up to max characters of t (tags dropped); or NULL. */
+/* Plain text of up to max characters of t (HTML reduced to its text). */
 char	*emit_plain(const struct feed_text *, size_t max);
 
 /*

@@ -26,8 +26,6 @@
 static void	 emit_json_set(json_t *, const char *, const char *, bool *);
 static void	 emit_json_set_new(json_t *, const char *, json_t *, bool *);
 static void	 emit_json_set_date(json_t *, const char *, time_t, bool *);
-static size_t	 emit_json_entity(const char *, struct buf *);
-static char	*emit_json_plain(const struct feed_text *);
 static json_t	*emit_json_authors(const struct feed_person *, bool *);
 static json_t	*emit_json_source(const struct store_item *, bool *);
 static json_t	*emit_json_item(const struct store_item *, const char *,
@@ -68,100 +66,6 @@ emit_json_set_date(json_t *o, const char *key, time_t t, bool *is_failed)
 	emit_json_set_new(o, key, json_string(s), is_failed);
 }
 
-
-/*
- * Decode the character reference at s (which starts with '&') onto b:
- * the named ones sanitized HTML keeps, and numeric ones.  Returns the
- * bytes used, or 0 when it is none of those (the '&' is then text).
- */
-static size_t
-emit_json_entity(const char *s, struct buf *b)
-{
-	static const struct {
-		const char	*name;
-		uint32_t	 cp;
-	} names[] = {
-		{ "&amp;", '&' }, { "&apos;", '\'' }, { "&gt;", '>' },
-		{ "&lt;", '<' }, { "&nbsp;", 0xa0 }, { "&quot;", '"' }
-	};
-	const char	*p;
-	char		*end;
-	unsigned long	 cp;
-	size_t		 i, n;
-
-	for (i = 0; i < nitems(names); i++) {
-		n = strlen(names[i].name);
-		if (strncmp(s, names[i].name, n) == 0) {
-			util_utf8_add(b, names[i].cp);
-			return (n);
-		}
-	}
-	if (s[1] != '#')
-		return (0);
-	p = s + 2;
-	if (*p == 'x' || *p == 'X')
-		cp = strtoul(p + 1, &end, 16);
-	else
-		cp = strtoul(p, &end, 10);
-	if (end == p || end == p + 1 || *end != ';')
-		return (0);
-	/* emit_clean later drops what XML and JSON readers cannot take. */
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		cp = 0xfffd;
-	util_utf8_add(b, (uint32_t)cp);
-	return ((size_t)(end + 1 - s));
-}
-
-/*
- * A text construct as plain text, for JSON Feed's title and summary:
- * HTML loses its tags and comments, its character references are
- * decoded, and its white space runs become one space.  Caller frees.
- */
-static char *
-emit_json_plain(const struct feed_text *t)
-{
-	struct buf	 b;
-	const char	*p, *end;
-	char		*text, *clean;
-	size_t		 n;
-	bool		 is_space = false;
-
-	if (!emit_is_html(t->type))
-		return (emit_clean(t->value));
-	buf_init(&b);
-	buf_add(&b, "", 0);
-	for (p = t->value; *p != '\0';) {
-		if (strncmp(p, "<!--", 4) == 0) {
-			end = strstr(p + 4, "-->");
-			p = end != NULL ? end + 3 : p + strlen(p);
-			continue;
-		}
-		if (*p == '<') {
-			/* A tag separates words ("a<br>b"). */
-			end = strchr(p, '>');
-			p = end != NULL ? end + 1 : p + strlen(p);
-			is_space = b.len > 0;
-			continue;
-		}
-		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
-			is_space = b.len > 0;
-			p++;
-			continue;
-		}
-		if (is_space) {
-			buf_addc(&b, ' ');
-			is_space = false;
-		}
-		if (*p == '&' && (n = emit_json_entity(p, &b)) > 0)
-			p += n;
-		else
-			buf_addc(&b, *p++);
-	}
-	text = buf_steal(&b);
-	clean = emit_clean(text);
-	free(text);
-	return (clean);
-}
 
 /*
  * The authors array of an entry's first author: its name (else its
@@ -248,7 +152,7 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
 	if (emit_is_iri(e->link))
 		emit_json_set(item, "url", e->link, is_failed);
 	if (e->title.value != NULL) {
-		s = emit_json_plain(&e->title);
+		s = emit_plain(&e->title, SIZE_MAX);
 		emit_json_set(item, "title", s, is_failed);
 		free(s);
 	}
@@ -257,7 +161,7 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
 	else if (e->summary.value != NULL)
 		content = &e->summary;
 	if (content == NULL) {
-		s = e->title.value != NULL ? emit_json_plain(&e->title) :
+		s = e->title.value != NULL ? emit_plain(&e->title, SIZE_MAX) :
 		    xstrdup("");
 		emit_json_set(item, "content_text", s, is_failed);
 		free(s);
@@ -266,7 +170,7 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
 	else
 		emit_json_set(item, "content_text", content->value, is_failed);
 	if (content != &e->summary && e->summary.value != NULL) {
-		s = emit_json_plain(&e->summary);
+		s = emit_plain(&e->summary, SIZE_MAX);
 		emit_json_set(item, "summary", s, is_failed);
 		free(s);
 	}

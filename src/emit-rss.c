@@ -293,6 +293,7 @@ emit_rss_item(struct emit_rss *r, const struct store_item *it,
 {
 	const struct feed_entry	*e = &it->e;
 	const struct feed_text	*desc = NULL, *content = NULL;
+	char			*title;
 
 	if (e->ncontent > 0 && e->content[0].value != NULL)
 		content = &e->content[0];
@@ -306,9 +307,10 @@ emit_rss_item(struct emit_rss *r, const struct store_item *it,
 
 	emit_rss_start(r, "item");
 	/* RSS 2.0: an item needs a title or a description. */
-	if (e->title.value != NULL || desc == NULL)
-		emit_rss_element(r, "title", e->title.value != NULL ?
-		    e->title.value : "");
+	title = e->title.value != NULL ? emit_plain(&e->title, SIZE_MAX) : NULL;
+	if (title != NULL || desc == NULL)
+		emit_rss_element(r, "title", title != NULL ? title : "");
+	free(title);
 	if (emit_rss_is_http(e->link))
 		emit_rss_element(r, "link", e->link);
 	emit_rss_start(r, "guid");

@@ -86,6 +86,7 @@ static void	emit_hash_file(const char *, const char *, char[65]);
 static struct emit_last *emit_last(struct emit *, const char *);
 static void	emit_remove_stale(const char *, int);
 static int	emit_view_put(struct emit *, struct emit_view *, char **);
+static size_t	emit_entity(const char *, struct buf *);
 static int	emit_is_trouble(const struct store_feed_state *);
 static void	emit_status_entry(xmlTextWriterPtr,
 		    const struct store_feed_row *, const char *, long);
@@ -492,6 +493,137 @@ emit_is_html(const char *type)
 	    strcmp(type, "html") == 0 || strcmp(type, "xhtml") == 0));
 }
 
+/*
+ * Decode the character reference at s (which starts with '&') onto b:
+ * the named ones sanitized HTML keeps, and numeric ones.  Returns the
+ * bytes used, or 0 when it is none of those (the '&' is then text).
+ */
+static size_t
+emit_entity(const char *s, struct buf *b)
+{
+	static const struct {
+		const char	*name;
+		uint32_t	 cp;
+	} names[] = {
+		{ "&amp;", '&' }, { "&apos;", '\'' }, { "&gt;", '>' },
+		{ "&lt;", '<' }, { "&nbsp;", 0xa0 }, { "&quot;", '"' }
+	};
+	const char	*p;
+	char		*end;
+	unsigned long	 cp;
+	size_t		 i, n;
+
+	for (i = 0; i < nitems(names); i++) {
+		n = strlen(names[i].name);
+		if (strncmp(s, names[i].name, n) == 0) {
+			util_utf8_add(b, names[i].cp);
+			return (n);
+		}
+	}
+	if (s[1] != '#')
+		return (0);
+	p = s + 2;
+	if (*p == 'x' || *p == 'X')
+		cp = strtoul(p + 1, &end, 16);
+	else
+		cp = strtoul(p, &end, 10);
+	if (end == p || end == p + 1 || *end != ';')
+		return (0);
+	/* emit_clean later drops what XML and JSON readers cannot take. */
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	util_utf8_add(b, (uint32_t)cp);
+	return ((size_t)(end + 1 - s));
+}
+
+/*
+ * Cut plain text after max characters (not bytes: a UTF-8 sequence stays
+ * whole), at a word's end when there is one, and mark the cut with "…".
+ */
+static void
+emit_plain_cut(struct buf *b, size_t max)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < b->len; i++) {
+		if (((unsigned char)b->data[i] & 0xc0) != 0x80 && n++ == max)
+			break;
+	}
+	if (i == b->len)
+		return;
+	while (i > 0 && b->data[i - 1] == ' ')
+		i--;
+	b->len = i;
+	b->data[i] = '\0';
+	if (i > 0)
+		buf_adds(b, "\xe2\x80\xa6");
+}
+
+/*
+ * A text construct as plain text, for titles in every format, JSON
+ * Feed's summary, the index page's excerpts and output filters (readers
+ * such as sfeed show a title's markup as is): HTML loses its tags and
+ * comments, its character references are decoded, and its white space
+ * runs become one space.  At most max characters (SIZE_MAX: all).
+ * Caller frees; NULL when t has no value.
+ */
+char *
+emit_plain(const struct feed_text *t, size_t max)
+{
+	struct buf	 b;
+	const char	*p, *end;
+	char		*text, *clean;
+	size_t		 n;
+	bool		 is_space = false;
+
+	if (t == NULL || t->value == NULL)
+		return (NULL);
+	if (!emit_is_html(t->type) && max == SIZE_MAX)
+		return (emit_clean(t->value));
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (p = t->value; *p != '\0';) {
+		if (!emit_is_html(t->type)) {
+			if (*p == ' ' || *p == '\t' || *p == '\n' ||
+			    *p == '\r') {
+				is_space = b.len > 0;
+				p++;
+				continue;
+			}
+		} else if (strncmp(p, "<!--", 4) == 0) {
+			end = strstr(p + 4, "-->");
+			p = end != NULL ? end + 3 : p + strlen(p);
+			continue;
+		} else if (*p == '<') {
+			/* A tag separates words ("a<br>b"). */
+			end = strchr(p, '>');
+			p = end != NULL ? end + 1 : p + strlen(p);
+			is_space = b.len > 0;
+			continue;
+		} else if (*p == ' ' || *p == '\t' || *p == '\n' ||
+		    *p == '\r') {
+			is_space = b.len > 0;
+			p++;
+			continue;
+		}
+		if (is_space) {
+			buf_addc(&b, ' ');
+			is_space = false;
+		}
+		if (emit_is_html(t->type) && *p == '&' &&
+		    (n = emit_entity(p, &b)) > 0)
+			p += n;
+		else
+			buf_addc(&b, *p++);
+	}
+	if (max != SIZE_MAX)
+		emit_plain_cut(&b, max);
+	text = buf_steal(&b);
+	clean = emit_clean(text);
+	free(text);
+	return (clean);
+}
+
 /* Write an element holding cleaned text, if s is set. */
 void
 emit_element(xmlTextWriterPtr w, const char *name, const char *s)
@@ -642,14 +774,13 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 	const struct feed_entry	 *e = &it->e;
 	const struct feed_person *a;
 	const struct feed_text	 *content = NULL;
-	struct feed_text	  title = e->title;
+	struct feed_text	  title = { .value = NULL };
 
 	xmlTextWriterStartElement(w, BAD_CAST "entry");
 	emit_element(w, "id", id);
-	if (title.value == NULL) {
-		title.value = (char *)"";
-		title.type = NULL;
-	}
+	/* Titles are plain text: readers such as sfeed ignore type="html". */
+	title.value = e->title.value != NULL ? emit_plain(&e->title, SIZE_MAX) :
+	    xstrdup("");
 	emit_text(w, "title", &title);
 	emit_date(w, "updated", emit_entry_updated(it));
 	if (e->published.is_valid)
@@ -681,6 +812,7 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 		emit_text(w, "content", &title);
 	emit_source(w, it);
 	xmlTextWriterEndElement(w);
+	free(title.value);
 }
 
 /*
