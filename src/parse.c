@@ -258,6 +258,8 @@ struct parse_ctx {
 	struct buf		 text;		/* text of open elements */
 	struct parse_tc		 tc;
 	struct feed_entry	*entry;		/* open entry, or NULL */
+	struct feed_entry	 open_entry;	/* where entry points */
+	size_t			 nentries;	/* entries begun, for the cap */
 	struct feed_person	*person;	/* open Atom person, or NULL */
 
 	enum feed_format	 atom_version;	/* from <feed version=> */
@@ -327,6 +329,8 @@ static void	 parse_start_markup(struct parse_ctx *, struct parse_frame *,
 		     const xmlChar *, const xmlChar *, const struct parse_nsmap *,
 		     xmlParserCtxtPtr, const xmlChar **, int);
 static void	 parse_end_entry(struct parse_ctx *);
+static void	 parse_hand_entry(struct parse_ctx *, struct feed_entry *);
+static void	 parse_hand_doc_entries(struct parse_ctx *);
 static void	 parse_set_date(struct feed_date *, char *);
 static void	 parse_set_str(char **, char *);
 static void	 parse_person_raw(struct feed_person *, const char *);
@@ -608,6 +612,8 @@ parse_new(const struct parse_options *opt)
 			ctx->opt.content_language =
 			    xstrdup(opt->content_language);
 		ctx->opt.max_entries = opt->max_entries;
+		ctx->opt.entry_cb = opt->entry_cb;
+		ctx->opt.entry_arg = opt->entry_arg;
 	}
 	buf_init(&ctx->head);
 	buf_init(&ctx->text);
@@ -654,6 +660,7 @@ parse_free(struct parse_ctx *ctx)
 	free(ctx->tc.src);
 	buf_clear(&ctx->head);
 	buf_clear(&ctx->text);
+	feed_entry_clear(&ctx->open_entry);
 	feed_doc_free(ctx->doc);
 	free(ctx->doc_base);
 	free(ctx->ascii_fallback);
@@ -747,11 +754,21 @@ parse_finish(struct parse_ctx *ctx)
 			parse_jsonfeed(ctx->head.data, ctx->head.len,
 			    ctx->doc_base, ctx->opt.max_entries, ctx->doc);
 		buf_clear(&ctx->head);
+		parse_hand_doc_entries(ctx);
 	} else {
 		if (ctx->xc == NULL)
 			parse_start(ctx);
 		if (!ctx->is_over_cap)
 			parse_feed_bytes(ctx, NULL, 0, true);
+	}
+	/*
+	 * An entry still open (the document ended or was stopped inside
+	 * it) is kept as far as it was read.
+	 */
+	if (ctx->entry != NULL) {
+		parse_hand_entry(ctx, ctx->entry);
+		ctx->entry = NULL;
+		ctx->person = NULL;
 	}
 	ctx->is_finished = true;
 	doc = ctx->doc;
@@ -2040,13 +2057,14 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	    strcmp(name, "entry") == 0) &&
 	    (pkind == PARSE_K_FEED || pkind == PARSE_K_ROOT)) {
 		if (ctx->opt.max_entries != 0 &&
-		    doc->nentries >= ctx->opt.max_entries) {
+		    ctx->nentries >= ctx->opt.max_entries) {
 			ctx->is_over_cap = true;
 			xmlStopParser(xc);
 			return;
 		}
 		f->kind = PARSE_K_ENTRY;
-		ctx->entry = feed_doc_add_entry(doc);
+		ctx->nentries++;
+		ctx->entry = &ctx->open_entry;
 		if (m->core == PARSE_CORE_RSS10 &&
 		    doc->format == FEED_FORMAT_NONE)
 			doc->format = FEED_FORMAT_RSS10;
@@ -3504,8 +3522,47 @@ parse_end_entry(struct parse_ctx *ctx)
 		if (e->guid_is_link)
 			e->link = xstrdup(e->id);
 	}
+	parse_hand_entry(ctx, e);
 	ctx->entry = NULL;
 	ctx->person = NULL;
+}
+
+/*
+ * Hand a complete entry on: to the entry callback, which may move it
+ * out, or else to the end of the document's entries.  Either way e is
+ * left empty for the next one.
+ */
+static void
+parse_hand_entry(struct parse_ctx *ctx, struct feed_entry *e)
+{
+	if (ctx->opt.entry_cb != NULL) {
+		ctx->opt.entry_cb(e, ctx->opt.entry_arg);
+		feed_entry_clear(e);
+	} else {
+		*feed_doc_add_entry(ctx->doc) = *e;
+		memset(e, 0, sizeof *e);
+	}
+}
+
+/*
+ * With an entry callback, hand it the entries a whole-document parser
+ * (JSON Feed) put in the document, in order, and leave none there.
+ */
+static void
+parse_hand_doc_entries(struct parse_ctx *ctx)
+{
+	struct feed_doc	*doc = ctx->doc;
+	size_t		 i;
+
+	if (ctx->opt.entry_cb == NULL)
+		return;
+	for (i = 0; i < doc->nentries; i++) {
+		ctx->opt.entry_cb(&doc->entries[i], ctx->opt.entry_arg);
+		feed_entry_clear(&doc->entries[i]);
+	}
+	free(doc->entries);
+	doc->entries = NULL;
+	doc->nentries = 0;
 }
 
 /*
