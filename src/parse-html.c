@@ -135,8 +135,7 @@ static const struct parse_html_name *parse_html_find_name(
 static bool	 parse_html_is_s(int);
 static bool	 parse_html_is_w(int);
 static bool	 parse_html_is_unacceptable(const char *);
-static bool	 parse_html_has_byte(uint64_t, unsigned char);
-static bool	 parse_html_has_esc(const char *);
+static inline uint64_t parse_html_has_esc(const char *);
 static void	 parse_html_escape(struct buf *, const char *, size_t,
 		     enum parse_html_esc);
 static void	 parse_html_add_lf(struct buf *, const char *, size_t);
@@ -181,9 +180,9 @@ static void	 parse_html_sax_end(void *, const xmlChar *);
 static void	 parse_html_sax_chars(void *, const xmlChar *, int);
 static void	 parse_html_sax_comment(void *, const xmlChar *);
 static void	 parse_html_sax_error(void *, xmlErrorPtr);
-static bool	 parse_html_fast_stops(const char *);
-static bool	 parse_html_is_char(unsigned int);
-static size_t	 parse_html_fast_utf8(const unsigned char *);
+static inline uint64_t parse_html_fast_stops(const char *);
+static inline bool parse_html_is_char(unsigned int);
+static inline size_t parse_html_fast_utf8(const unsigned char *);
 static bool	 parse_html_fast_is_name0(int);
 static bool	 parse_html_fast_is_name(int);
 static int	 parse_html_fast_ref(const char **, struct buf *);
@@ -601,29 +600,20 @@ parse_html_is_unacceptable(const char *name)
 	    parse_name_cmp(name, "style") == 0);
 }
 
-/* Whether any byte of w is c (the "has zero byte" trick on w ^ c...c). */
-static inline bool
-parse_html_has_byte(uint64_t w, unsigned char c)
-{
-	uint64_t	 x = w ^ (UINT64_C(0x0101010101010101) * c);
-
-	return (((x - UINT64_C(0x0101010101010101)) & ~x &
-	    UINT64_C(0x8080808080808080)) != 0);
-}
-
 /*
- * Whether any of the eight bytes at p is one parse_html_escape may have
- * to change: tested a word at a time, as most text has none.
+ * Bit 7 set in the bytes of the eight at p that parse_html_escape may
+ * have to change, tested a word at a time, as most text has none; the
+ * lowest one flagged is exact (see parse_word_has).
  */
-static inline bool
+static inline uint64_t
 parse_html_has_esc(const char *p)
 {
 	uint64_t	 w;
 
 	memcpy(&w, p, 8);
-	return (parse_html_has_byte(w, '&') || parse_html_has_byte(w, '<') ||
-	    parse_html_has_byte(w, '>') || parse_html_has_byte(w, '"') ||
-	    parse_html_has_byte(w, 0xc2));
+	return (parse_word_has(w, '&') | parse_word_has(w, '<') |
+	    parse_word_has(w, '>') | parse_word_has(w, '"') |
+	    parse_word_has(w, 0xc2));
 }
 
 /*
@@ -640,11 +630,17 @@ parse_html_escape(struct buf *b, const char *s, size_t len,
 	const char	*rep;
 	char		 u8[4];
 	unsigned int	 cp;
+	uint64_t	 w;
 
 	for (p = s; p < end; p++) {
 		/* Skip plain bytes quickly; the switch sees only these. */
-		while (end - p >= 8 && !parse_html_has_esc(p))
+		while (end - p >= 8) {
+			if ((w = parse_html_has_esc(p)) != 0) {
+				p += parse_word_first(w);
+				break;
+			}
 			p += 8;
+		}
 		while (p < end && *p != '&' && *p != '<' && *p != '>' &&
 		    *p != '"' && *p != '\xc2')
 			p++;
@@ -1804,24 +1800,25 @@ static const unsigned char parse_html_fast_class[256] = {
 };
 
 /*
- * Whether any of the eight bytes at p is not class 0 in
- * parse_html_fast_class (or is a tab or newline, which are): '<', '&',
- * a control character or a byte above 0x7f.
+ * Bit 7 set in the bytes of the eight at p that are not class 0 in
+ * parse_html_fast_class (or are a tab or newline, which are): '<', '&',
+ * a control character or a byte above 0x7f.  The lowest one flagged is
+ * exact (see parse_word_has).
  */
-static inline bool
+static inline uint64_t
 parse_html_fast_stops(const char *p)
 {
 	uint64_t	 w;
 
 	memcpy(&w, p, 8);
-	return ((w & UINT64_C(0x8080808080808080)) != 0 ||
+	return ((w & UINT64_C(0x8080808080808080)) |
 	    ((w - UINT64_C(0x2020202020202020)) & ~w &
-	    UINT64_C(0x8080808080808080)) != 0 ||
-	    parse_html_has_byte(w, '<') || parse_html_has_byte(w, '&'));
+	    UINT64_C(0x8080808080808080)) |
+	    parse_word_has(w, '<') | parse_word_has(w, '&'));
 }
 
 /* Whether c is a character XML allows (libxml2's IS_CHAR). */
-static bool
+static inline bool
 parse_html_is_char(unsigned int c)
 {
 	return (c == 0x9 || c == 0xa || c == 0xd ||
@@ -1833,7 +1830,7 @@ parse_html_is_char(unsigned int c)
  * The length of the UTF-8 sequence at p if it is valid (RFC 3629) and
  * a character libxml2 allows, else 0.
  */
-static size_t
+static inline size_t
 parse_html_fast_utf8(const unsigned char *p)
 {
 	uint32_t	 c;
@@ -1843,7 +1840,7 @@ parse_html_fast_utf8(const unsigned char *p)
 	 * p is NUL-terminated, and the decoder reads a byte only after a
 	 * continuation byte, so 4 never takes it past the NUL.
 	 */
-	n = util_utf8_decode(p, 4, &c);
+	n = parse_utf8_len(p, 4, &c);
 	if (n <= 1 || !parse_html_is_char(c))
 		return (0);
 	return ((size_t)n);
@@ -2070,6 +2067,7 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 	struct buf	 b;
 	const char	*p, *s, *q, *tag, *end = in + len;
 	size_t		 nopen = 0, n;
+	uint64_t	 w;
 	int		 nattrs, i, rc = -1;
 
 	if (len < 12 || memcmp(in, "<html><body>", 12) != 0)
@@ -2088,8 +2086,13 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 		/* Text, up to a tag, a reference or the end. */
 		s = p;
 		for (;;) {
-			while (end - p >= 8 && !parse_html_fast_stops(p))
+			while (end - p >= 8) {
+				if ((w = parse_html_fast_stops(p)) != 0) {
+					p += parse_word_first(w);
+					break;
+				}
 				p += 8;
+			}
 			while (parse_html_fast_class[(unsigned char)*p] == 0)
 				p++;
 			switch (parse_html_fast_class[(unsigned char)*p]) {

@@ -1434,7 +1434,7 @@ parse_feed_utf8(struct parse_ctx *ctx, const char *data, size_t len,
 			i += parse_ascii_span(p + i, len - i);
 			continue;
 		}
-		n = util_utf8_decode(p + i, len - i, NULL);
+		n = parse_utf8_len(p + i, len - i, NULL);
 		if (n > 0) {
 			i += (size_t)n;
 			continue;
@@ -1793,7 +1793,7 @@ parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 	unsigned char		*out, *q;
 	unsigned int		 c;
 	size_t			 i, nc1 = 0;
-	bool			 is_latin1 = true;
+	bool			 is_latin1;
 
 	i = parse_ascii_span(s, len);
 	if (i == len) {
@@ -1802,11 +1802,16 @@ parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 		out[len] = '\0';
 		return ((char *)out);
 	}
+	/* Double encoding is only looked for in a UTF-8 document. */
+	is_latin1 = ctx->doc != NULL && ctx->doc->encoding != NULL &&
+	    strcmp(ctx->doc->encoding, "utf-8") == 0;
 	/*
 	 * Every 0xc2 is looked at as a lead byte here (a skipped byte is a
 	 * continuation byte, never 0xc2), so C1 characters are counted too.
+	 * Once the text is known not to be all Latin-1, only the C1
+	 * characters are counted, from one 0xc2 to the next.
 	 */
-	for (p = s + i; p < end; p++) {
+	for (p = s + i; p < end && is_latin1; p++) {
 		if (*p < 0x80) {
 			p += parse_ascii_span(p, end - p) - 1;
 			continue;
@@ -1820,10 +1825,18 @@ parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 		else
 			p++;
 	}
+	if (!is_latin1 && p < end) {
+		while ((p = memchr(p, 0xc2, end - p)) != NULL) {
+			if (p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f &&
+			    cp1252[p[1] - 0x80] != 0)
+				nc1++;
+			if (++p == end)
+				break;
+		}
+	}
 
 	/* All of it is U+0000 to U+00FF: is it UTF-8 as bytes? */
-	if (is_latin1 && ctx->doc != NULL && ctx->doc->encoding != NULL &&
-	    strcmp(ctx->doc->encoding, "utf-8") == 0) {
+	if (is_latin1) {
 		out = xmalloc(len + 1);
 		memcpy(out, s, i);
 		for (p = s + i, q = out + i; p < end; p++, q++) {
@@ -1877,7 +1890,7 @@ parse_is_utf8(const char *s, size_t len)
 		len -= n;
 		if (len == 0)
 			break;
-		if ((k = util_utf8_decode(p, len, NULL)) <= 0)
+		if ((k = parse_utf8_len(p, len, NULL)) <= 0)
 			return (false);
 		p += k;
 		len -= (size_t)k;
@@ -2794,9 +2807,14 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
 static void
 parse_escape(struct buf *b, const char *s, size_t len, bool is_attr)
 {
-	size_t	 i;
+	size_t	 i, start = 0;
 
 	for (i = 0; i < len; i++) {
+		if (s[i] != '&' && s[i] != '<' && s[i] != '>' &&
+		    (s[i] != '"' || !is_attr))
+			continue;
+		buf_add(b, s + start, i - start);
+		start = i + 1;
 		switch (s[i]) {
 		case '&':
 			buf_adds(b, "&amp;");
@@ -2807,17 +2825,12 @@ parse_escape(struct buf *b, const char *s, size_t len, bool is_attr)
 		case '>':
 			buf_adds(b, "&gt;");
 			break;
-		case '"':
-			if (is_attr)
-				buf_adds(b, "&quot;");
-			else
-				buf_addc(b, '"');
-			break;
 		default:
-			buf_addc(b, s[i]);
+			buf_adds(b, "&quot;");
 			break;
 		}
 	}
+	buf_add(b, s + start, len - start);
 }
 
 /*
