@@ -1934,15 +1934,20 @@ parse_html_fast_name(const char **pp, char name[PARSE_HTML_FAST_NAME])
 {
 	const char	*p = *pp;
 	size_t		 n = 0;
+	int		 c = (unsigned char)*p;
+	bool		 is_alpha;
 
-	if (!isascii((unsigned char)*p) || (!isalpha((unsigned char)*p) &&
-	    *p != '_' && *p != ':' && *p != '.'))
+	/* ASCII by hand: isalnum and tolower cost a call per byte. */
+	is_alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+	if (!is_alpha && c != '_' && c != ':' && c != '.')
 		return (0);
-	while (isascii((unsigned char)*p) && (isalnum((unsigned char)*p) ||
-	    *p == ':' || *p == '-' || *p == '_' || *p == '.')) {
+	while (is_alpha || (c >= '0' && c <= '9') || c == ':' || c == '-' ||
+	    c == '_' || c == '.') {
 		if (n + 1 >= PARSE_HTML_FAST_NAME)
 			return (0);
-		name[n++] = tolower((unsigned char)*p++);
+		name[n++] = is_alpha ? (char)(c | 0x20) : (char)c;
+		c = (unsigned char)*++p;
+		is_alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 	}
 	name[n] = '\0';
 	*pp = p;
@@ -1989,14 +1994,14 @@ parse_html_fast_attrs(const char **pp, struct buf *b,
 	p = parse_html_fast_blanks(p);
 	while (*p != '>' && (*p != '/' || p[1] != '>')) {
 		if (n == PARSE_HTML_FAST_ATTRS ||
-		    parse_html_fast_name(&p, name) == 0)
+		    (len = parse_html_fast_name(&p, name)) == 0)
 			return (-1);
 		for (i = 0; i < n; i++) {
 			if (parse_name_cmp(b->data + off[2 * i], name) == 0)
 				return (-1);
 		}
 		off[2 * n] = (ssize_t)b->len;
-		buf_add(b, name, strlen(name) + 1);
+		buf_add(b, name, len + 1);
 		off[2 * n + 1] = -1;
 		p = parse_html_fast_blanks(p);
 		if (*p == '=') {
@@ -2093,9 +2098,14 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 				}
 				p += 8;
 			}
-			while (parse_html_fast_class[(unsigned char)*p] == 0)
-				p++;
+			/*
+			 * A tab or newline stops the word scan but not the
+			 * text; nor does a character beyond ASCII.
+			 */
 			switch (parse_html_fast_class[(unsigned char)*p]) {
+			case 0:
+				p++;
+				continue;
 			case 2:
 				if ((n = parse_html_fast_utf8(
 				    (const unsigned char *)p)) == 0)
