@@ -114,6 +114,13 @@ struct parse_html_state {
 /* The longest tag or attribute name the fast path reads (libxml2: 100). */
 #define PARSE_HTML_FAST_NAME 32
 
+/*
+ * Entity names remembered by parse_html_entity (a power of two), and
+ * the longest it keeps, with its NUL.
+ */
+#define PARSE_HTML_ENTITY_MEMO	64
+#define PARSE_HTML_ENTITY_NAME	12
+
 /* The most attributes on one element, and open elements, it takes. */
 #define PARSE_HTML_FAST_ATTRS 32
 #define PARSE_HTML_FAST_DEPTH 64
@@ -185,6 +192,7 @@ static inline bool parse_html_is_char(unsigned int);
 static inline size_t parse_html_fast_utf8(const unsigned char *);
 static bool	 parse_html_fast_is_name0(int);
 static bool	 parse_html_fast_is_name(int);
+static const htmlEntityDesc *parse_html_entity(const char *);
 static int	 parse_html_fast_ref(const char **, struct buf *);
 static size_t	 parse_html_fast_name(const char **,
 		     char [PARSE_HTML_FAST_NAME]);
@@ -1863,6 +1871,37 @@ parse_html_fast_is_name(int c)
 }
 
 /*
+ * htmlEntityLookup, which walks libxml2's table of 253 entities from
+ * the start, for the few a feed's text uses over and over (&nbsp;,
+ * &hellip;, &rsquo;): answers are remembered by name in a small table,
+ * static as feedd parses on one thread and the answers never change.
+ */
+static const htmlEntityDesc *
+parse_html_entity(const char *name)
+{
+	static struct {
+		char			 name[PARSE_HTML_ENTITY_NAME];
+		const htmlEntityDesc	*ent;
+	}			 memo[PARSE_HTML_ENTITY_MEMO];
+	const htmlEntityDesc	*ent;
+	uint32_t		 h = 2166136261U;
+	size_t			 len;
+
+	for (len = 0; name[len] != '\0'; len++)
+		h = (h ^ (unsigned char)name[len]) * 16777619U;
+	h %= PARSE_HTML_ENTITY_MEMO;
+	if (len < PARSE_HTML_ENTITY_NAME &&
+	    memcmp(memo[h].name, name, len + 1) == 0)
+		return (memo[h].ent);
+	ent = htmlEntityLookup((const xmlChar *)name);
+	if (len < PARSE_HTML_ENTITY_NAME) {
+		memcpy(memo[h].name, name, len + 1);
+		memo[h].ent = ent;
+	}
+	return (ent);
+}
+
+/*
  * Decode the reference at *pp ('&') into b as libxml2 does (its
  * htmlParseReference and htmlParseHTMLAttribute): a valid character
  * reference or a known entity followed by ';' becomes the character; a
@@ -1911,7 +1950,7 @@ parse_html_fast_ref(const char **pp, struct buf *b)
 	if (*q == ';' && n < sizeof name) {
 		memcpy(name, p + 1, n);
 		name[n] = '\0';
-		ent = htmlEntityLookup((const xmlChar *)name);
+		ent = parse_html_entity(name);
 		if (ent != NULL && ent->value > 0) {
 			util_utf8_add(b, ent->value);
 			*pp = q + 1;

@@ -56,6 +56,8 @@
 #define PARSE_TEXT_MAX		(4 * 1024 * 1024)
 #define PARSE_AMPLIFY_FLOOR	(1024 * 1024)
 #define PARSE_AMPLIFY_FACTOR	4
+/* Element namespaces remembered per document (parse_ns_cached). */
+#define PARSE_NS_CACHE 4
 /* A JSON Feed is parsed whole; this caps what is held (the fetcher's
  * body cap is the real limit). */
 #define PARSE_JSON_MAX (64 * 1024 * 1024)
@@ -179,6 +181,13 @@ struct parse_elem {
 	enum parse_field	 skip;		/* in skipHours, skipDays */
 };
 
+/* A namespace URI as libxml2 handed it, and what parse_ns_lookup said. */
+struct parse_ns_seen {
+	const xmlChar			*ptr;	/* libxml2's string */
+	char				*uri;	/* a copy, to check ptr */
+	const struct parse_nsmap	*map;
+};
+
 /* One open element. */
 struct parse_frame {
 	enum parse_kind	 kind;
@@ -277,6 +286,8 @@ struct parse_ctx {
 	bool			 is_finished;
 	bool			 is_json;	/* a JSON Feed, held in head */
 	struct parse_html_links	*html;		/* a web page: find its feeds */
+	struct parse_ns_seen	 ns_seen[PARSE_NS_CACHE];
+	size_t			 ns_next;	/* slot to replace next */
 	bool			 is_utf8;	/* bytes checked as UTF-8 */
 	unsigned char		 carry[4];	/* a split UTF-8 sequence */
 	size_t			 ncarry;
@@ -309,6 +320,8 @@ static void	 parse_feed_bytes(struct parse_ctx *, const char *, size_t,
 		     bool);
 static char	*parse_resolve(const char *, const char *);
 static const struct parse_nsmap *parse_ns_lookup(const xmlChar *);
+static const struct parse_nsmap *parse_ns_cached(struct parse_ctx *,
+		     const xmlChar *);
 static const struct parse_elem *parse_elem_lookup(enum parse_ns,
 		     const char *);
 static char	*parse_attr(xmlParserCtxtPtr, const xmlChar **, int,
@@ -642,6 +655,8 @@ parse_new(const struct parse_options *opt)
 void
 parse_free(struct parse_ctx *ctx)
 {
+	size_t	 i;
+
 	if (ctx == NULL)
 		return;
 	while (ctx->nframes > 0)
@@ -658,6 +673,8 @@ parse_free(struct parse_ctx *ctx)
 		parse_html_links_finish(ctx->html, ctx->doc);
 	free(ctx->tc.type);
 	free(ctx->tc.src);
+	for (i = 0; i < PARSE_NS_CACHE; i++)
+		free(ctx->ns_seen[i].uri);
 	buf_clear(&ctx->head);
 	buf_clear(&ctx->text);
 	feed_entry_clear(&ctx->open_entry);
@@ -1557,6 +1574,10 @@ parse_sax_entity(void *uctx, const xmlChar *name)
 	ent = xmlSAX2GetEntity(xc, name);
 	if (ent != NULL)
 		return (ent);
+	/* One handed out before: htmlEntityLookup searches linearly. */
+	if (ctx->entdoc != NULL &&
+	    (ent = xmlGetDocEntity(ctx->entdoc, name)) != NULL)
+		return (ent);
 	hd = htmlEntityLookup(name);
 	if (hd == NULL)
 		return (NULL);
@@ -1568,9 +1589,6 @@ parse_sax_entity(void *uctx, const xmlChar *name)
 		    NULL) == NULL)
 			return (NULL);
 	}
-	ent = xmlGetDocEntity(ctx->entdoc, name);
-	if (ent != NULL)
-		return (ent);
 	n = xmlCopyCharMultiByte(utf8, (int)hd->value);
 	if (n <= 0)
 		return (NULL);
@@ -1622,6 +1640,35 @@ parse_ns_lookup(const xmlChar *uri)
 		    parse_nsmaps, nitems(parse_nsmaps), sizeof parse_nsmaps[0],
 		    parse_nsmap_cmp));
 	return (&parse_ns_other);
+}
+
+/*
+ * parse_ns_lookup for element and attribute namespaces, which are few
+ * in a document and looked up for every element: the last few are
+ * remembered by the pointer libxml2 passes (the same string from its
+ * dictionary each time) and checked against a copy, which costs less
+ * than the case-insensitive search.
+ */
+static const struct parse_nsmap *
+parse_ns_cached(struct parse_ctx *ctx, const xmlChar *uri)
+{
+	struct parse_ns_seen	*seen;
+	size_t			 i;
+
+	if (uri == NULL || *uri == '\0')
+		return (parse_ns_lookup(uri));
+	for (i = 0; i < PARSE_NS_CACHE; i++) {
+		seen = &ctx->ns_seen[i];
+		if (seen->ptr == uri &&
+		    strcmp(seen->uri, (const char *)uri) == 0)
+			return (seen->map);
+	}
+	seen = &ctx->ns_seen[ctx->ns_next++ % PARSE_NS_CACHE];
+	free(seen->uri);
+	seen->ptr = uri;
+	seen->uri = xstrdup((const char *)uri);
+	seen->map = parse_ns_lookup(uri);
+	return (seen->map);
 }
 
 /* Key for parse_elem_lookup. */
@@ -2004,7 +2051,7 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 {
 	xmlParserCtxtPtr		 xc = uctx;
 	struct parse_ctx		*ctx = xc->_private;
-	const struct parse_nsmap	*m = parse_ns_lookup(uri);
+	const struct parse_nsmap	*m = parse_ns_cached(ctx, uri);
 	const struct parse_elem		*el;
 	struct parse_frame		*f, *parent;
 	struct feed_doc			*doc = ctx->doc;
@@ -2876,7 +2923,7 @@ parse_sax_end(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	case PARSE_K_MARKUP:
 		if (!f->has_end_tag)
 			break;
-		m = parse_ns_lookup(uri);
+		m = parse_ns_cached(ctx, uri);
 		buf_adds(&ctx->text, "</");
 		if (prefix != NULL && m->ns != PARSE_NS_XHTML) {
 			buf_adds(&ctx->text, (const char *)prefix);
