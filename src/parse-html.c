@@ -142,7 +142,8 @@ static const struct parse_html_name *parse_html_find_name(
 static bool	 parse_html_is_s(int);
 static bool	 parse_html_is_w(int);
 static bool	 parse_html_is_unacceptable(const char *);
-static inline uint64_t parse_html_has_esc(const char *);
+static inline uint64_t parse_html_has_esc(const char *,
+		     enum parse_html_esc);
 static void	 parse_html_escape(struct buf *, const char *, size_t,
 		     enum parse_html_esc);
 static void	 parse_html_add_lf(struct buf *, const char *, size_t);
@@ -610,18 +611,22 @@ parse_html_is_unacceptable(const char *name)
 
 /*
  * Bit 7 set in the bytes of the eight at p that parse_html_escape may
- * have to change, tested a word at a time, as most text has none; the
- * lowest one flagged is exact (see parse_word_has).
+ * have to change with esc, tested a word at a time, as most text has
+ * none; the lowest one flagged is exact (see parse_word_has).
  */
 static inline uint64_t
-parse_html_has_esc(const char *p)
+parse_html_has_esc(const char *p, enum parse_html_esc esc)
 {
-	uint64_t	 w;
+	uint64_t	 w, m;
 
 	memcpy(&w, p, 8);
-	return (parse_word_has(w, '&') | parse_word_has(w, '<') |
-	    parse_word_has(w, '>') | parse_word_has(w, '"') |
-	    parse_word_has(w, 0xc2));
+	m = parse_word_has(w, 0xc2);
+	if (esc != PARSE_HTML_RAW)
+		m |= parse_word_has(w, '&') | parse_word_has(w, '<') |
+		    parse_word_has(w, '>');
+	if (esc == PARSE_HTML_ATTR)
+		m |= parse_word_has(w, '"');
+	return (m);
 }
 
 /*
@@ -643,7 +648,7 @@ parse_html_escape(struct buf *b, const char *s, size_t len,
 	for (p = s; p < end; p++) {
 		/* Skip plain bytes quickly; the switch sees only these. */
 		while (end - p >= 8) {
-			if ((w = parse_html_has_esc(p)) != 0) {
+			if ((w = parse_html_has_esc(p, esc)) != 0) {
 				p += parse_word_first(w);
 				break;
 			}
