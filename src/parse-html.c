@@ -1791,13 +1791,14 @@ static const char *parse_html_fast_deny[] = {
 
 /*
  * What the fast path does with each byte of text: 0 copy, 1 stop
- * ('<', '&', the end, control characters), 2 a UTF-8 sequence.
+ * ('<', '&', the end, control characters), 2 a UTF-8 sequence, 3 copy
+ * but escape ('>').
  */
 static const unsigned char parse_html_fast_class[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -1815,8 +1816,8 @@ static const unsigned char parse_html_fast_class[256] = {
 /*
  * Bit 7 set in the bytes of the eight at p that are not class 0 in
  * parse_html_fast_class (or are a tab or newline, which are): '<', '&',
- * a control character or a byte above 0x7f.  The lowest one flagged is
- * exact (see parse_word_has).
+ * '>', a control character or a byte above 0x7f.  The lowest one
+ * flagged is exact (see parse_word_has).
  */
 static inline uint64_t
 parse_html_fast_stops(const char *p)
@@ -1827,7 +1828,8 @@ parse_html_fast_stops(const char *p)
 	return ((w & UINT64_C(0x8080808080808080)) |
 	    ((w - UINT64_C(0x2020202020202020)) & ~w &
 	    UINT64_C(0x8080808080808080)) |
-	    parse_word_has(w, '<') | parse_word_has(w, '&'));
+	    parse_word_has(w, '<') | parse_word_has(w, '&') |
+	    parse_word_has(w, '>'));
 }
 
 /* Whether c is a character XML allows (libxml2's IS_CHAR). */
@@ -2061,6 +2063,7 @@ parse_html_fast_attrs(const char **pp, struct buf *b,
 					break;
 				switch (parse_html_fast_class[(unsigned char)*p]) {
 				case 0:
+				case 3:
 					for (q = p + 1; parse_html_fast_class[
 					    (unsigned char)*q] == 0 && *q != quote &&
 					    *q != '>' && *q != ' ' && *q != '\t' &&
@@ -2118,6 +2121,7 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 	size_t		 nopen = 0, n;
 	uint64_t	 w;
 	int		 nattrs, i, rc = -1;
+	bool		 is_plain;
 
 	if (len < 12 || memcmp(in, "<html><body>", 12) != 0)
 		return (-1);
@@ -2132,8 +2136,12 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 
 	p = in + 12;
 	for (;;) {
-		/* Text, up to a tag, a reference or the end. */
+		/*
+		 * Text, up to a tag, a reference or the end; plain if it
+		 * has nothing to escape ('>', a C1 character), as most.
+		 */
 		s = p;
+		is_plain = true;
 		for (;;) {
 			while (end - p >= 8) {
 				if ((w = parse_html_fast_stops(p)) != 0) {
@@ -2151,15 +2159,24 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 				p++;
 				continue;
 			case 2:
+				if (p[0] == '\xc2' && (unsigned char)p[1] <= 0x9f)
+					is_plain = false;
 				if ((n = parse_html_fast_utf8(
 				    (const unsigned char *)p)) == 0)
 					goto out;
 				p += n;
 				continue;
+			case 3:
+				is_plain = false;
+				p++;
+				continue;
 			}
 			break;
 		}
-		if (p > s)
+		if (p > s && is_plain && st->unacceptable == 0 &&
+		    !st->open[st->nopen - 1].is_raw)
+			buf_add(&st->out, s, p - s);
+		else if (p > s)
 			parse_html_sax_chars(st, (const xmlChar *)s,
 			    (int)(p - s));
 		if (*p == '&') {
