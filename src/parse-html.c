@@ -836,21 +836,25 @@ parse_html_is_safe(const char *url)
 	char		 scheme[16];
 	const char	*p = url;
 	size_t		 n = 0;
+	int		 c;
+	bool		 is_alpha;
 
 	while (*p != '\0' && (unsigned char)*p <= ' ')
 		p++;
+	/* ASCII by hand: the ctype functions cost a call per byte. */
 	for (; *p != ':'; p++) {
 		if (*p == '\t' || *p == '\n' || *p == '\r')
 			continue;
-		if (!isascii((unsigned char)*p) ||
-		    !(isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
-		    *p == '.'))
+		c = (unsigned char)*p;
+		is_alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+		if (!is_alpha && !(c >= '0' && c <= '9') && c != '+' &&
+		    c != '-' && c != '.')
 			return (true);	/* no scheme: relative */
-		if (n == 0 && !isalpha((unsigned char)*p))
+		if (n == 0 && !is_alpha)
 			return (true);
 		if (n + 1 >= sizeof scheme)
 			return (false);
-		scheme[n++] = tolower((unsigned char)*p);
+		scheme[n++] = is_alpha ? (char)(c | 0x20) : (char)c;
 	}
 	if (n == 0)
 		return (true);
