@@ -1216,6 +1216,45 @@ test_entries_stream_as_parsed(void **state)
 }
 
 /*
+ * An entry the document ends inside is kept as far as it was read, as
+ * when collecting: it goes to the callback from parse_finish, after the
+ * complete ones.
+ */
+static void
+test_cut_entry_is_handed_over_at_finish(void **state)
+{
+	static const char	 feed[] =
+	    "<rss version=\"2.0\"><channel><item><guid>a</guid></item>"
+	    "<item><guid>b</guid><title>cut</title>";
+	struct parse_options	 opt = { .entry_cb = test_stream_cb };
+	struct test_stream	 ts;
+	struct parse_ctx	*ctx;
+	struct feed_doc		*doc;
+	size_t			 i;
+
+	(void)state;
+	memset(&ts, 0, sizeof ts);
+	buf_init(&ts.json);
+	opt.entry_arg = &ts;
+	ctx = parse_new(&opt);
+	parse_push(ctx, feed, sizeof feed - 1);
+	assert_int_equal(ts.nentries, 1);
+	doc = parse_finish(ctx);
+	parse_free(ctx);
+	assert_int_equal(ts.nentries, 2);
+	assert_string_equal(ts.ids[0], "a");
+	assert_string_equal(ts.ids[1], "b");
+	assert_non_null(strstr(ts.json.data, "\"value\": \"cut\""));
+	assert_int_equal(doc->nentries, 0);
+	assert_true(doc->is_bozo);
+	feed_doc_free(doc);
+	feed_entry_clear(&ts.kept);
+	buf_clear(&ts.json);
+	for (i = 0; i < nitems(ts.ids); i++)
+		free(ts.ids[i]);
+}
+
+/*
  * Streamed or collected, the JSON is the same (feedd parse streams), for
  * every fixture and chunking, a JSON Feed (parsed whole, then handed
  * over), a truncated entry (kept as far as it goes) and the entry cap.
@@ -1364,6 +1403,7 @@ main(void)
 		cmocka_unit_test(test_json_shape),
 		cmocka_unit_test(test_json_is_jansson_layout),
 		cmocka_unit_test(test_entries_stream_as_parsed),
+		cmocka_unit_test(test_cut_entry_is_handed_over_at_finish),
 		cmocka_unit_test(test_stream_json_matches_collected),
 	};
 
