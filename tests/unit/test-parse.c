@@ -64,6 +64,9 @@ static void	 test_gen_external(struct buf *);
 static void	 test_gen_deep(struct buf *);
 static void	 test_gen_huge_text(struct buf *);
 static void	 test_stream_cb(struct feed_entry *, void *);
+static struct parse_ctx *test_stream_new(struct test_stream *,
+		    const struct parse_options *);
+static void	 test_stream_clear(struct test_stream *);
 static char	*test_stream_json(const char *, size_t,
 		    const struct parse_options *, int, unsigned int);
 
@@ -1108,6 +1111,31 @@ test_stream_cb(struct feed_entry *e, void *arg)
 	ts->nentries++;
 }
 
+/* A parse context with opt whose entries go to test_stream_cb and ts. */
+static struct parse_ctx *
+test_stream_new(struct test_stream *ts, const struct parse_options *opt)
+{
+	struct parse_options	 o = *opt;
+
+	memset(ts, 0, sizeof *ts);
+	buf_init(&ts->json);
+	o.entry_cb = test_stream_cb;
+	o.entry_arg = ts;
+	return (parse_new(&o));
+}
+
+/* Free what test_stream_cb kept in ts. */
+static void
+test_stream_clear(struct test_stream *ts)
+{
+	size_t	 i;
+
+	buf_clear(&ts->json);
+	feed_entry_clear(&ts->kept);
+	for (i = 0; i < nitems(ts->ids); i++)
+		free(ts->ids[i]);
+}
+
 /*
  * The JSON of data parsed with an entry callback, pieced together as
  * feedd parse prints it (head, entries as they came, tail).
@@ -1116,19 +1144,14 @@ static char *
 test_stream_json(const char *data, size_t len,
     const struct parse_options *opt, int mode, unsigned int seed)
 {
-	struct parse_options	 o = *opt;
 	struct test_stream	 ts;
 	struct parse_ctx	*ctx;
 	struct feed_doc		*doc;
 	struct buf		 out;
-	size_t			 n, i;
+	size_t			 n;
 	char			*s;
 
-	memset(&ts, 0, sizeof ts);
-	buf_init(&ts.json);
-	o.entry_cb = test_stream_cb;
-	o.entry_arg = &ts;
-	ctx = parse_new(&o);
+	ctx = test_stream_new(&ts, opt);
 	while (ts.pushed < len) {
 		n = mode == 0 ? len - ts.pushed : 1;
 		if (mode == 2) {
@@ -1151,10 +1174,7 @@ test_stream_json(const char *data, size_t len,
 		buf_add(&out, ts.json.data, ts.json.len);
 	buf_adds(&out, parse_doc_json_tail(ts.nentries));
 	feed_doc_free(doc);
-	buf_clear(&ts.json);
-	feed_entry_clear(&ts.kept);
-	for (i = 0; i < nitems(ts.ids); i++)
-		free(ts.ids[i]);
+	test_stream_clear(&ts);
 	return (buf_steal(&out));
 }
 
@@ -1173,18 +1193,15 @@ test_entries_stream_as_parsed(void **state)
 	    "<item><guid>b</guid></item>"
 	    "<item><guid>c</guid></item>"
 	    "<title>Late title</title></channel></rss>";
-	struct parse_options	 opt = { .entry_cb = test_stream_cb };
+	struct parse_options	 opt = { 0 };
 	struct test_stream	 ts;
 	struct parse_ctx	*ctx;
 	struct feed_doc		*doc;
-	size_t			 len = sizeof feed - 1, i;
+	size_t			 len = sizeof feed - 1;
 	const char		*end1, *end2;
 
 	(void)state;
-	memset(&ts, 0, sizeof ts);
-	buf_init(&ts.json);
-	opt.entry_arg = &ts;
-	ctx = parse_new(&opt);
+	ctx = test_stream_new(&ts, &opt);
 	for (ts.pushed = 0; ts.pushed < len; ts.pushed++)
 		parse_push(ctx, feed + ts.pushed, 1);
 	assert_int_equal(ts.nentries, 3);
@@ -1209,10 +1226,7 @@ test_entries_stream_as_parsed(void **state)
 	assert_string_equal(doc->title.value, "Late title");
 	assert_false(doc->is_bozo);
 	feed_doc_free(doc);
-	feed_entry_clear(&ts.kept);
-	buf_clear(&ts.json);
-	for (i = 0; i < nitems(ts.ids); i++)
-		free(ts.ids[i]);
+	test_stream_clear(&ts);
 }
 
 /*
@@ -1226,17 +1240,13 @@ test_cut_entry_is_handed_over_at_finish(void **state)
 	static const char	 feed[] =
 	    "<rss version=\"2.0\"><channel><item><guid>a</guid></item>"
 	    "<item><guid>b</guid><title>cut</title>";
-	struct parse_options	 opt = { .entry_cb = test_stream_cb };
+	struct parse_options	 opt = { 0 };
 	struct test_stream	 ts;
 	struct parse_ctx	*ctx;
 	struct feed_doc		*doc;
-	size_t			 i;
 
 	(void)state;
-	memset(&ts, 0, sizeof ts);
-	buf_init(&ts.json);
-	opt.entry_arg = &ts;
-	ctx = parse_new(&opt);
+	ctx = test_stream_new(&ts, &opt);
 	parse_push(ctx, feed, sizeof feed - 1);
 	assert_int_equal(ts.nentries, 1);
 	doc = parse_finish(ctx);
@@ -1248,10 +1258,7 @@ test_cut_entry_is_handed_over_at_finish(void **state)
 	assert_int_equal(doc->nentries, 0);
 	assert_true(doc->is_bozo);
 	feed_doc_free(doc);
-	feed_entry_clear(&ts.kept);
-	buf_clear(&ts.json);
-	for (i = 0; i < nitems(ts.ids); i++)
-		free(ts.ids[i]);
+	test_stream_clear(&ts);
 }
 
 /*
