@@ -226,8 +226,14 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 log "peak RSS on one feed of $MEM_MB MB"
 for mb in $MEM_MB; do
 	f=$OUT/single-${mb}mb-seed$SEED.xml
+	# streamed (entries taken one by one), collected (the daemon's
+	# way), and `feedd parse` (streamed into its temporary file)
 	memory "mem-feedd-$mb" "$PM" -m "$f"
 	echo "mem-feedd-count-$mb $(cat "$OUT/last.out")" >>"$REC"
+	memory "mem-feedd-collect-$mb" "$PM" -c -m "$f"
+	echo "mem-feedd-collect-count-$mb $(cat "$OUT/last.out")" >>"$REC"
+	memory "mem-feedd-verb-$mb" sh -c 'exec "$1" parse "$2" >/dev/null' \
+	    sh "$B/feedd" "$f"
 	memory "mem-xmllint-$mb" xmllint --stream --noout "$f"
 	memory "mem-sfeed-$mb" sh -c 'exec sfeed <"$1" >/dev/null' sh "$f"
 	if [ "$mb" -le 10 ] 2>/dev/null; then

@@ -4,14 +4,17 @@
  * every file named on the command line (or, with -l LIST, every path
  * listed one a line in LIST) in this one process through parse_new,
  * parse_push in 64 KiB chunks, parse_finish, parse_free and
- * feed_doc_free, as fetch does, then prints one line:
+ * feed_doc_free, taking each entry from the entry callback as it is
+ * parsed and freeing it (a consumer that keeps nothing), then prints one
+ * line:
  *
  *	files N bytes N entries N bozo N wall S cpu S
  *
- * and with -m also "docmax N": the most bytes of strings one struct
- * feed_doc held (what the caller owns after parse_finish, before
- * feed_doc_free), to tell the output's own size from the parser's
- * memory in a peak-RSS figure.
+ * and with -m also "entmax N": the most bytes of strings one entry held.
+ * With -c the entries are collected in the struct feed_doc instead, as
+ * the daemon does, and -m reports "docmax N": the most bytes of entry
+ * strings one document held after parse_finish.  Both tell the output's
+ * own size from the parser's memory in a peak-RSS figure.
  * wall and cpu cover reading and parsing all files (reads come from the
  * page cache once the bench has warmed it).  -r N repeats the whole set N
  * times (the totals cover all passes).  Not part of the build: the bench
@@ -37,9 +40,11 @@ struct parse_many_total {
 	unsigned long long	nentries;
 	unsigned long long	nbozo;
 	unsigned long long	docmax;
+	unsigned long long	entmax;
 };
 
 static int	parse_many_measure;
+static int	parse_many_collect;
 
 static char	parse_many_buf[PARSE_MANY_CHUNK];
 
@@ -74,46 +79,68 @@ parse_many_text_len(const struct feed_text *t)
 	    parse_many_len(t->src));
 }
 
+/* Bytes of the strings of entry e. */
+static unsigned long long
+parse_many_entry_len(const struct feed_entry *e)
+{
+	unsigned long long	 n = 0;
+	size_t			 j;
+
+	n += parse_many_len(e->id) + parse_many_len(e->link) +
+	    parse_many_len(e->comments) +
+	    parse_many_text_len(&e->title) +
+	    parse_many_text_len(&e->summary) +
+	    parse_many_len(e->published.raw) +
+	    parse_many_len(e->updated.raw);
+	for (j = 0; j < e->ncontent; j++)
+		n += parse_many_text_len(&e->content[j]);
+	for (j = 0; j < e->nlinks; j++)
+		n += parse_many_len(e->links[j].href) +
+		    parse_many_len(e->links[j].rel) +
+		    parse_many_len(e->links[j].type) +
+		    parse_many_len(e->links[j].title);
+	for (j = 0; j < e->nauthors; j++)
+		n += parse_many_len(e->authors[j].name) +
+		    parse_many_len(e->authors[j].email) +
+		    parse_many_len(e->authors[j].uri) +
+		    parse_many_len(e->authors[j].raw);
+	for (j = 0; j < e->ncategories; j++)
+		n += parse_many_len(e->categories[j].term) +
+		    parse_many_len(e->categories[j].scheme) +
+		    parse_many_len(e->categories[j].label);
+	return (n);
+}
+
 /* Bytes of entry strings in doc (the feed-level fields are noise). */
 static unsigned long long
 parse_many_doc_len(const struct feed_doc *doc)
 {
-	const struct feed_entry	*e;
 	unsigned long long	 n = 0;
-	size_t			 i, j;
+	size_t			 i;
 
-	for (i = 0; i < doc->nentries; i++) {
-		e = &doc->entries[i];
-		n += parse_many_len(e->id) + parse_many_len(e->link) +
-		    parse_many_len(e->comments) +
-		    parse_many_text_len(&e->title) +
-		    parse_many_text_len(&e->summary) +
-		    parse_many_len(e->published.raw) +
-		    parse_many_len(e->updated.raw);
-		for (j = 0; j < e->ncontent; j++)
-			n += parse_many_text_len(&e->content[j]);
-		for (j = 0; j < e->nlinks; j++)
-			n += parse_many_len(e->links[j].href) +
-			    parse_many_len(e->links[j].rel) +
-			    parse_many_len(e->links[j].type) +
-			    parse_many_len(e->links[j].title);
-		for (j = 0; j < e->nauthors; j++)
-			n += parse_many_len(e->authors[j].name) +
-			    parse_many_len(e->authors[j].email) +
-			    parse_many_len(e->authors[j].uri) +
-			    parse_many_len(e->authors[j].raw);
-		for (j = 0; j < e->ncategories; j++)
-			n += parse_many_len(e->categories[j].term) +
-			    parse_many_len(e->categories[j].scheme) +
-			    parse_many_len(e->categories[j].label);
-	}
+	for (i = 0; i < doc->nentries; i++)
+		n += parse_many_entry_len(&doc->entries[i]);
 	return (n);
+}
+
+/* The entry callback: count the entry (parse frees it on return). */
+static void
+parse_many_entry_cb(struct feed_entry *e, void *arg)
+{
+	struct parse_many_total	*tot = arg;
+	unsigned long long	 len;
+
+	tot->nentries++;
+	if (parse_many_measure && (len = parse_many_entry_len(e)) >
+	    tot->entmax)
+		tot->entmax = len;
 }
 
 /* Parse one file; add to the totals.  Returns -1 if it cannot be read. */
 static int
 parse_many_file(const char *path, struct parse_many_total *tot)
 {
+	struct parse_options	 po;
 	struct parse_ctx	*ctx;
 	struct feed_doc		*doc;
 	FILE			*f;
@@ -124,7 +151,12 @@ parse_many_file(const char *path, struct parse_many_total *tot)
 		fprintf(stderr, "parse-many: %s: %s\n", path, strerror(errno));
 		return (-1);
 	}
-	ctx = parse_new(NULL);
+	memset(&po, 0, sizeof po);
+	if (!parse_many_collect) {
+		po.entry_cb = parse_many_entry_cb;
+		po.entry_arg = tot;
+	}
+	ctx = parse_new(&po);
 	while ((n = fread(parse_many_buf, 1, sizeof parse_many_buf, f)) > 0) {
 		tot->nbytes += n;
 		parse_push(ctx, parse_many_buf, n);
@@ -191,8 +223,11 @@ main(int argc, char **argv)
 	int			 ch, nrepeat = 1, r, rc = 0;
 	const char		*list = NULL;
 
-	while ((ch = getopt(argc, argv, "l:mr:")) != -1) {
+	while ((ch = getopt(argc, argv, "cl:mr:")) != -1) {
 		switch (ch) {
+		case 'c':
+			parse_many_collect = 1;
+			break;
 		case 'm':
 			parse_many_measure = 1;
 			break;
@@ -203,7 +238,7 @@ main(int argc, char **argv)
 			nrepeat = atoi(optarg);
 			break;
 		default:
-			fprintf(stderr, "usage: parse-many [-m] [-r N] "
+			fprintf(stderr, "usage: parse-many [-cm] [-r N] "
 			    "[-l LIST] [FILE...]\n");
 			return (2);
 		}
@@ -230,8 +265,10 @@ main(int argc, char **argv)
 	printf("files %llu bytes %llu entries %llu bozo %llu wall %.6f "
 	    "cpu %.6f", tot.nfiles, tot.nbytes, tot.nentries, tot.nbozo,
 	    w1 - w0, c1 - c0);
-	if (parse_many_measure)
+	if (parse_many_measure && parse_many_collect)
 		printf(" docmax %llu", tot.docmax);
+	else if (parse_many_measure)
+		printf(" entmax %llu", tot.entmax);
 	printf("\n");
 	return (rc);
 }

@@ -68,12 +68,17 @@ def main():
 	runs = int(env["BENCH_RUNS"])
 	rec = {}		# tool -> list of (wall, cpu, maxrss_kb), runs >= 1
 	mem = {}		# mem-* -> (wall, cpu, maxrss_kb)
-	memcount = {}
+	memcount = {}		# MB -> parse-many's counts, streamed
+	collcount = {}		# MB -> the same, entries collected
 	with open(env["BENCH_RECORDS"]) as fp:
 		for line in fp:
 			w = line.split()
 			if w[0].startswith("mem-feedd-count-"):
 				memcount[w[0][len("mem-feedd-count-"):]] = parse_kv(w[1:])
+				continue
+			if w[0].startswith("mem-feedd-collect-count-"):
+				collcount[w[0][len("mem-feedd-collect-count-"):]] = \
+				    parse_kv(w[1:])
 				continue
 			tool, run = w[0], int(w[1])
 			wall, cpu = float(w[2]), float(w[3]) + float(w[4])
@@ -243,36 +248,46 @@ def main():
 		a = mem["mem-feedd-%s" % mems[0]][2]
 		z = mem["mem-feedd-%s" % mems[-1]][2]
 		p("| peak RSS flat from a %s MB to a %s MB feed (taken as: within "
-		    "1.5×) | %.1f → %.1f MiB (%.1f×) | %s |" % (mems[0], mems[-1],
+		    "1.5×; streamed) | %.1f → %.1f MiB (%.1f×) | %s |" % (mems[0], mems[-1],
 		    a / 1024, z / 1024, z / a, yes(z <= 1.5 * a)))
 	p("")
 
 	# memory
 	p("Peak RSS (`/usr/bin/time -v`, \"Maximum resident set size\", one "
 	    "run) parsing ONE RSS 2.0 feed of the given size "
-	    "(`bench/gen-feeds.py single`, UTF-8). feedd is "
-	    "`bench/parse-many -m FILE`; with no file it peaks at %.1f MiB. "
-	    "\"Entry strings\" is what the returned `struct feed_doc` holds in "
-	    "entry strings alone (the API hands the whole document to the "
-	    "caller, so that much must be resident when `parse_finish` "
-	    "returns); feedd's RSS above that plus the empty-run figure is the "
-	    "parser's own. feedd MB/s is parse-many's own timer on that one "
-	    "file (one run, wall time)." % (mem["mem-feedd-empty"][2] / 1024))
+	    "(`bench/gen-feeds.py single`, UTF-8). \"feedd, streamed\" is "
+	    "`bench/parse-many -m FILE`: each entry goes to the entry callback "
+	    "(`parse_options.entry_cb`) as soon as it is parsed and is freed "
+	    "there, so memory does not grow with the feed; with no file it "
+	    "peaks at %.1f MiB. \"Largest entry\" is the most bytes of strings "
+	    "one entry held. \"`feedd parse`\" is the verb printing the whole "
+	    "JSON (it spools entries to a temporary file). \"Collected\" is "
+	    "`parse-many -c -m`, entries kept in the returned `struct feed_doc` "
+	    "as the daemon does (its body is capped by max_body), and \"entry "
+	    "strings\" what that document held in entry strings alone. feedd "
+	    "MB/s is parse-many's own timer on that one file, streamed (one "
+	    "run, wall time)." % (mem["mem-feedd-empty"][2] / 1024))
 	p("")
-	p("| feed | entries | feedd peak RSS | entry strings | feedd MB/s | "
+	p("| feed | entries | feedd, streamed: peak RSS | largest entry | "
+	    "feedd MB/s | `feedd parse` RSS | collected: RSS | entry strings | "
 	    "xmllint --stream RSS | sfeed RSS | feedparser RSS |")
-	p("|---|---:|---:|---:|---:|---:|---:|---:|")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for mb in mems:
 		c = memcount.get(mb, {})
+		cc = collcount.get(mb, {})
 		nbytes = int(c.get("bytes", 0))
 		wall = float(c.get("wall", 0))
 
 		def rss(k):
 			return ("%.1f MiB" % (mem[k][2] / 1024)) if k in mem else "not run"
-		p("| %s MB | %s | %s | %.1f MiB | %.1f | %s | %s | %s |" % (mb,
+		p("| %s MB | %s | %s | %.1f KiB | %.1f | %s | %s | %.1f MiB | %s | "
+		    "%s | %s |" % (mb,
 		    c.get("entries", "?"), rss("mem-feedd-%s" % mb),
-		    int(c.get("docmax", 0)) / 1048576,
+		    int(c.get("entmax", 0)) / 1024,
 		    nbytes / 1e6 / wall if wall > 0 else 0,
+		    rss("mem-feedd-verb-%s" % mb),
+		    rss("mem-feedd-collect-%s" % mb),
+		    int(cc.get("docmax", 0)) / 1048576,
 		    rss("mem-xmllint-%s" % mb), rss("mem-sfeed-%s" % mb),
 		    rss("mem-feedparser-%s" % mb)))
 	p("")

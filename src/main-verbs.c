@@ -6,6 +6,7 @@
  * result.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -28,10 +29,23 @@
 /* Entries deleted per transaction by prune --removed. */
 #define MAIN_PRUNE_BATCH 500
 
+/*
+ * feedd parse's entries, rendered as each is parsed and kept in a
+ * temporary file until the feed-level fields (which come first in the
+ * output but may come last in the feed) are known.
+ */
+struct main_spool {
+	FILE	*f;
+	size_t	 nentries;
+	bool	 has_failed;	/* a write failed */
+};
+
 static const char *main_time(time_t, char[21]);
 static void	main_status_row(const char *, const char *, const char *,
 		    const struct store_feed_state *, long);
 static int	main_parse_header(char *, struct parse_options *);
+static void	main_parse_entry_cb(struct feed_entry *, void *);
+static int	main_parse_print(const struct feed_doc *, struct main_spool *);
 static void	main_entry_json(const struct store_item *);
 static void	main_entry_line(const struct store_item *);
 static void	main_check_note(const struct config *,
@@ -275,7 +289,56 @@ main_parse_header(char *h, struct parse_options *po)
 	return (0);
 }
 
-/* feedd parse: one document from a file or stdin, printed as JSON. */
+/* Entry callback of feedd parse: render the entry into the spool. */
+static void
+main_parse_entry_cb(struct feed_entry *e, void *arg)
+{
+	struct main_spool	*sp = arg;
+	char			*s;
+
+	s = parse_entry_json(e, sp->nentries++);
+	if (fputs(s, sp->f) == EOF)
+		sp->has_failed = true;
+	free(s);
+}
+
+/*
+ * Print doc as JSON: its head, the entries from the spool (if any, else
+ * those in doc) and the tail, the bytes parse_doc_json would give.
+ */
+static int
+main_parse_print(const struct feed_doc *doc, struct main_spool *sp)
+{
+	char	*s, chunk[65536];
+	size_t	 i, n, nentries = doc->nentries;
+
+	s = parse_doc_json_head(doc);
+	fputs(s, stdout);
+	free(s);
+	if (sp->f != NULL) {
+		nentries = sp->nentries;
+		if (fflush(sp->f) == EOF || sp->has_failed ||
+		    fseek(sp->f, 0, SEEK_SET) != 0)
+			return (-1);
+		while ((n = fread(chunk, 1, sizeof chunk, sp->f)) > 0)
+			fwrite(chunk, 1, n, stdout);
+		if (ferror(sp->f))
+			return (-1);
+	}
+	for (i = 0; i < doc->nentries; i++) {
+		s = parse_entry_json(&doc->entries[i], i);
+		fputs(s, stdout);
+		free(s);
+	}
+	printf("%s\n", parse_doc_json_tail(nentries));
+	return (0);
+}
+
+/*
+ * feedd parse: one document from a file or stdin, printed as JSON.  The
+ * entries are streamed to a temporary file as they are parsed, so that
+ * memory does not grow with the feed (without one, they are collected).
+ */
 int
 main_parse(int argc, char **argv)
 {
@@ -287,10 +350,11 @@ main_parse(int argc, char **argv)
 	struct parse_options	 po;
 	struct parse_ctx	*ctx;
 	struct feed_doc		*doc;
+	struct main_spool	 sp;
 	FILE			*f;
-	char			 chunk[65536], *json;
+	char			 chunk[65536];
 	size_t			 n;
-	int			 ch;
+	int			 ch, ret = 0;
 
 	memset(&po, 0, sizeof po);
 	while ((ch = getopt_long(argc, argv, "u:H:", longopts, NULL)) != -1) {
@@ -321,23 +385,34 @@ main_parse(int argc, char **argv)
 		    strerror(errno));
 		return (1);
 	}
+	memset(&sp, 0, sizeof sp);
+	if ((sp.f = tmpfile()) != NULL) {
+		po.entry_cb = main_parse_entry_cb;
+		po.entry_arg = &sp;
+	}
 	ctx = parse_new(&po);
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		parse_push(ctx, chunk, n);
 	if (ferror(f)) {
 		fprintf(stderr, "feedd: %s: read error\n", argv[optind]);
 		parse_free(ctx);
-		return (1);
+		ret = 1;
+		goto out;
 	}
-	if (f != stdin)
-		fclose(f);
 	doc = parse_finish(ctx);
 	parse_free(ctx);
-	json = parse_doc_json(doc);
-	printf("%s\n", json);
-	free(json);
+	if (main_parse_print(doc, &sp) != 0) {
+		fprintf(stderr, "feedd: temporary file: %s\n",
+		    strerror(errno));
+		ret = 1;
+	}
 	feed_doc_free(doc);
-	return (0);
+out:
+	if (sp.f != NULL)
+		fclose(sp.f);
+	if (f != stdin)
+		fclose(f);
+	return (ret);
 }
 
 /* Set key to an RFC 3339 date, or null when there is none. */

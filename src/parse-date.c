@@ -49,6 +49,7 @@ static int	 parse_date_make(int, int, int, int, int, int, int, time_t *);
 static int	 parse_date_token(const char *, size_t, struct buf *,
 		     time_t *);
 static int	 parse_date_rfc822(const char *, time_t *);
+static int	 parse_date_rfc1123(const char *, time_t *);
 
 /*
  * US zone abbreviations of one or two letters that RSS feeds use and
@@ -414,6 +415,8 @@ parse_date_rfc822(const char *s, time_t *utc)
 	time_t		 t, shift = 0;
 	int		 ret = -1;
 
+	if (parse_date_rfc1123(s, utc) == 0)
+		return (0);
 	buf_init(&b);
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == ',')
@@ -436,6 +439,59 @@ parse_date_rfc822(const char *s, time_t *utc)
 out:
 	buf_clear(&b);
 	return (ret);
+}
+
+/*
+ * The form nearly every RSS feed writes, "Sat, 01 Jun 2024 10:08:00
+ * +0000" (RFC 1123 with a numeric zone, GMT or UTC), read directly into
+ * the instant curl_getdate gives for it: the general path tokenizes,
+ * rebuilds the string and has curl scan it again.  Returns -1 for
+ * anything else, down to a day past the end of its month or a zone
+ * beyond curl's +1400, and the general path decides.
+ */
+static int
+parse_date_rfc1123(const char *s, time_t *utc)
+{
+	static const char	 days[] = "MonTueWedThuFriSatSun";
+	static const char	 months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char		*p = s, *m;
+	int			 day, month, year, hour, min, sec, zone, zh, zm;
+
+	if (strlen(p) < 29 || p[3] != ',' || p[4] != ' ')
+		return (-1);
+	for (m = days; *m != '\0' && memcmp(m, p, 3) != 0; m += 3)
+		/* nothing */;
+	if (*m == '\0')
+		return (-1);
+	p += 5;
+	if (parse_date_digits(&p, 2, &day) == -1 || *p++ != ' ')
+		return (-1);
+	for (m = months; *m != '\0' && memcmp(m, p, 3) != 0; m += 3)
+		/* nothing */;
+	if (*m == '\0' || p[3] != ' ')
+		return (-1);
+	month = (int)(m - months) / 3 + 1;
+	p += 4;
+	if (parse_date_digits(&p, 4, &year) == -1 || *p++ != ' ' ||
+	    parse_date_digits(&p, 2, &hour) == -1 || *p++ != ':' ||
+	    parse_date_digits(&p, 2, &min) == -1 || *p++ != ':' ||
+	    parse_date_digits(&p, 2, &sec) == -1 || *p++ != ' ')
+		return (-1);
+	if (year < 1970 || day < 1 || day > parse_date_mdays(year, month) ||
+	    hour > 23 || min > 59 || sec > 59)
+		return (-1);
+	if (strcmp(p, "GMT") == 0 || strcmp(p, "UTC") == 0)
+		zone = 0;
+	else if ((*p == '+' || *p == '-') && strlen(p) == 5) {
+		m = p + 1;
+		if (parse_date_digits(&m, 2, &zh) == -1 ||
+		    parse_date_digits(&m, 2, &zm) == -1 ||
+		    zh * 100 + zm > 1400 || zm > 59)
+			return (-1);
+		zone = (*p == '-' ? -1 : 1) * (zh * 60 + zm);
+	} else
+		return (-1);
+	return (parse_date_make(year, month, day, hour, min, sec, zone, utc));
 }
 
 /* Parse a date in any form feeds use; see parse.h. */

@@ -114,6 +114,13 @@ struct parse_html_state {
 /* The longest tag or attribute name the fast path reads (libxml2: 100). */
 #define PARSE_HTML_FAST_NAME 32
 
+/*
+ * Entity names remembered by parse_html_entity (a power of two), and
+ * the longest it keeps, with its NUL.
+ */
+#define PARSE_HTML_ENTITY_MEMO	64
+#define PARSE_HTML_ENTITY_NAME	12
+
 /* The most attributes on one element, and open elements, it takes. */
 #define PARSE_HTML_FAST_ATTRS 32
 #define PARSE_HTML_FAST_DEPTH 64
@@ -135,8 +142,8 @@ static const struct parse_html_name *parse_html_find_name(
 static bool	 parse_html_is_s(int);
 static bool	 parse_html_is_w(int);
 static bool	 parse_html_is_unacceptable(const char *);
-static bool	 parse_html_has_byte(uint64_t, unsigned char);
-static bool	 parse_html_has_esc(const char *);
+static inline uint64_t parse_html_has_esc(const char *,
+		     enum parse_html_esc);
 static void	 parse_html_escape(struct buf *, const char *, size_t,
 		     enum parse_html_esc);
 static void	 parse_html_add_lf(struct buf *, const char *, size_t);
@@ -181,11 +188,12 @@ static void	 parse_html_sax_end(void *, const xmlChar *);
 static void	 parse_html_sax_chars(void *, const xmlChar *, int);
 static void	 parse_html_sax_comment(void *, const xmlChar *);
 static void	 parse_html_sax_error(void *, xmlErrorPtr);
-static bool	 parse_html_fast_stops(const char *);
-static bool	 parse_html_is_char(unsigned int);
-static size_t	 parse_html_fast_utf8(const unsigned char *);
+static inline uint64_t parse_html_fast_stops(const char *);
+static inline bool parse_html_is_char(unsigned int);
+static inline size_t parse_html_fast_utf8(const unsigned char *);
 static bool	 parse_html_fast_is_name0(int);
 static bool	 parse_html_fast_is_name(int);
+static const htmlEntityDesc *parse_html_entity(const char *);
 static int	 parse_html_fast_ref(const char **, struct buf *);
 static size_t	 parse_html_fast_name(const char **,
 		     char [PARSE_HTML_FAST_NAME]);
@@ -601,29 +609,24 @@ parse_html_is_unacceptable(const char *name)
 	    parse_name_cmp(name, "style") == 0);
 }
 
-/* Whether any byte of w is c (the "has zero byte" trick on w ^ c...c). */
-static inline bool
-parse_html_has_byte(uint64_t w, unsigned char c)
-{
-	uint64_t	 x = w ^ (UINT64_C(0x0101010101010101) * c);
-
-	return (((x - UINT64_C(0x0101010101010101)) & ~x &
-	    UINT64_C(0x8080808080808080)) != 0);
-}
-
 /*
- * Whether any of the eight bytes at p is one parse_html_escape may have
- * to change: tested a word at a time, as most text has none.
+ * Bit 7 set in the bytes of the eight at p that parse_html_escape may
+ * have to change with esc, tested a word at a time, as most text has
+ * none; the lowest one flagged is exact (see parse_word_has).
  */
-static inline bool
-parse_html_has_esc(const char *p)
+static inline uint64_t
+parse_html_has_esc(const char *p, enum parse_html_esc esc)
 {
-	uint64_t	 w;
+	uint64_t	 w, m;
 
 	memcpy(&w, p, 8);
-	return (parse_html_has_byte(w, '&') || parse_html_has_byte(w, '<') ||
-	    parse_html_has_byte(w, '>') || parse_html_has_byte(w, '"') ||
-	    parse_html_has_byte(w, 0xc2));
+	m = parse_word_has(w, 0xc2);
+	if (esc != PARSE_HTML_RAW)
+		m |= parse_word_has(w, '&') | parse_word_has(w, '<') |
+		    parse_word_has(w, '>');
+	if (esc == PARSE_HTML_ATTR)
+		m |= parse_word_has(w, '"');
+	return (m);
 }
 
 /*
@@ -640,11 +643,17 @@ parse_html_escape(struct buf *b, const char *s, size_t len,
 	const char	*rep;
 	char		 u8[4];
 	unsigned int	 cp;
+	uint64_t	 w;
 
 	for (p = s; p < end; p++) {
 		/* Skip plain bytes quickly; the switch sees only these. */
-		while (end - p >= 8 && !parse_html_has_esc(p))
+		while (end - p >= 8) {
+			if ((w = parse_html_has_esc(p, esc)) != 0) {
+				p += parse_word_first(w);
+				break;
+			}
 			p += 8;
+		}
 		while (p < end && *p != '&' && *p != '<' && *p != '>' &&
 		    *p != '"' && *p != '\xc2')
 			p++;
@@ -827,21 +836,25 @@ parse_html_is_safe(const char *url)
 	char		 scheme[16];
 	const char	*p = url;
 	size_t		 n = 0;
+	int		 c;
+	bool		 is_alpha;
 
 	while (*p != '\0' && (unsigned char)*p <= ' ')
 		p++;
+	/* ASCII by hand: the ctype functions cost a call per byte. */
 	for (; *p != ':'; p++) {
 		if (*p == '\t' || *p == '\n' || *p == '\r')
 			continue;
-		if (!isascii((unsigned char)*p) ||
-		    !(isalnum((unsigned char)*p) || *p == '+' || *p == '-' ||
-		    *p == '.'))
+		c = (unsigned char)*p;
+		is_alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+		if (!is_alpha && !(c >= '0' && c <= '9') && c != '+' &&
+		    c != '-' && c != '.')
 			return (true);	/* no scheme: relative */
-		if (n == 0 && !isalpha((unsigned char)*p))
+		if (n == 0 && !is_alpha)
 			return (true);
 		if (n + 1 >= sizeof scheme)
 			return (false);
-		scheme[n++] = tolower((unsigned char)*p);
+		scheme[n++] = is_alpha ? (char)(c | 0x20) : (char)c;
 	}
 	if (n == 0)
 		return (true);
@@ -1782,13 +1795,14 @@ static const char *parse_html_fast_deny[] = {
 
 /*
  * What the fast path does with each byte of text: 0 copy, 1 stop
- * ('<', '&', the end, control characters), 2 a UTF-8 sequence.
+ * ('<', '&', the end, control characters), 2 a UTF-8 sequence, 3 copy
+ * but escape ('>').
  */
 static const unsigned char parse_html_fast_class[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -1804,24 +1818,26 @@ static const unsigned char parse_html_fast_class[256] = {
 };
 
 /*
- * Whether any of the eight bytes at p is not class 0 in
- * parse_html_fast_class (or is a tab or newline, which are): '<', '&',
- * a control character or a byte above 0x7f.
+ * Bit 7 set in the bytes of the eight at p that are not class 0 in
+ * parse_html_fast_class (or are a tab or newline, which are): '<', '&',
+ * '>', a control character or a byte above 0x7f.  The lowest one
+ * flagged is exact (see parse_word_has).
  */
-static inline bool
+static inline uint64_t
 parse_html_fast_stops(const char *p)
 {
 	uint64_t	 w;
 
 	memcpy(&w, p, 8);
-	return ((w & UINT64_C(0x8080808080808080)) != 0 ||
+	return ((w & UINT64_C(0x8080808080808080)) |
 	    ((w - UINT64_C(0x2020202020202020)) & ~w &
-	    UINT64_C(0x8080808080808080)) != 0 ||
-	    parse_html_has_byte(w, '<') || parse_html_has_byte(w, '&'));
+	    UINT64_C(0x8080808080808080)) |
+	    parse_word_has(w, '<') | parse_word_has(w, '&') |
+	    parse_word_has(w, '>'));
 }
 
 /* Whether c is a character XML allows (libxml2's IS_CHAR). */
-static bool
+static inline bool
 parse_html_is_char(unsigned int c)
 {
 	return (c == 0x9 || c == 0xa || c == 0xd ||
@@ -1833,7 +1849,7 @@ parse_html_is_char(unsigned int c)
  * The length of the UTF-8 sequence at p if it is valid (RFC 3629) and
  * a character libxml2 allows, else 0.
  */
-static size_t
+static inline size_t
 parse_html_fast_utf8(const unsigned char *p)
 {
 	uint32_t	 c;
@@ -1843,7 +1859,7 @@ parse_html_fast_utf8(const unsigned char *p)
 	 * p is NUL-terminated, and the decoder reads a byte only after a
 	 * continuation byte, so 4 never takes it past the NUL.
 	 */
-	n = util_utf8_decode(p, 4, &c);
+	n = parse_utf8_len(p, 4, &c);
 	if (n <= 1 || !parse_html_is_char(c))
 		return (0);
 	return ((size_t)n);
@@ -1863,6 +1879,37 @@ parse_html_fast_is_name(int c)
 {
 	return (isascii(c) && (isalnum(c) || c == '_' || c == ':' ||
 	    c == '.' || c == '-'));
+}
+
+/*
+ * htmlEntityLookup, which walks libxml2's table of 253 entities from
+ * the start, for the few a feed's text uses over and over (&nbsp;,
+ * &hellip;, &rsquo;): answers are remembered by name in a small table,
+ * static as feedd parses on one thread and the answers never change.
+ */
+static const htmlEntityDesc *
+parse_html_entity(const char *name)
+{
+	static struct {
+		char			 name[PARSE_HTML_ENTITY_NAME];
+		const htmlEntityDesc	*ent;
+	}			 memo[PARSE_HTML_ENTITY_MEMO];
+	const htmlEntityDesc	*ent;
+	uint32_t		 h = 2166136261U;
+	size_t			 len;
+
+	for (len = 0; name[len] != '\0'; len++)
+		h = (h ^ (unsigned char)name[len]) * 16777619U;
+	h %= PARSE_HTML_ENTITY_MEMO;
+	if (len < PARSE_HTML_ENTITY_NAME &&
+	    memcmp(memo[h].name, name, len + 1) == 0)
+		return (memo[h].ent);
+	ent = htmlEntityLookup((const xmlChar *)name);
+	if (len < PARSE_HTML_ENTITY_NAME) {
+		memcpy(memo[h].name, name, len + 1);
+		memo[h].ent = ent;
+	}
+	return (ent);
 }
 
 /*
@@ -1914,7 +1961,7 @@ parse_html_fast_ref(const char **pp, struct buf *b)
 	if (*q == ';' && n < sizeof name) {
 		memcpy(name, p + 1, n);
 		name[n] = '\0';
-		ent = htmlEntityLookup((const xmlChar *)name);
+		ent = parse_html_entity(name);
 		if (ent != NULL && ent->value > 0) {
 			util_utf8_add(b, ent->value);
 			*pp = q + 1;
@@ -1937,15 +1984,20 @@ parse_html_fast_name(const char **pp, char name[PARSE_HTML_FAST_NAME])
 {
 	const char	*p = *pp;
 	size_t		 n = 0;
+	int		 c = (unsigned char)*p;
+	bool		 is_alpha;
 
-	if (!isascii((unsigned char)*p) || (!isalpha((unsigned char)*p) &&
-	    *p != '_' && *p != ':' && *p != '.'))
+	/* ASCII by hand: isalnum and tolower cost a call per byte. */
+	is_alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+	if (!is_alpha && c != '_' && c != ':' && c != '.')
 		return (0);
-	while (isascii((unsigned char)*p) && (isalnum((unsigned char)*p) ||
-	    *p == ':' || *p == '-' || *p == '_' || *p == '.')) {
+	while (is_alpha || (c >= '0' && c <= '9') || c == ':' || c == '-' ||
+	    c == '_' || c == '.') {
 		if (n + 1 >= PARSE_HTML_FAST_NAME)
 			return (0);
-		name[n++] = tolower((unsigned char)*p++);
+		name[n++] = is_alpha ? (char)(c | 0x20) : (char)c;
+		c = (unsigned char)*++p;
+		is_alpha = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 	}
 	name[n] = '\0';
 	*pp = p;
@@ -1992,14 +2044,14 @@ parse_html_fast_attrs(const char **pp, struct buf *b,
 	p = parse_html_fast_blanks(p);
 	while (*p != '>' && (*p != '/' || p[1] != '>')) {
 		if (n == PARSE_HTML_FAST_ATTRS ||
-		    parse_html_fast_name(&p, name) == 0)
+		    (len = parse_html_fast_name(&p, name)) == 0)
 			return (-1);
 		for (i = 0; i < n; i++) {
 			if (parse_name_cmp(b->data + off[2 * i], name) == 0)
 				return (-1);
 		}
 		off[2 * n] = (ssize_t)b->len;
-		buf_add(b, name, strlen(name) + 1);
+		buf_add(b, name, len + 1);
 		off[2 * n + 1] = -1;
 		p = parse_html_fast_blanks(p);
 		if (*p == '=') {
@@ -2015,6 +2067,7 @@ parse_html_fast_attrs(const char **pp, struct buf *b,
 					break;
 				switch (parse_html_fast_class[(unsigned char)*p]) {
 				case 0:
+				case 3:
 					for (q = p + 1; parse_html_fast_class[
 					    (unsigned char)*q] == 0 && *q != quote &&
 					    *q != '>' && *q != ' ' && *q != '\t' &&
@@ -2070,7 +2123,9 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 	struct buf	 b;
 	const char	*p, *s, *q, *tag, *end = in + len;
 	size_t		 nopen = 0, n;
+	uint64_t	 w;
 	int		 nattrs, i, rc = -1;
+	bool		 is_plain;
 
 	if (len < 12 || memcmp(in, "<html><body>", 12) != 0)
 		return (-1);
@@ -2085,24 +2140,47 @@ parse_html_fast(struct parse_html_state *st, const char *in, size_t len)
 
 	p = in + 12;
 	for (;;) {
-		/* Text, up to a tag, a reference or the end. */
+		/*
+		 * Text, up to a tag, a reference or the end; plain if it
+		 * has nothing to escape ('>', a C1 character), as most.
+		 */
 		s = p;
+		is_plain = true;
 		for (;;) {
-			while (end - p >= 8 && !parse_html_fast_stops(p))
+			while (end - p >= 8) {
+				if ((w = parse_html_fast_stops(p)) != 0) {
+					p += parse_word_first(w);
+					break;
+				}
 				p += 8;
-			while (parse_html_fast_class[(unsigned char)*p] == 0)
-				p++;
+			}
+			/*
+			 * A tab or newline stops the word scan but not the
+			 * text; nor does a character beyond ASCII.
+			 */
 			switch (parse_html_fast_class[(unsigned char)*p]) {
+			case 0:
+				p++;
+				continue;
 			case 2:
+				if (p[0] == '\xc2' && (unsigned char)p[1] <= 0x9f)
+					is_plain = false;
 				if ((n = parse_html_fast_utf8(
 				    (const unsigned char *)p)) == 0)
 					goto out;
 				p += n;
 				continue;
+			case 3:
+				is_plain = false;
+				p++;
+				continue;
 			}
 			break;
 		}
-		if (p > s)
+		if (p > s && is_plain && st->unacceptable == 0 &&
+		    !st->open[st->nopen - 1].is_raw)
+			buf_add(&st->out, s, p - s);
+		else if (p > s)
 			parse_html_sax_chars(st, (const xmlChar *)s,
 			    (int)(p - s));
 		if (*p == '&') {

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "feedd/util.h"
+
 #ifndef nitems
 #define nitems(a) (sizeof (a) / sizeof (a)[0])
 #endif
@@ -33,6 +35,42 @@ parse_name_cmp(const char *a, const char *b)
 }
 
 /*
+ * The index of the first byte of the word w (eight bytes as loaded from
+ * memory) whose bit 7 is set in mask, which must not be 0.  Little-endian
+ * machines find it with one instruction; others count.
+ */
+static inline size_t
+parse_word_first(uint64_t mask)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return ((size_t)__builtin_ctzll(mask) >> 3);
+#else
+	unsigned char	 b[8];
+	size_t		 i;
+
+	memcpy(b, &mask, 8);
+	for (i = 0; i < 7 && (b[i] & 0x80) == 0; i++)
+		/* nothing */;
+	return (i);
+#endif
+}
+
+/*
+ * Bit 7 set in each byte of w that is c, and perhaps in bytes above
+ * such a byte (a borrow carries up), never below it: the lowest byte
+ * flagged is exact, which is all parse_word_first needs.
+ */
+static inline uint64_t
+parse_word_has(uint64_t w, unsigned char c)
+{
+	uint64_t	 x = w ^ (UINT64_C(0x0101010101010101) * c);
+
+	return ((x - UINT64_C(0x0101010101010101)) & ~x &
+	    UINT64_C(0x8080808080808080));
+}
+
+/*
  * The length of the run of ASCII bytes (below 0x80) that p starts with,
  * at most len: eight bytes at a time, as most of a feed is ASCII.
  */
@@ -45,11 +83,44 @@ parse_ascii_span(const unsigned char *p, size_t len)
 	for (; i + 8 <= len; i += 8) {
 		memcpy(&w, p + i, 8);
 		if ((w & UINT64_C(0x8080808080808080)) != 0)
-			break;
+			return (i + parse_word_first(w &
+			    UINT64_C(0x8080808080808080)));
 	}
 	while (i < len && p[i] < 0x80)
 		i++;
 	return (i);
+}
+
+/*
+ * util_utf8_decode (the length of the valid UTF-8 sequence at p, 0 if
+ * invalid, -1 if cut short by len; its code point in *cp if cp is not
+ * NULL) with the two- and three-byte sequences of most non-ASCII text
+ * decoded here without the general loop.
+ */
+static inline int
+parse_utf8_len(const unsigned char *p, size_t len, uint32_t *cp)
+{
+	uint32_t	 c;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf && len >= 2) {
+		if ((p[1] & 0xc0) != 0x80)
+			return (0);
+		if (cp != NULL)
+			*cp = ((uint32_t)(p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+		return (2);
+	}
+	if (p[0] >= 0xe0 && p[0] <= 0xef && len >= 3) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return (0);
+		c = ((uint32_t)(p[0] & 0x0f) << 12) |
+		    ((uint32_t)(p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+		if (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))
+			return (0);
+		if (cp != NULL)
+			*cp = c;
+		return (3);
+	}
+	return (util_utf8_decode(p, len, cp));
 }
 
 /*

@@ -433,15 +433,38 @@ parse_json_feed(const struct feed_doc *doc)
 	return (obj);
 }
 
-/* Render doc as PARSE_JSON; see parse.h.  The caller frees the string. */
-char *
-parse_doc_json(const struct feed_doc *doc)
+/*
+ * json_dumps with the document's options, as a string of ours; the
+ * memory jansson allocated goes back through jansson's allocator.
+ */
+static char *
+parse_json_dump(const json_t *j)
 {
-	json_t		*root, *errors, *err, *entries;
 	json_malloc_t	 jmalloc;
 	json_free_t	 jfree;
 	char		*s, *out;
-	size_t		 i;
+
+	s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s == NULL)
+		return (NULL);
+	out = xstrdup(s);
+	json_get_alloc_funcs(&jmalloc, &jfree);
+	jfree(s);
+	return (out);
+}
+
+/*
+ * The head of the rendering; see parse.h.  jansson writes the document
+ * without "entries" as "{\n  ...\n}": the closing "\n}" gives way to
+ * the "entries" key, the last one, whose array parse_entry_json and
+ * parse_doc_json_tail write as jansson would have.
+ */
+char *
+parse_doc_json_head(const struct feed_doc *doc)
+{
+	json_t		*root, *errors, *err;
+	char		*s, *out;
+	size_t		 len;
 
 	root = json_object();
 	json_object_set_new(root, "format",
@@ -462,19 +485,71 @@ parse_doc_json(const struct feed_doc *doc)
 	}
 	json_object_set_new(root, "errors", errors);
 	json_object_set_new(root, "feed", parse_json_feed(doc));
-	entries = json_array();
-	for (i = 0; i < doc->nentries; i++)
-		json_array_append_new(entries,
-		    parse_json_entry(&doc->entries[i]));
-	json_object_set_new(root, "entries", entries);
-
-	s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	s = parse_json_dump(root);
 	json_decref(root);
-	if (s == NULL)
-		return (xstrdup("{}"));
-	/* jansson's memory goes back through jansson's allocator. */
-	out = xstrdup(s);
-	json_get_alloc_funcs(&jmalloc, &jfree);
-	jfree(s);
+	if (s == NULL || (len = strlen(s)) < 2 ||
+	    strcmp(s + len - 2, "\n}") != 0) {
+		free(s);
+		return (xstrdup("{\n  \"entries\": ["));
+	}
+	s[len - 2] = '\0';
+	xasprintf(&out, "%s,\n  \"entries\": [", s);
+	free(s);
 	return (out);
+}
+
+/*
+ * Entry i of the "entries" array; see parse.h.  Its lines are indented
+ * to the array's depth: a newline in jansson's output is always layout,
+ * as one inside a string is written "\\n".
+ */
+char *
+parse_entry_json(const struct feed_entry *e, size_t i)
+{
+	json_t		*j;
+	struct buf	 b;
+	char		*s;
+	const char	*p, *q;
+
+	j = parse_json_entry(e);
+	s = parse_json_dump(j);
+	json_decref(j);
+	buf_init(&b);
+	buf_adds(&b, i > 0 ? ",\n    " : "\n    ");
+	for (p = s != NULL ? s : "{}"; (q = strchr(p, '\n')) != NULL;
+	    p = q + 1) {
+		buf_add(&b, p, q + 1 - p);
+		buf_adds(&b, "    ");
+	}
+	buf_adds(&b, p);
+	free(s);
+	return (buf_steal(&b));
+}
+
+/* The end of the rendering after nentries entries; see parse.h. */
+const char *
+parse_doc_json_tail(size_t nentries)
+{
+	return (nentries > 0 ? "\n  ]\n}" : "]\n}");
+}
+
+/* Render doc as PARSE_JSON; see parse.h.  The caller frees the string. */
+char *
+parse_doc_json(const struct feed_doc *doc)
+{
+	struct buf	 b;
+	char		*s;
+	size_t		 i;
+
+	buf_init(&b);
+	s = parse_doc_json_head(doc);
+	buf_adds(&b, s);
+	free(s);
+	for (i = 0; i < doc->nentries; i++) {
+		s = parse_entry_json(&doc->entries[i], i);
+		buf_adds(&b, s);
+		free(s);
+	}
+	buf_adds(&b, parse_doc_json_tail(doc->nentries));
+	return (buf_steal(&b));
 }

@@ -56,6 +56,8 @@
 #define PARSE_TEXT_MAX		(4 * 1024 * 1024)
 #define PARSE_AMPLIFY_FLOOR	(1024 * 1024)
 #define PARSE_AMPLIFY_FACTOR	4
+/* Element namespaces remembered per document (parse_ns_cached). */
+#define PARSE_NS_CACHE 4
 /* A JSON Feed is parsed whole; this caps what is held (the fetcher's
  * body cap is the real limit). */
 #define PARSE_JSON_MAX (64 * 1024 * 1024)
@@ -179,6 +181,13 @@ struct parse_elem {
 	enum parse_field	 skip;		/* in skipHours, skipDays */
 };
 
+/* A namespace URI as libxml2 handed it, and what parse_ns_lookup said. */
+struct parse_ns_seen {
+	const xmlChar			*ptr;	/* libxml2's string */
+	char				*uri;	/* a copy, to check ptr */
+	const struct parse_nsmap	*map;
+};
+
 /* One open element. */
 struct parse_frame {
 	enum parse_kind	 kind;
@@ -258,6 +267,8 @@ struct parse_ctx {
 	struct buf		 text;		/* text of open elements */
 	struct parse_tc		 tc;
 	struct feed_entry	*entry;		/* open entry, or NULL */
+	struct feed_entry	 open_entry;	/* where entry points */
+	size_t			 nentries;	/* entries begun, for the cap */
 	struct feed_person	*person;	/* open Atom person, or NULL */
 
 	enum feed_format	 atom_version;	/* from <feed version=> */
@@ -275,6 +286,8 @@ struct parse_ctx {
 	bool			 is_finished;
 	bool			 is_json;	/* a JSON Feed, held in head */
 	struct parse_html_links	*html;		/* a web page: find its feeds */
+	struct parse_ns_seen	 ns_seen[PARSE_NS_CACHE];
+	size_t			 ns_next;	/* slot to replace next */
 	bool			 is_utf8;	/* bytes checked as UTF-8 */
 	unsigned char		 carry[4];	/* a split UTF-8 sequence */
 	size_t			 ncarry;
@@ -307,6 +320,8 @@ static void	 parse_feed_bytes(struct parse_ctx *, const char *, size_t,
 		     bool);
 static char	*parse_resolve(const char *, const char *);
 static const struct parse_nsmap *parse_ns_lookup(const xmlChar *);
+static const struct parse_nsmap *parse_ns_cached(struct parse_ctx *,
+		     const xmlChar *);
 static const struct parse_elem *parse_elem_lookup(enum parse_ns,
 		     const char *);
 static char	*parse_attr(xmlParserCtxtPtr, const xmlChar **, int,
@@ -327,6 +342,8 @@ static void	 parse_start_markup(struct parse_ctx *, struct parse_frame *,
 		     const xmlChar *, const xmlChar *, const struct parse_nsmap *,
 		     xmlParserCtxtPtr, const xmlChar **, int);
 static void	 parse_end_entry(struct parse_ctx *);
+static void	 parse_hand_entry(struct parse_ctx *, struct feed_entry *);
+static void	 parse_hand_doc_entries(struct parse_ctx *);
 static void	 parse_set_date(struct feed_date *, char *);
 static void	 parse_set_str(char **, char *);
 static void	 parse_person_raw(struct feed_person *, const char *);
@@ -608,6 +625,8 @@ parse_new(const struct parse_options *opt)
 			ctx->opt.content_language =
 			    xstrdup(opt->content_language);
 		ctx->opt.max_entries = opt->max_entries;
+		ctx->opt.entry_cb = opt->entry_cb;
+		ctx->opt.entry_arg = opt->entry_arg;
 	}
 	buf_init(&ctx->head);
 	buf_init(&ctx->text);
@@ -636,6 +655,8 @@ parse_new(const struct parse_options *opt)
 void
 parse_free(struct parse_ctx *ctx)
 {
+	size_t	 i;
+
 	if (ctx == NULL)
 		return;
 	while (ctx->nframes > 0)
@@ -652,8 +673,11 @@ parse_free(struct parse_ctx *ctx)
 		parse_html_links_finish(ctx->html, ctx->doc);
 	free(ctx->tc.type);
 	free(ctx->tc.src);
+	for (i = 0; i < PARSE_NS_CACHE; i++)
+		free(ctx->ns_seen[i].uri);
 	buf_clear(&ctx->head);
 	buf_clear(&ctx->text);
+	feed_entry_clear(&ctx->open_entry);
 	feed_doc_free(ctx->doc);
 	free(ctx->doc_base);
 	free(ctx->ascii_fallback);
@@ -747,11 +771,21 @@ parse_finish(struct parse_ctx *ctx)
 			parse_jsonfeed(ctx->head.data, ctx->head.len,
 			    ctx->doc_base, ctx->opt.max_entries, ctx->doc);
 		buf_clear(&ctx->head);
+		parse_hand_doc_entries(ctx);
 	} else {
 		if (ctx->xc == NULL)
 			parse_start(ctx);
 		if (!ctx->is_over_cap)
 			parse_feed_bytes(ctx, NULL, 0, true);
+	}
+	/*
+	 * An entry still open (the document ended or was stopped inside
+	 * it) is kept as far as it was read.
+	 */
+	if (ctx->entry != NULL) {
+		parse_hand_entry(ctx, ctx->entry);
+		ctx->entry = NULL;
+		ctx->person = NULL;
 	}
 	ctx->is_finished = true;
 	doc = ctx->doc;
@@ -1417,7 +1451,7 @@ parse_feed_utf8(struct parse_ctx *ctx, const char *data, size_t len,
 			i += parse_ascii_span(p + i, len - i);
 			continue;
 		}
-		n = util_utf8_decode(p + i, len - i, NULL);
+		n = parse_utf8_len(p + i, len - i, NULL);
 		if (n > 0) {
 			i += (size_t)n;
 			continue;
@@ -1540,6 +1574,10 @@ parse_sax_entity(void *uctx, const xmlChar *name)
 	ent = xmlSAX2GetEntity(xc, name);
 	if (ent != NULL)
 		return (ent);
+	/* One handed out before: htmlEntityLookup searches linearly. */
+	if (ctx->entdoc != NULL &&
+	    (ent = xmlGetDocEntity(ctx->entdoc, name)) != NULL)
+		return (ent);
 	hd = htmlEntityLookup(name);
 	if (hd == NULL)
 		return (NULL);
@@ -1551,9 +1589,6 @@ parse_sax_entity(void *uctx, const xmlChar *name)
 		    NULL) == NULL)
 			return (NULL);
 	}
-	ent = xmlGetDocEntity(ctx->entdoc, name);
-	if (ent != NULL)
-		return (ent);
 	n = xmlCopyCharMultiByte(utf8, (int)hd->value);
 	if (n <= 0)
 		return (NULL);
@@ -1605,6 +1640,35 @@ parse_ns_lookup(const xmlChar *uri)
 		    parse_nsmaps, nitems(parse_nsmaps), sizeof parse_nsmaps[0],
 		    parse_nsmap_cmp));
 	return (&parse_ns_other);
+}
+
+/*
+ * parse_ns_lookup for element and attribute namespaces, which are few
+ * in a document and looked up for every element: the last few are
+ * remembered by the pointer libxml2 passes (the same string from its
+ * dictionary each time) and checked against a copy, which costs less
+ * than the case-insensitive search.
+ */
+static const struct parse_nsmap *
+parse_ns_cached(struct parse_ctx *ctx, const xmlChar *uri)
+{
+	struct parse_ns_seen	*seen;
+	size_t			 i;
+
+	if (uri == NULL || *uri == '\0')
+		return (parse_ns_lookup(uri));
+	for (i = 0; i < PARSE_NS_CACHE; i++) {
+		seen = &ctx->ns_seen[i];
+		if (seen->ptr == uri &&
+		    strcmp(seen->uri, (const char *)uri) == 0)
+			return (seen->map);
+	}
+	seen = &ctx->ns_seen[ctx->ns_next++ % PARSE_NS_CACHE];
+	free(seen->uri);
+	seen->ptr = uri;
+	seen->uri = xstrdup((const char *)uri);
+	seen->map = parse_ns_lookup(uri);
+	return (seen->map);
 }
 
 /* Key for parse_elem_lookup. */
@@ -1776,7 +1840,7 @@ parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 	unsigned char		*out, *q;
 	unsigned int		 c;
 	size_t			 i, nc1 = 0;
-	bool			 is_latin1 = true;
+	bool			 is_latin1;
 
 	i = parse_ascii_span(s, len);
 	if (i == len) {
@@ -1785,11 +1849,16 @@ parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 		out[len] = '\0';
 		return ((char *)out);
 	}
+	/* Double encoding is only looked for in a UTF-8 document. */
+	is_latin1 = ctx->doc != NULL && ctx->doc->encoding != NULL &&
+	    strcmp(ctx->doc->encoding, "utf-8") == 0;
 	/*
 	 * Every 0xc2 is looked at as a lead byte here (a skipped byte is a
 	 * continuation byte, never 0xc2), so C1 characters are counted too.
+	 * Once the text is known not to be all Latin-1, only the C1
+	 * characters are counted, from one 0xc2 to the next.
 	 */
-	for (p = s + i; p < end; p++) {
+	for (p = s + i; p < end && is_latin1; p++) {
 		if (*p < 0x80) {
 			p += parse_ascii_span(p, end - p) - 1;
 			continue;
@@ -1803,10 +1872,18 @@ parse_fix_text(struct parse_ctx *ctx, const char *src, size_t len)
 		else
 			p++;
 	}
+	if (!is_latin1 && p < end) {
+		while ((p = memchr(p, 0xc2, end - p)) != NULL) {
+			if (p + 1 < end && p[1] >= 0x80 && p[1] <= 0x9f &&
+			    cp1252[p[1] - 0x80] != 0)
+				nc1++;
+			if (++p == end)
+				break;
+		}
+	}
 
 	/* All of it is U+0000 to U+00FF: is it UTF-8 as bytes? */
-	if (is_latin1 && ctx->doc != NULL && ctx->doc->encoding != NULL &&
-	    strcmp(ctx->doc->encoding, "utf-8") == 0) {
+	if (is_latin1) {
 		out = xmalloc(len + 1);
 		memcpy(out, s, i);
 		for (p = s + i, q = out + i; p < end; p++, q++) {
@@ -1860,7 +1937,7 @@ parse_is_utf8(const char *s, size_t len)
 		len -= n;
 		if (len == 0)
 			break;
-		if ((k = util_utf8_decode(p, len, NULL)) <= 0)
+		if ((k = parse_utf8_len(p, len, NULL)) <= 0)
 			return (false);
 		p += k;
 		len -= (size_t)k;
@@ -1974,7 +2051,7 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 {
 	xmlParserCtxtPtr		 xc = uctx;
 	struct parse_ctx		*ctx = xc->_private;
-	const struct parse_nsmap	*m = parse_ns_lookup(uri);
+	const struct parse_nsmap	*m = parse_ns_cached(ctx, uri);
 	const struct parse_elem		*el;
 	struct parse_frame		*f, *parent;
 	struct feed_doc			*doc = ctx->doc;
@@ -2040,13 +2117,14 @@ parse_sax_start(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	    strcmp(name, "entry") == 0) &&
 	    (pkind == PARSE_K_FEED || pkind == PARSE_K_ROOT)) {
 		if (ctx->opt.max_entries != 0 &&
-		    doc->nentries >= ctx->opt.max_entries) {
+		    ctx->nentries >= ctx->opt.max_entries) {
 			ctx->is_over_cap = true;
 			xmlStopParser(xc);
 			return;
 		}
 		f->kind = PARSE_K_ENTRY;
-		ctx->entry = feed_doc_add_entry(doc);
+		ctx->nentries++;
+		ctx->entry = &ctx->open_entry;
 		if (m->core == PARSE_CORE_RSS10 &&
 		    doc->format == FEED_FORMAT_NONE)
 			doc->format = FEED_FORMAT_RSS10;
@@ -2776,9 +2854,14 @@ parse_start_markup(struct parse_ctx *ctx, struct parse_frame *f,
 static void
 parse_escape(struct buf *b, const char *s, size_t len, bool is_attr)
 {
-	size_t	 i;
+	size_t	 i, start = 0;
 
 	for (i = 0; i < len; i++) {
+		if (s[i] != '&' && s[i] != '<' && s[i] != '>' &&
+		    (s[i] != '"' || !is_attr))
+			continue;
+		buf_add(b, s + start, i - start);
+		start = i + 1;
 		switch (s[i]) {
 		case '&':
 			buf_adds(b, "&amp;");
@@ -2789,17 +2872,12 @@ parse_escape(struct buf *b, const char *s, size_t len, bool is_attr)
 		case '>':
 			buf_adds(b, "&gt;");
 			break;
-		case '"':
-			if (is_attr)
-				buf_adds(b, "&quot;");
-			else
-				buf_addc(b, '"');
-			break;
 		default:
-			buf_addc(b, s[i]);
+			buf_adds(b, "&quot;");
 			break;
 		}
 	}
+	buf_add(b, s + start, len - start);
 }
 
 /*
@@ -2845,7 +2923,7 @@ parse_sax_end(void *uctx, const xmlChar *local, const xmlChar *prefix,
 	case PARSE_K_MARKUP:
 		if (!f->has_end_tag)
 			break;
-		m = parse_ns_lookup(uri);
+		m = parse_ns_cached(ctx, uri);
 		buf_adds(&ctx->text, "</");
 		if (prefix != NULL && m->ns != PARSE_NS_XHTML) {
 			buf_adds(&ctx->text, (const char *)prefix);
@@ -3504,8 +3582,47 @@ parse_end_entry(struct parse_ctx *ctx)
 		if (e->guid_is_link)
 			e->link = xstrdup(e->id);
 	}
+	parse_hand_entry(ctx, e);
 	ctx->entry = NULL;
 	ctx->person = NULL;
+}
+
+/*
+ * Hand a complete entry on: to the entry callback, which may move it
+ * out, or else to the end of the document's entries.  Either way e is
+ * left empty for the next one.
+ */
+static void
+parse_hand_entry(struct parse_ctx *ctx, struct feed_entry *e)
+{
+	if (ctx->opt.entry_cb != NULL) {
+		ctx->opt.entry_cb(e, ctx->opt.entry_arg);
+		feed_entry_clear(e);
+	} else {
+		*feed_doc_add_entry(ctx->doc) = *e;
+		memset(e, 0, sizeof *e);
+	}
+}
+
+/*
+ * With an entry callback, hand it the entries a whole-document parser
+ * (JSON Feed) put in the document, in order, and leave none there.
+ */
+static void
+parse_hand_doc_entries(struct parse_ctx *ctx)
+{
+	struct feed_doc	*doc = ctx->doc;
+	size_t		 i;
+
+	if (ctx->opt.entry_cb == NULL)
+		return;
+	for (i = 0; i < doc->nentries; i++) {
+		ctx->opt.entry_cb(&doc->entries[i], ctx->opt.entry_arg);
+		feed_entry_clear(&doc->entries[i]);
+	}
+	free(doc->entries);
+	doc->entries = NULL;
+	doc->nentries = 0;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "feedd/model.h"
 #include "feedd/parse.h"
@@ -24,6 +25,20 @@
 
 /* The base URL the fixtures are "fetched" from. */
 #define TEST_URL "http://example.org/dir/feed.xml"
+
+/*
+ * What the entry callback saw in the streaming tests: the bytes pushed
+ * so far (kept by the test), when each entry came, its id, and the JSON
+ * of each entry as feedd parse spools it.
+ */
+struct test_stream {
+	size_t			 pushed;
+	size_t			 nentries;
+	size_t			 at[8];		/* pushed when entry i came */
+	char			*ids[8];
+	struct buf		 json;
+	struct feed_entry	 kept;		/* the first entry, moved out */
+};
 
 /* One row of shared/corpus/feedparser_dates.tsv. */
 struct test_date {
@@ -48,6 +63,12 @@ static void	 test_gen_laughs(struct buf *);
 static void	 test_gen_external(struct buf *);
 static void	 test_gen_deep(struct buf *);
 static void	 test_gen_huge_text(struct buf *);
+static void	 test_stream_cb(struct feed_entry *, void *);
+static struct parse_ctx *test_stream_new(struct test_stream *,
+		    const struct parse_options *);
+static void	 test_stream_clear(struct test_stream *);
+static char	*test_stream_json(const char *, size_t,
+		    const struct parse_options *, int, unsigned int);
 
 /* Fixtures whose JSON must not depend on the chunking. */
 static const char *test_fixtures[] = {
@@ -1066,6 +1087,246 @@ test_dates_edge_cases(void **state)
 	}
 }
 
+/*
+ * Entry callback of the streaming tests: note when the entry came, and
+ * render it as feedd parse does; the first one is moved out and kept.
+ */
+static void
+test_stream_cb(struct feed_entry *e, void *arg)
+{
+	struct test_stream	*ts = arg;
+	char			*s;
+
+	s = parse_entry_json(e, ts->nentries);
+	buf_adds(&ts->json, s);
+	free(s);
+	if (ts->nentries < nitems(ts->at)) {
+		ts->at[ts->nentries] = ts->pushed;
+		ts->ids[ts->nentries] = e->id != NULL ? xstrdup(e->id) : NULL;
+	}
+	if (ts->nentries == 0) {
+		ts->kept = *e;
+		memset(e, 0, sizeof *e);
+	}
+	ts->nentries++;
+}
+
+/* A parse context with opt whose entries go to test_stream_cb and ts. */
+static struct parse_ctx *
+test_stream_new(struct test_stream *ts, const struct parse_options *opt)
+{
+	struct parse_options	 o = *opt;
+
+	memset(ts, 0, sizeof *ts);
+	buf_init(&ts->json);
+	o.entry_cb = test_stream_cb;
+	o.entry_arg = ts;
+	return (parse_new(&o));
+}
+
+/* Free what test_stream_cb kept in ts. */
+static void
+test_stream_clear(struct test_stream *ts)
+{
+	size_t	 i;
+
+	buf_clear(&ts->json);
+	feed_entry_clear(&ts->kept);
+	for (i = 0; i < nitems(ts->ids); i++)
+		free(ts->ids[i]);
+}
+
+/*
+ * The JSON of data parsed with an entry callback, pieced together as
+ * feedd parse prints it (head, entries as they came, tail).
+ */
+static char *
+test_stream_json(const char *data, size_t len,
+    const struct parse_options *opt, int mode, unsigned int seed)
+{
+	struct test_stream	 ts;
+	struct parse_ctx	*ctx;
+	struct feed_doc		*doc;
+	struct buf		 out;
+	size_t			 n;
+	char			*s;
+
+	ctx = test_stream_new(&ts, opt);
+	while (ts.pushed < len) {
+		n = mode == 0 ? len - ts.pushed : 1;
+		if (mode == 2) {
+			seed = seed * 1103515245 + 12345;
+			n = 1 + (seed >> 16) % 97;
+		}
+		if (n > len - ts.pushed)
+			n = len - ts.pushed;
+		parse_push(ctx, data + ts.pushed, n);
+		ts.pushed += n;
+	}
+	doc = parse_finish(ctx);
+	parse_free(ctx);
+	assert_int_equal(doc->nentries, 0);
+	buf_init(&out);
+	s = parse_doc_json_head(doc);
+	buf_adds(&out, s);
+	free(s);
+	if (ts.json.len > 0)
+		buf_add(&out, ts.json.data, ts.json.len);
+	buf_adds(&out, parse_doc_json_tail(ts.nentries));
+	feed_doc_free(doc);
+	test_stream_clear(&ts);
+	return (buf_steal(&out));
+}
+
+/*
+ * With an entry callback, each entry is handed over as soon as its end
+ * tag is read, long before the document ends, and the document keeps
+ * none; the feed's own fields, even those after the items, are still in
+ * it.  An entry the callback moves out is the consumer's.
+ */
+static void
+test_entries_stream_as_parsed(void **state)
+{
+	static const char	 feed[] =
+	    "<rss version=\"2.0\"><channel>"
+	    "<item><guid>a</guid><title>First</title></item>"
+	    "<item><guid>b</guid></item>"
+	    "<item><guid>c</guid></item>"
+	    "<title>Late title</title></channel></rss>";
+	struct parse_options	 opt = { 0 };
+	struct test_stream	 ts;
+	struct parse_ctx	*ctx;
+	struct feed_doc		*doc;
+	size_t			 len = sizeof feed - 1;
+	const char		*end1, *end2;
+
+	(void)state;
+	ctx = test_stream_new(&ts, &opt);
+	for (ts.pushed = 0; ts.pushed < len; ts.pushed++)
+		parse_push(ctx, feed + ts.pushed, 1);
+	assert_int_equal(ts.nentries, 3);
+	/* Each came by the time its </item> was pushed (libxml2 may
+	 * look a few bytes ahead), before the next item began. */
+	end1 = strstr(feed, "</item>") + 7;
+	end2 = strstr(end1, "</item>") + 7;
+	assert_true(ts.at[0] >= (size_t)(end1 - feed) - 7);
+	assert_true(ts.at[0] < (size_t)(strstr(end1, "<guid>") - feed));
+	assert_true(ts.at[1] < (size_t)(strstr(end2, "<guid>") - feed));
+	assert_true(ts.at[2] < len);
+	assert_string_equal(ts.ids[0], "a");
+	assert_string_equal(ts.ids[1], "b");
+	assert_string_equal(ts.ids[2], "c");
+	assert_string_equal(ts.kept.title.value, "First");
+
+	doc = parse_finish(ctx);
+	parse_free(ctx);
+	assert_int_equal(ts.nentries, 3);
+	assert_int_equal(doc->nentries, 0);
+	assert_null(doc->entries);
+	assert_string_equal(doc->title.value, "Late title");
+	assert_false(doc->is_bozo);
+	feed_doc_free(doc);
+	test_stream_clear(&ts);
+}
+
+/*
+ * An entry the document ends inside is kept as far as it was read, as
+ * when collecting: it goes to the callback from parse_finish, after the
+ * complete ones.
+ */
+static void
+test_cut_entry_is_handed_over_at_finish(void **state)
+{
+	static const char	 feed[] =
+	    "<rss version=\"2.0\"><channel><item><guid>a</guid></item>"
+	    "<item><guid>b</guid><title>cut</title>";
+	struct parse_options	 opt = { 0 };
+	struct test_stream	 ts;
+	struct parse_ctx	*ctx;
+	struct feed_doc		*doc;
+
+	(void)state;
+	ctx = test_stream_new(&ts, &opt);
+	parse_push(ctx, feed, sizeof feed - 1);
+	assert_int_equal(ts.nentries, 1);
+	doc = parse_finish(ctx);
+	parse_free(ctx);
+	assert_int_equal(ts.nentries, 2);
+	assert_string_equal(ts.ids[0], "a");
+	assert_string_equal(ts.ids[1], "b");
+	assert_non_null(strstr(ts.json.data, "\"value\": \"cut\""));
+	assert_int_equal(doc->nentries, 0);
+	assert_true(doc->is_bozo);
+	feed_doc_free(doc);
+	test_stream_clear(&ts);
+}
+
+/*
+ * Streamed or collected, the JSON is the same (feedd parse streams), for
+ * every fixture and chunking, a JSON Feed (parsed whole, then handed
+ * over), a truncated entry (kept as far as it goes) and the entry cap.
+ */
+static void
+test_stream_json_matches_collected(void **state)
+{
+	static const char	 json_feed[] =
+	    "{\"version\": \"https://jsonfeed.org/version/1.1\", "
+	    "\"title\": \"J\", \"items\": [{\"id\": \"1\", "
+	    "\"content_text\": \"x\"}, {\"id\": \"2\"}]}";
+	static const char	 truncated[] =
+	    "<rss version=\"2.0\"><channel><item><guid>a</guid></item>"
+	    "<item><guid>b</guid><title>cut";
+	struct parse_options	 opt = { .url = TEST_URL };
+	struct parse_options	 cap = { .url = TEST_URL, .max_entries = 1 };
+	const struct {
+		const char	*data;
+		size_t		 len;
+		const struct parse_options *opt;
+	} inline_cases[] = {
+		{ json_feed, sizeof json_feed - 1, &opt },
+		{ truncated, sizeof truncated - 1, &opt },
+		{ truncated, sizeof truncated - 1, &cap },
+	};
+	struct feed_doc		*doc;
+	char			*path, *data, *want, *got;
+	size_t			 len, i;
+	int			 mode;
+
+	(void)state;
+	for (i = 0; i < nitems(test_fixtures) + nitems(inline_cases); i++) {
+		if (i < nitems(test_fixtures)) {
+			path = test_path("FEEDD_TEST_DATA", "parse",
+			    test_fixtures[i]);
+			data = test_read(path, &len);
+			free(path);
+			doc = test_parse(data, len, &opt, 0, 0);
+		} else {
+			data = xstrdup(inline_cases[i -
+			    nitems(test_fixtures)].data);
+			len = inline_cases[i - nitems(test_fixtures)].len;
+			doc = test_parse(data, len, inline_cases[i -
+			    nitems(test_fixtures)].opt, 0, 0);
+		}
+		want = parse_doc_json(doc);
+		if (i >= nitems(test_fixtures))
+			assert_true(doc->nentries > 0);
+		feed_doc_free(doc);
+		for (mode = 0; mode <= 2; mode++) {
+			got = test_stream_json(data, len,
+			    i < nitems(test_fixtures) ? &opt :
+			    inline_cases[i - nitems(test_fixtures)].opt,
+			    mode, 7);
+			if (strcmp(want, got) != 0)
+				fail_msg("case %zu, mode %d: streamed JSON "
+				    "differs:\n%s\n--- collected\n%s", i,
+				    mode, got, want);
+			free(got);
+		}
+		free(want);
+		free(data);
+	}
+}
+
 /* The JSON has the PARSE_JSON shape, with absent fields left out. */
 static void
 test_json_shape(void **state)
@@ -1089,6 +1350,38 @@ test_json_shape(void **state)
 	assert_non_null(strstr(json, "\"kind\": \"not-well-formed\""));
 	assert_non_null(strstr(json, "\"line\": 6"));
 	free(json);
+}
+
+/*
+ * The JSON, pieced together from head, entries and tail, is byte for
+ * byte what jansson writes for the whole document with two-space
+ * indentation (what feedd parse printed before it streamed), with and
+ * without entries.
+ */
+static void
+test_json_is_jansson_layout(void **state)
+{
+	struct parse_options	 opt = { .url = TEST_URL };
+	const char		*names[] = { "rss20.xml", "atom10.xml",
+				    "page.html" };
+	json_t			*j;
+	char			*json, *again;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < nitems(names); i++) {
+		json = test_json(names[i], &opt, 0, 0);
+		j = json_loads(json, 0, NULL);
+		assert_non_null(j);
+		again = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		assert_non_null(again);
+		if (strcmp(json, again) != 0)
+			fail_msg("%s: not jansson's layout:\n%s\n--- "
+			    "jansson\n%s", names[i], json, again);
+		free(again);
+		json_decref(j);
+		free(json);
+	}
 }
 
 int
@@ -1115,6 +1408,10 @@ main(void)
 		cmocka_unit_test(test_dates_w3cdtf_iso8601),
 		cmocka_unit_test(test_dates_edge_cases),
 		cmocka_unit_test(test_json_shape),
+		cmocka_unit_test(test_json_is_jansson_layout),
+		cmocka_unit_test(test_entries_stream_as_parsed),
+		cmocka_unit_test(test_cut_entry_is_handed_over_at_finish),
+		cmocka_unit_test(test_stream_json_matches_collected),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
