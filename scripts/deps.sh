@@ -6,7 +6,8 @@ set -eu
 PKGS="gcc make cmake pkg-config ca-certificates
 libcurl4-openssl-dev libevent-dev libxml2-dev libsqlite3-dev libinih-dev
 libjansson-dev libssl-dev libsystemd-dev libcmocka-dev zlib1g-dev
-libxml2-utils jing curl python3 python3-feedparser python3-jsonschema"
+libxml2-utils jing curl python3 python3-feedparser python3-jsonschema
+systemd"
 
 missing=
 for p in $PKGS; do
