@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -35,11 +36,16 @@
 #define MAIN_PRUNE_EVERY 3600
 #define MAIN_PRUNE_FIRST 10
 #define MAIN_PRUNE_BATCH 500
-/* How long SIGTERM waits for transfers in flight. */
-#define MAIN_DRAIN_SECONDS 10
+/*
+ * Status lines for systemd wait this long after a poll starts or ends,
+ * so that a burst of polls is told once.
+ */
+#define MAIN_STATUS_DELAY 1
 
 /* Everything a running daemon holds, for the callbacks. */
 struct main_ctx {
+	const char		*path;		/* the config file */
+	int			 nverbose;	/* -v given this often */
 	struct config		*cfg;
 	struct event_base	*base;
 	struct store		*st;
@@ -51,12 +57,19 @@ struct main_ctx {
 	struct event		*watchdog;
 	struct event		*drain;		/* SIGTERM: drain deadline */
 	struct event		*prune;		/* retention timer */
+	struct event		*status;	/* STATUS= to systemd, soon */
 	long			 npruned;	/* in the current pass */
 	int			 is_once;
 	int			 is_stopping;
 };
 
-static int	main_daemon(const char *, int);
+static int	main_daemon(const char *, int, int);
+static void	main_apply_log(struct main_ctx *);
+static void	main_reload(struct main_ctx *);
+static void	main_reload_http(struct main_ctx *, struct config *);
+static void	main_reload_fixed(const struct config *, struct config *);
+static void	main_status_send(struct main_ctx *, const char *);
+static void	main_activity_cb(void *);
 static void	main_idle_cb(void *);
 static void	main_drain_start(struct main_ctx *);
 static long	main_prune_batch(struct main_ctx *);
@@ -67,8 +80,8 @@ void
 main_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: feedd [run] [-d] [-c FILE]   run the daemon in the foreground\n"
-	    "       feedd once [-d] [-c FILE]    poll every feed once, write the outputs, exit\n"
+	    "usage: feedd [run] [-dv] [-c FILE]  run the daemon in the foreground\n"
+	    "       feedd once [-dv] [-c FILE]   poll every feed once, write the outputs, exit\n"
 	    "       feedd check [-c FILE]        check the config file\n"
 	    "       feedd status [-c FILE]       show every feed's poll state\n"
 	    "       feedd entries [-c FILE] [--feed NAME] [--limit N] [--json]\n"
@@ -79,6 +92,7 @@ main_usage(FILE *f)
 	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
 	    "                                    parse one feed and print it as JSON\n"
 	    "       feedd --version | --help\n"
+	    "-v logs more (info, then debug); -d logs everything (debug).\n"
 	    "The default config file is " MAIN_DEFAULT_CONFIG ".\n");
 }
 
@@ -113,6 +127,7 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, 'l' },
 		{ "removed", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -120,9 +135,9 @@ main(int argc, char **argv)
 	const char	*feed = NULL;
 	char		*end;
 	long		 limit = 0;
-	int		 ch, is_debug = 0, is_json = 0, is_removed = 0;
+	int		 ch, is_json = 0, is_removed = 0, nverbose = 0;
 
-	log_open(LOG_LEVEL_INFO, !isatty(STDERR_FILENO));
+	log_open(LOG_LEVEL_INFO);
 	xmlSetGenericErrorFunc(NULL, main_xml_error_cb);
 	if (argc > 1 && argv[1][0] != '-') {
 		verb = argv[1];
@@ -141,14 +156,14 @@ main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	while ((ch = getopt_long(argc, argv, "c:df:hjl:rV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:df:hjl:rvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
 			break;
 		case 'd':
-			is_debug = 1;
+			nverbose = LOG_LEVEL_DEBUG;
 			break;
 		case 'f':
 			feed = optarg;
@@ -167,6 +182,9 @@ main(int argc, char **argv)
 		case 'r':
 			is_removed = 1;
 			break;
+		case 'v':
+			nverbose++;
+			break;
 		case 'h':
 			main_usage(stdout);
 			return (0);
@@ -182,8 +200,9 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return (2);
 	}
-	if (is_debug)
-		log_set_level(LOG_LEVEL_DEBUG);
+	if (nverbose > 0)
+		log_set_level(LOG_LEVEL_INFO + nverbose > LOG_LEVEL_DEBUG ?
+		    LOG_LEVEL_DEBUG : LOG_LEVEL_INFO + nverbose);
 	if (strcmp(verb, "check") == 0)
 		return (main_check(path));
 	if (strcmp(verb, "status") == 0)
@@ -199,9 +218,9 @@ main(int argc, char **argv)
 		return (2);
 	}
 	if (strcmp(verb, "run") == 0)
-		return (main_daemon(path, 0));
+		return (main_daemon(path, 0, nverbose));
 	if (strcmp(verb, "once") == 0)
-		return (main_daemon(path, 1));
+		return (main_daemon(path, 1, nverbose));
 	fprintf(stderr, "feedd: unknown command: %s\n", verb);
 	main_usage(stderr);
 	return (2);
@@ -257,12 +276,16 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 		m->is_stopping = 1;
 		log_notice("received %s, stopping after %zu transfers in "
 		    "flight", strsignal((int)sig), fetch_running(m->fx));
-		sd_notify(0, "STOPPING=1");
+		sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 		main_drain_start(m);
 		break;
 	case SIGHUP:
-		log_notice("reload is not supported yet; restart feedd to "
-		    "apply config changes");
+		if (m->is_once || m->is_stopping)
+			log_notice("received SIGHUP, ignored: %s",
+			    m->is_once ? "feedd once does not reload" :
+			    "stopping");
+		else
+			main_reload(m);
 		break;
 	case SIGUSR2:
 		log_set_level(log_get_level() == LOG_LEVEL_DEBUG ?
@@ -281,23 +304,177 @@ main_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_warn("transfers still running after %ds, cancelling them",
-	    MAIN_DRAIN_SECONDS);
+	log_warn("%zu transfers still running after shutdown_grace (%llds), "
+	    "cancelling them", fetch_running(m->fx),
+	    (long long)m->cfg->shutdown_grace);
 	event_base_loopbreak(m->base);
 }
 
 /*
  * Let transfers in flight finish and be stored, so a restart does not
- * poll them again, but never wait longer than MAIN_DRAIN_SECONDS.
+ * poll them again, but never wait longer than shutdown_grace.  Nothing
+ * else is started: no poll, no retention pass.
  */
 static void
 main_drain_start(struct main_ctx *m)
 {
-	struct timeval	 tv = { MAIN_DRAIN_SECONDS, 0 };
+	struct timeval	 tv = { (time_t)m->cfg->shutdown_grace, 0 };
 
+	if (m->prune != NULL)
+		evtimer_del(m->prune);
+	if (m->status != NULL)
+		evtimer_del(m->status);
 	m->drain = evtimer_new(m->base, main_drain_timeout_cb, m);
 	evtimer_add(m->drain, &tv);
 	schedule_stop(m->sch, main_idle_cb, m);
+}
+
+/* Set the log level and syslog copy from the config and -v. */
+static void
+main_apply_log(struct main_ctx *m)
+{
+	int	 level = m->cfg->log_level + m->nverbose;
+
+	log_set_level(level > LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG :
+	    (enum log_level)level);
+	log_set_syslog(m->cfg->is_syslog);
+}
+
+/*
+ * Tell systemd what we are doing: feeds, polls due and in flight, and
+ * the last error.  extra comes first ("READY=1\n"), or is "".
+ */
+static void
+main_status_send(struct main_ctx *m, const char *extra)
+{
+	struct schedule_stats	 ss;
+
+	schedule_get_stats(m->sch, &ss);
+	sd_notifyf(0, "%sSTATUS=%zu feeds, %zu due, %zu in flight, %zu "
+	    "failing%s%s", extra, ss.nfeeds, ss.ndue, ss.nrunning,
+	    ss.nfailing, ss.last_error != NULL ? "; last error: " : "",
+	    ss.last_error != NULL ? ss.last_error : "");
+}
+
+/* The status timer: polls started or ended a moment ago. */
+static void
+main_status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	main_status_send(arg, "");
+}
+
+/* Polls started or ended: tell systemd soon, once per burst. */
+static void
+main_activity_cb(void *arg)
+{
+	struct main_ctx	*m = arg;
+	struct timeval	 tv = { MAIN_STATUS_DELAY, 0 };
+
+	if (m->status != NULL && !m->is_stopping &&
+	    !evtimer_pending(m->status, NULL))
+		evtimer_add(m->status, &tv);
+}
+
+/*
+ * Settings that only a restart can change: say so, and keep the running
+ * ones in the new config so that everything reads what is in effect.
+ */
+static void
+main_reload_fixed(const struct config *old, struct config *cfg)
+{
+	if (strcmp(old->database, cfg->database) != 0) {
+		log_warn("%s: database changed; restart feedd to use %s, "
+		    "still using %s", cfg->path, cfg->database, old->database);
+		free(cfg->database);
+		cfg->database = xstrdup(old->database);
+	}
+	if (old->per_host != cfg->per_host ||
+	    old->is_private_blocked != cfg->is_private_blocked ||
+	    old->nallow_networks != cfg->nallow_networks ||
+	    (old->nallow_networks > 0 && memcmp(old->allow_networks,
+	    cfg->allow_networks, old->nallow_networks *
+	    sizeof *old->allow_networks) != 0))
+		log_warn("%s: per_host, block_private and allow_networks "
+		    "change only on restart", cfg->path);
+}
+
+/*
+ * Listen where the new config says.  The old listener stays until the
+ * new one is bound; if binding fails the old one is kept, and so is its
+ * address in cfg.
+ */
+static void
+main_reload_http(struct main_ctx *m, struct config *cfg)
+{
+	struct http	*h = NULL;
+	char		*cause = NULL;
+
+	if ((m->cfg->listen == NULL && cfg->listen == NULL) ||
+	    (m->cfg->listen != NULL && cfg->listen != NULL &&
+	    strcmp(m->cfg->listen, cfg->listen) == 0))
+		return;
+	if (cfg->listen != NULL &&
+	    (h = http_new(m->base, cfg->listen, &cause)) == NULL) {
+		log_err("%s; still listening on %s", cause,
+		    m->cfg->listen != NULL ? m->cfg->listen : "nothing");
+		free(cause);
+		free(cfg->listen);
+		cfg->listen = m->cfg->listen != NULL ?
+		    xstrdup(m->cfg->listen) : NULL;
+		return;
+	}
+	log_notice("http: listening on %s instead of %s",
+	    cfg->listen != NULL ? cfg->listen : "nothing",
+	    m->cfg->listen != NULL ? m->cfg->listen : "nothing");
+	http_free(m->http);
+	m->http = h;
+}
+
+/*
+ * SIGHUP: read the config again and apply the difference.  A config with
+ * errors is reported and the running one kept.  Feeds added, removed or
+ * changed go to the schedule (polls in flight go on); the outputs are
+ * rebuilt with the new settings; the listener moves if it changed.
+ */
+static void
+main_reload(struct main_ctx *m)
+{
+	struct schedule_reload_counts	 rc;
+	struct timespec			 ts;
+	struct config			*cfg;
+	char				*cause = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading "
+	    "%s", (unsigned long long)ts.tv_sec * 1000000 +
+	    (unsigned long long)ts.tv_nsec / 1000, m->path);
+	log_notice("received SIGHUP, reloading %s", m->path);
+	if ((cfg = config_load(m->path, &cause)) == NULL) {
+		log_err("%s; keeping the running config", cause);
+		free(cause);
+		main_status_send(m, "READY=1\n");
+		return;
+	}
+	main_reload_fixed(m->cfg, cfg);
+	main_reload_http(m, cfg);
+	/* emit reads the config it was made with: make it anew. */
+	emit_free(m->em);
+	m->em = emit_new(m->base, m->st, cfg, main_published_cb, m);
+	schedule_reload(m->sch, cfg, &rc);
+	store_set_retention(m->st, cfg->retain_days, cfg->retain_per_feed);
+	config_free(m->cfg);
+	m->cfg = cfg;
+	main_apply_log(m);
+	if (emit_now(m->em, &cause) != 0) {
+		log_err("%s", cause);
+		free(cause);
+	}
+	log_notice("reloaded %s: %zu feeds, %zu added, %zu removed, %zu with "
+	    "a new url", m->path, cfg->nfeeds, rc.nadded, rc.nremoved,
+	    rc.nchanged);
+	main_status_send(m, "READY=1\n");
 }
 
 /*
@@ -371,6 +548,8 @@ main_events(struct main_ctx *m)
 		    m);
 		evsignal_add(m->signals[i], NULL);
 	}
+	m->status = evtimer_new(m->base, main_status_cb, m);
+	schedule_set_activity_cb(m->sch, main_activity_cb, m);
 	if (sd_watchdog_enabled(0, &usec) > 0) {
 		tv.tv_sec = (time_t)(usec / 2 / 1000000);
 		tv.tv_usec = (suseconds_t)(usec / 2 % 1000000);
@@ -396,6 +575,8 @@ main_teardown(struct main_ctx *m)
 		event_free(m->drain);
 	if (m->prune != NULL)
 		event_free(m->prune);
+	if (m->status != NULL)
+		event_free(m->status);
 	/* Transfers first: their callbacks point into the schedule. */
 	fetch_free(m->fx);
 	schedule_free(m->sch);
@@ -409,7 +590,7 @@ main_teardown(struct main_ctx *m)
 
 /* feedd run and feedd once. */
 static int
-main_daemon(const char *path, int is_once)
+main_daemon(const char *path, int is_once, int nverbose)
 {
 	struct main_ctx		 m;
 	struct fetch_options	 fo;
@@ -419,10 +600,13 @@ main_daemon(const char *path, int is_once)
 
 	memset(&m, 0, sizeof m);
 	m.is_once = is_once;
+	m.path = path;
+	m.nverbose = nverbose;
 	if ((m.cfg = config_load(path, &cause)) == NULL) {
 		log_err("%s", cause);
 		goto out;
 	}
+	main_apply_log(&m);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_err("curl_global_init failed");
 		goto out;
@@ -473,8 +657,7 @@ main_daemon(const char *path, int is_once)
 		schedule_start(m.sch);
 		log_notice("feedd %s started: %zu feeds, database %s",
 		    FEEDD_VERSION, m.cfg->nfeeds, m.cfg->database);
-		sd_notifyf(0, "READY=1\nSTATUS=polling %zu feeds",
-		    m.cfg->nfeeds);
+		main_status_send(&m, "READY=1\n");
 	}
 	if (event_base_dispatch(m.base) == -1) {
 		log_err("event loop failed");
@@ -498,6 +681,7 @@ main_daemon(const char *path, int is_once)
 out:
 	free(cause);
 	main_teardown(&m);
+	log_set_syslog(0);
 	curl_global_cleanup();
 	return (ret);
 }

@@ -61,6 +61,10 @@ struct config {
 	char			*output_title;
 	int			 max_entries;
 	char			*listen;	/* host:port, or NULL: no HTTP */
+	int			 log_level;	/* 3 error ... 7 debug, as
+						   enum log_level */
+	bool			 is_syslog;	/* log_syslog: copy to syslog */
+	int64_t			 shutdown_grace; /* seconds SIGTERM waits */
 	struct config_feed	*feeds;
 	size_t			 nfeeds;
 };

@@ -1,0 +1,81 @@
+# feedd run speaks systemd's notify protocol: a stub notify socket (a real
+# AF_UNIX datagram socket, as systemd's) sees READY=1, then RELOADING=1
+# (with MONOTONIC_USEC=) and READY=1 again around a SIGHUP, then
+# STOPPING=1 on SIGTERM, in that order; STATUS= lines name the feeds,
+# and WATCHDOG=1 pings come when WATCHDOG_USEC is set.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+cp -R "$FEEDD_TEST_DATA" "$T/docroot"
+start_server "$T/docroot"
+
+# The stub: every datagram on one line of notify.log, newlines as '|'.
+start_bg notify "$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as log:
+    while True:
+        msg = s.recv(4096).decode("utf-8", "replace")
+        log.write(msg.replace("\n", "|") + "\n")
+        log.flush()
+' "$T/notify.sock" "$T/notify.log"
+wait_for 10 test -S "$T/notify.sock" || fail "the notify stub did not start"
+
+cat >"$T/feedd.conf" <<CONF
+[feedd]
+database = feedd.db
+
+[output]
+directory = out
+
+[http]
+listen =
+
+[feed rss]
+url = $SERVER_URL/files/feeds/rss2.xml
+
+[feed atom]
+url = $SERVER_URL/files/feeds/atom.xml
+CONF
+
+# fields: every KEY=VALUE the stub got, one per line, in order.
+fields() {
+	tr '|' '\n' <"$T/notify.log"
+}
+
+# said FIELD [N]: the stub got the field FIELD, whole, N times (1).
+said() {
+	[ "$(fields 2>/dev/null | grep -c -x -- "$1")" -ge "${2:-1}" ]
+}
+
+NOTIFY_SOCKET=$T/notify.sock WATCHDOG_USEC=400000 \
+    start_bg feedd "$FEEDD" run -c "$T/feedd.conf"
+FEEDD_PID=$BG_PID
+wait_for 30 said READY=1 || fail "no READY=1 within 30 s"
+ok "READY=1 once the config is loaded and the database open"
+
+wait_for 30 said 'STATUS=2 feeds, 0 due, 0 in flight, 0 failing' ||
+    fail "no STATUS= line for 2 idle feeds"
+ok "a STATUS= line counts feeds, due, in flight and failing"
+
+wait_for 10 said WATCHDOG=1 || fail "no WATCHDOG=1 with WATCHDOG_USEC set"
+ok "WATCHDOG=1 pings while WATCHDOG_USEC is set"
+
+kill -HUP "$FEEDD_PID"
+wait_for 30 said READY=1 2 || fail "no second READY=1 after SIGHUP"
+ok "READY=1 again after SIGHUP"
+grep -q '^RELOADING=1|MONOTONIC_USEC=[0-9][0-9]*|' "$T/notify.log" ||
+    fail "RELOADING=1 comes without MONOTONIC_USEC="
+ok "RELOADING=1 carries MONOTONIC_USEC="
+
+kill -TERM "$FEEDD_PID"
+wait_pid 30 "$FEEDD_PID"
+assert_eq 0 "$WAIT_RC" "feedd exits 0 on SIGTERM"
+wait_for 10 said STOPPING=1 || fail "no STOPPING=1 after SIGTERM"
+
+# The order of the state messages, watchdog pings and status lines aside.
+order=$(fields | grep -x -E 'READY=1|RELOADING=1|STOPPING=1' | tr '\n' ' ')
+assert_eq 'READY=1 RELOADING=1 READY=1 STOPPING=1 ' "$order" \
+    "READY, RELOADING, READY, STOPPING in order"
+finish
