@@ -58,6 +58,7 @@ static void		 check_tags(const struct config *, const char *);
 static void		 check_layout(const struct config *, const char *);
 static void		 check_fetch(const struct config *, const char *);
 static void		 check_exposed(const struct config *, const char *);
+static void		 check_service(const struct config *, const char *);
 
 static const struct test_good test_goods[] = {
 	{ "good_every_key", "good.conf", check_good },
@@ -78,6 +79,8 @@ static const struct test_good test_goods[] = {
 	  check_fetch },
 	{ "good_exposed_listener_blocks_private", "exposed.conf",
 	  check_exposed },
+	{ "good_log_level_syslog_and_shutdown_grace", "service.conf",
+	  check_service },
 };
 
 static const struct test_error test_errors[] = {
@@ -167,6 +170,9 @@ static const struct test_error test_errors[] = {
 	  "bad value \"guid\" for dedup: use auto, id, link or content" },
 	{ "error_bad_bool", "bad-bool.conf", 2,
 	  "bad value \"maybe\" for collapse_duplicates: use yes or no" },
+	{ "error_bad_log_level", "bad-log-level.conf", 2,
+	  "bad value \"loud\" for log_level: use error, warning, notice, "
+	  "info or debug" },
 };
 
 /* The test data directory; fails the test when ctest did not set it. */
@@ -403,6 +409,19 @@ check_defaults(const struct config *cfg)
 	assert_string_equal(cfg->output_title, "feedd");
 	assert_int_equal(cfg->max_entries, 200);
 	assert_string_equal(cfg->listen, "127.0.0.1:8080");
+	assert_int_equal(cfg->log_level, 6);
+	assert_false(cfg->is_syslog);
+	assert_int_equal(cfg->shutdown_grace, 10);
+}
+
+/* service.conf: log_level by name, log_syslog, shutdown_grace. */
+static void
+check_service(const struct config *cfg, const char *file)
+{
+	(void)file;
+	assert_int_equal(cfg->log_level, 4);
+	assert_true(cfg->is_syslog);
+	assert_int_equal(cfg->shutdown_grace, 30);
 }
 
 /* exposed.conf: auto blocks private addresses; per-feed request options. */
