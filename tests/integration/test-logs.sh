@@ -34,8 +34,9 @@ write_config
 run_feedd plain once -c "$T/feedd.conf"
 assert_eq 0 "$RC" "feedd once exits 0"
 [ -s "$T/plain.err" ] || fail "feedd wrote no log lines"
-if grep -v -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z (error|warning|notice|info|debug): [^ ]' \
-    "$T/plain.err"; then
+STAMP='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
+LEVEL='(error|warning|notice|info|debug)'
+if grep -v -E "^$STAMP $LEVEL: [^ ]" "$T/plain.err"; then
 	fail "lines above are not 'TIME LEVEL: message'"
 fi
 ok "every line is 'TIME LEVEL: message' off systemd"
@@ -74,7 +75,8 @@ ok "a JOURNAL_STREAM that is not stderr gives the plain form"
 # Levels: the config sets the least level written, -v raises it.
 write_config 'log_level = warning'
 run_feedd warning once -c "$T/feedd.conf"
-check_eq 'warning ' "$(levels warning)" "log_level = warning writes warnings only"
+check_eq 'warning ' "$(levels warning)" \
+    "log_level = warning writes warnings only"
 write_config 'log_level = error'
 run_feedd error once -c "$T/feedd.conf"
 check_eq '' "$(levels error)" "log_level = error hides the warning"
@@ -102,16 +104,7 @@ ok "a bad log_level is reported with FILE:LINE"
 # syslog socket at /dev/log for feedd alone (scripts/test.sh runs as
 # root in the build container; without unshare this check fails).
 mkdir "$T/dev"
-start_bg syslog "$PYTHON" -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "a") as log:
-    while True:
-        log.write(s.recv(65536).decode("utf-8", "replace").rstrip("\n") + "\n")
-        log.flush()
-' "$T/dev/log" "$T/syslog.log"
-wait_for 10 test -S "$T/dev/log" || fail "the syslog stub did not start"
+start_dgram_stub syslog "$T/dev/log" "$T/syslog.log"
 write_config 'log_syslog = yes'
 : >"$T/dev/null"
 unshare -m sh -c 'mount --bind /dev/null "$1/dev/null" &&

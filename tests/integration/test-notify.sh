@@ -10,17 +10,7 @@ cp -R "$FEEDD_TEST_DATA" "$T/docroot"
 start_server "$T/docroot"
 
 # The stub: every datagram on one line of notify.log, newlines as '|'.
-start_bg notify "$PYTHON" -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-with open(sys.argv[2], "a") as log:
-    while True:
-        msg = s.recv(4096).decode("utf-8", "replace")
-        log.write(msg.replace("\n", "|") + "\n")
-        log.flush()
-' "$T/notify.sock" "$T/notify.log"
-wait_for 10 test -S "$T/notify.sock" || fail "the notify stub did not start"
+start_dgram_stub notify "$T/notify.sock" "$T/notify.log"
 
 cat >"$T/feedd.conf" <<CONF
 [feedd]

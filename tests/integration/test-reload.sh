@@ -45,20 +45,9 @@ write_config() {
 	mv "$T/feedd.conf.new" "$T/feedd.conf"
 }
 
-# stored FEED: how many entries the store holds for FEED.
-stored() {
-	"$FEEDD" entries -c "$T/feedd.conf" --json --feed "$1" 2>/dev/null |
-	    wc -l | tr -d ' '
-}
-
 # has N FEED: the store holds N entries of FEED.
 has() {
-	[ "$(stored "$2")" = "$1" ]
-}
-
-# hits_at_least N PATH: the server saw PATH at least N times.
-hits_at_least() {
-	[ "$(server_hits "$2")" -ge "$1" ]
+	[ "$(stored "$T/feedd.conf" "$2")" = "$1" ]
 }
 
 # logged TEXT: feedd's log has a line with TEXT.
@@ -105,7 +94,8 @@ wait_for 30 hits_at_least $((hits_tick + 3)) "$TICK" ||
     fail "feed tick is no longer polled after the reload"
 check_eq "$hits_old" "$(server_hits "$OLD")" \
     "the removed feed old is no longer polled"
-check_eq 3 "$(stored old)" "the removed feed's stored entries stay"
+check_eq 3 "$(stored "$T/feedd.conf" old)" \
+    "the removed feed's stored entries stay"
 if server_log | awk -F '\t' -v u="GET $TICK" '$1 == u' | tail -n 1 |
     grep -qF 'If-None-Match: "tick1"'; then
 	ok "feed tick keeps its ETag across the reload"

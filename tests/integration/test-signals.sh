@@ -13,20 +13,9 @@ SLOW=/script?body=feeds/rss2.xml\&delay_ms=3000
 STUCK=/script?body=feeds/atom.xml\&delay_ms=8000
 TICK=/script?body=feeds/noguid.xml
 
-# stored FEED: how many entries the store holds for FEED.
-stored() {
-	"$FEEDD" entries -c "$T/feedd.conf" --json --feed "$1" 2>/dev/null |
-	    wc -l | tr -d ' '
-}
-
 # has N FEED: the store holds N entries of FEED.
 has() {
-	[ "$(stored "$2")" = "$1" ]
-}
-
-# hits_at_least N PATH: the server saw PATH at least N times.
-hits_at_least() {
-	[ "$(server_hits "$2")" -ge "$1" ]
+	[ "$(stored "$T/feedd.conf" "$2")" = "$1" ]
 }
 
 # intact: SQLite's integrity_check passes on the database.
@@ -64,7 +53,8 @@ has 0 slow || fail "feed slow ended before SIGTERM: raise its delay"
 kill -TERM "$FEEDD_PID"
 wait_pid 30 "$FEEDD_PID"
 assert_eq 0 "$WAIT_RC" "feedd exits 0 on SIGTERM with a poll in flight"
-check_eq 4 "$(stored slow)" "the poll in flight is stored before exit"
+check_eq 4 "$(stored "$T/feedd.conf" slow)" \
+    "the poll in flight is stored before exit"
 if intact; then ok "the database passes integrity_check"; else
 	not_ok "the database fails integrity_check"; fi
 if sed -n '/received Terminated/,$p' "$T/feedd.err" | grep -q 'polling'; then
@@ -103,7 +93,8 @@ assert_eq 0 "$WAIT_RC" "feedd exits 0 on SIGINT when shutdown_grace ends"
 grep -q 'still running after shutdown_grace (1s), cancelling' \
     "$T/feedd2.err" || fail "the cancelled poll was not logged"
 ok "the poll past shutdown_grace is cancelled and logged"
-check_eq 0 "$(stored stuck)" "nothing of the cancelled poll is stored"
+check_eq 0 "$(stored "$T/feedd.conf" stuck)" \
+    "nothing of the cancelled poll is stored"
 if intact; then ok "the database passes integrity_check"; else
 	not_ok "the database fails integrity_check"; fi
 finish
