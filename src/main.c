@@ -3,7 +3,9 @@
  * feedd: the command line and the wiring.  main is the only place that
  * knows every module: it reads the config, opens the store, and connects
  * schedule -> store -> emit -> http through their callbacks.  Signals
- * arrive as libevent events and are handled in one switch.
+ * arrive as libevent events and are handled in one switch: SIGHUP
+ * reloads the config, SIGTERM drains.  systemd hears of all of it
+ * through sd_notify.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -70,6 +72,7 @@ static void	main_reload_http(struct main_ctx *, struct config *);
 static void	main_reload_fixed(const struct config *, struct config *);
 static void	main_status_send(struct main_ctx *, const char *);
 static void	main_activity_cb(void *);
+static void	main_status_cb(evutil_socket_t, short, void *);
 static void	main_idle_cb(void *);
 static void	main_drain_start(struct main_ctx *);
 static long	main_prune_batch(struct main_ctx *);

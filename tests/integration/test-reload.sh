@@ -17,6 +17,7 @@ OLD=/script?body=feeds/noguid.xml
 TICK=/script?body=feeds/atom.xml\&etag=tick1
 NEW=/files/feeds/noguid.xml
 MOVED1=/files/feeds/atom.xml
+LAZY=/script?body=feeds/atom.xml\&lazy=1
 MOVED2=/script?body=feeds/atom.xml\&moved=2
 PORT1=$(free_port)
 PORT2=$(free_port)
@@ -35,6 +36,8 @@ write_config() {
 			old) _u=$OLD; _i=1s ;;
 			tick) _u=$TICK; _i=1s ;;
 			new) _u=$NEW; _i=1h ;;
+			lazy1h) _f=lazy; _u=$LAZY; _i=1h ;;
+			lazy1s) _f=lazy; _u=$LAZY; _i=1s ;;
 			moved1) _f=moved; _u=$MOVED1; _i=1h ;;
 			moved2) _f=moved; _u=$MOVED2; _i=1h ;;
 			esac
@@ -60,19 +63,20 @@ serves() {
 	curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$1/feed.atom" 2>/dev/null
 }
 
-write_config "$PORT1" slow oldslow old tick moved1
+write_config "$PORT1" slow oldslow old tick moved1 lazy1h
 start_bg feedd "$FEEDD" run -c "$T/feedd.conf"
 FEEDD_PID=$BG_PID
 
 wait_for 30 has 3 old || fail "feed old stored no entries"
 wait_for 30 has 3 moved || fail "feed moved stored no entries"
+wait_for 30 has 3 lazy || fail "feed lazy stored no entries"
 wait_for 30 hits_at_least 1 "$SLOW" || fail "feed slow was not polled"
 wait_for 30 hits_at_least 1 "$OLDSLOW" || fail "feed oldslow was not polled"
 wait_for 30 serves "$PORT1" || fail "nothing served on port $PORT1"
 has 0 slow || fail "feed slow ended before the reload: raise its delay"
 ok "polls of slow and oldslow in flight, old stored 3 entries"
 
-write_config "$PORT2" slow tick new moved2
+write_config "$PORT2" slow tick new moved2 lazy1s
 kill -HUP "$FEEDD_PID"
 wait_for 30 logged "reloaded $T/feedd.conf" || fail "no reload logged"
 ok "SIGHUP reloads: $(grep -F reloaded "$T/feedd.err" | tail -n 1)"
@@ -84,6 +88,9 @@ ok "the poll in flight across the reload is stored (4 entries of slow)"
 check_eq 1 "$(server_hits "$SLOW")" "the poll in flight was not started anew"
 wait_for 30 has 3 new || fail "the added feed new stored nothing"
 ok "the added feed is polled and its 3 entries stored"
+wait_for 30 hits_at_least 2 "$LAZY" ||
+    fail "feed lazy's new interval of 1s did not bring its next poll forward"
+ok "a new interval takes effect at once"
 wait_for 30 hits_at_least 1 "$MOVED2" ||
     fail "the feed whose url changed was not polled at its new url"
 ok "a feed with a new url is polled there"
@@ -125,7 +132,7 @@ serves "$PORT2" || fail "port $PORT2 no longer serves after the bad config"
 ok "feedd keeps running with the config it had"
 
 # A listen address that cannot be bound: the old listener stays.
-write_config "$SERVER_PORT" slow tick new
+write_config "$SERVER_PORT" slow tick new moved2 lazy1s
 kill -HUP "$FEEDD_PID"
 wait_for 30 logged "still listening on 127.0.0.1:$PORT2" ||
     fail "a failed bind was not reported"
