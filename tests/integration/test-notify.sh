@@ -27,6 +27,9 @@ url = $SERVER_URL/files/feeds/rss2.xml
 
 [feed atom]
 url = $SERVER_URL/files/feeds/atom.xml
+
+[feed broken]
+url = $SERVER_URL/script?status=500
 CONF
 
 # fields: every KEY=VALUE the stub got, one per line, in order.
@@ -45,9 +48,15 @@ FEEDD_PID=$BG_PID
 wait_for 30 said READY=1 || fail "no READY=1 within 30 s"
 ok "READY=1 once the config is loaded and the database open"
 
-wait_for 30 said 'STATUS=2 feeds, 0 due, 0 in flight, 0 failing' ||
-    fail "no STATUS= line for 2 idle feeds"
-ok "a STATUS= line counts feeds, due, in flight and failing"
+# status_settled: a STATUS= line for the three feeds polled, one failed.
+STATUS_WANT='^STATUS=3 feeds, 0 due, 0 in flight, 1 failing; '
+STATUS_WANT="${STATUS_WANT}last error: feed broken: .*500"
+status_settled() {
+	fields | grep -q "$STATUS_WANT"
+}
+wait_for 30 status_settled ||
+    fail "no STATUS= line for 3 polled feeds, one failing"
+ok "a STATUS= line counts feeds, due, in flight, failing, and the last error"
 
 wait_for 10 said WATCHDOG=1 || fail "no WATCHDOG=1 with WATCHDOG_USEC set"
 ok "WATCHDOG=1 pings while WATCHDOG_USEC is set"

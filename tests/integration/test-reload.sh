@@ -26,7 +26,7 @@ PORT2=$(free_port)
 write_config() {
 	{
 		printf '[feedd]\ndatabase = feedd.db\nper_host = 10\n\n'
-		printf '[output]\ndirectory = out\n\n'
+		printf '[output]\ndirectory = out\ntitle = River %s\n\n' "$1"
 		printf '[http]\nlisten = 127.0.0.1:%s\n' "$1"
 		shift
 		for _f in "$@"; do
@@ -111,6 +111,12 @@ else
 fi
 wait_for 30 serves "$PORT2" || fail "nothing served on the new port $PORT2"
 ok "the listener moved to port $PORT2"
+# river_title: the title of the river written to out/feed.atom.
+river_title() {
+	xpath "$T/out/feed.atom" "string(/*/*[local-name()='title'])"
+}
+check_eq "River $PORT2" "$(river_title)" \
+    "the outputs are rebuilt with the new title"
 if serves "$PORT1"; then
 	not_ok "the old port $PORT1 still serves"
 else
