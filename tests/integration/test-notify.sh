@@ -1,6 +1,7 @@
 # feedd run speaks systemd's notify protocol: a stub notify socket (a real
 # AF_UNIX datagram socket, as systemd's) sees READY=1, then RELOADING=1
-# (with MONOTONIC_USEC=) and READY=1 again around a SIGHUP, then
+# (with MONOTONIC_USEC=) and READY=1 again around a reload (the SIGHUP
+# the unit's ExecReload sends, as systemctl reload would), then
 # STOPPING=1 on SIGTERM, in that order; STATUS= lines name the feeds,
 # and WATCHDOG=1 pings come when WATCHDOG_USEC is set.
 set -eu
@@ -61,9 +62,12 @@ ok "a STATUS= line counts feeds, due, in flight, failing, and the last error"
 wait_for 10 said WATCHDOG=1 || fail "no WATCHDOG=1 with WATCHDOG_USEC set"
 ok "WATCHDOG=1 pings while WATCHDOG_USEC is set"
 
-kill -HUP "$FEEDD_PID"
-wait_for 30 said READY=1 2 || fail "no second READY=1 after SIGHUP"
-ok "READY=1 again after SIGHUP"
+# Reload as systemctl reload does: the unit's ExecReload, with $MAINPID.
+reload=$(sed -n 's/^ExecReload=//p' "$FEEDD_SOURCE_DIR/systemd/feedd.service")
+[ -n "$reload" ] || fail "the unit has no ExecReload"
+MAINPID=$FEEDD_PID sh -c "$reload" || fail "ExecReload failed: $reload"
+wait_for 30 said READY=1 2 || fail "no second READY=1 after ExecReload"
+ok "READY=1 again after the unit's ExecReload ($reload)"
 grep -q '^RELOADING=1|MONOTONIC_USEC=[0-9][0-9]*|' "$T/notify.log" ||
     fail "RELOADING=1 comes without MONOTONIC_USEC="
 ok "RELOADING=1 carries MONOTONIC_USEC="
