@@ -66,6 +66,7 @@ struct main_ctx {
 };
 
 static int	main_daemon(const char *, int, int);
+static enum log_level main_log_level(const struct main_ctx *);
 static void	main_apply_log(struct main_ctx *);
 static void	main_reload(struct main_ctx *);
 static void	main_reload_http(struct main_ctx *, struct config *);
@@ -291,10 +292,18 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 			main_reload(m);
 		break;
 	case SIGUSR2:
-		log_set_level(log_get_level() == LOG_LEVEL_DEBUG ?
-		    LOG_LEVEL_INFO : LOG_LEVEL_DEBUG);
-		log_notice("log level now %s", log_get_level() ==
-		    LOG_LEVEL_DEBUG ? "debug" : "info");
+		/*
+		 * Debug, or back to what the config and -v say, logged
+		 * while debug is still on so the line is seen.
+		 */
+		if (log_get_level() != LOG_LEVEL_DEBUG) {
+			log_set_level(LOG_LEVEL_DEBUG);
+			log_notice("log level now debug");
+		} else {
+			log_notice("log level back to %s",
+			    log_level_name(main_log_level(m)));
+			main_apply_log(m);
+		}
 		break;
 	}
 }
@@ -332,14 +341,21 @@ main_drain_start(struct main_ctx *m)
 	schedule_stop(m->sch, main_idle_cb, m);
 }
 
+/* The log level the config and -v ask for. */
+static enum log_level
+main_log_level(const struct main_ctx *m)
+{
+	int	 level = m->cfg->log_level + m->nverbose;
+
+	return (level > LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG :
+	    (enum log_level)level);
+}
+
 /* Set the log level and syslog copy from the config and -v. */
 static void
 main_apply_log(struct main_ctx *m)
 {
-	int	 level = m->cfg->log_level + m->nverbose;
-
-	log_set_level(level > LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG :
-	    (enum log_level)level);
+	log_set_level(main_log_level(m));
 	log_set_syslog(m->cfg->is_syslog);
 }
 

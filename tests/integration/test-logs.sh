@@ -100,6 +100,30 @@ grep -qF "$T/feedd.conf:3: bad value \"loud\" for log_level" \
     fail "log_level = loud is not reported at FILE:3"
 ok "a bad log_level is reported with FILE:LINE"
 
+# SIGUSR2 toggles debug, then back to log_level.
+# A database of its own, so feed bad is due at once (its failing poll
+# tells that the daemon is up).
+write_config 'log_level = warning'
+sed 's/^database = feedd.db$/database = usr2.db/' "$T/feedd.conf" \
+    >"$T/usr2.conf"
+start_bg usr2 "$FEEDD" run -c "$T/usr2.conf"
+USR2_PID=$BG_PID
+# usr2_logged TEXT: the daemon's log has TEXT.
+usr2_logged() {
+	grep -q -- "$1" "$T/usr2.err"
+}
+wait_for 30 usr2_logged 'warning: feed bad: ' || fail "the daemon did not poll"
+kill -USR2 "$USR2_PID"
+wait_for 30 usr2_logged ' notice: log level now debug' ||
+    fail "SIGUSR2 did not turn on debug"
+ok "SIGUSR2 turns on debug"
+kill -USR2 "$USR2_PID"
+wait_for 30 usr2_logged 'log level back to warning' ||
+    fail "a second SIGUSR2 did not go back to log_level = warning"
+ok "a second SIGUSR2 goes back to log_level"
+kill -TERM "$USR2_PID"
+wait_pid 30 "$USR2_PID"
+
 # log_syslog = yes: lines reach /dev/log.  A mount namespace puts a stub
 # syslog socket at /dev/log for feedd alone (scripts/test.sh runs as
 # root in the build container; without unshare this check fails).
