@@ -409,14 +409,17 @@ main_reload_fixed(const struct config *old, struct config *cfg)
 		free(cfg->database);
 		cfg->database = xstrdup(old->database);
 	}
-	if (old->per_host != cfg->per_host ||
+	/* The fetcher sized curl's connection pool with these. */
+	if (old->max_parallel != cfg->max_parallel ||
+	    old->per_host != cfg->per_host ||
 	    old->is_private_blocked != cfg->is_private_blocked ||
 	    old->nallow_networks != cfg->nallow_networks ||
 	    (old->nallow_networks > 0 && memcmp(old->allow_networks,
 	    cfg->allow_networks, old->nallow_networks *
 	    sizeof *old->allow_networks) != 0))
-		log_warn("%s: per_host, block_private and allow_networks "
-		    "change only on restart", cfg->path);
+		log_warn("%s: max_parallel, per_host, block_private and "
+		    "allow_networks change only on restart", cfg->path);
+	cfg->max_parallel = old->max_parallel;
 }
 
 /*
