@@ -65,6 +65,8 @@
 #define CONFIG_DEFAULT_DEDUP		"auto"
 #define CONFIG_DEFAULT_RETAIN_DAYS	90
 #define CONFIG_DEFAULT_RETAIN_PER_FEED	1000
+#define CONFIG_DEFAULT_LOG_LEVEL	6	/* info */
+#define CONFIG_DEFAULT_SHUTDOWN_GRACE	10
 /* The largest body cap: 4 GiB, far past any feed. */
 #define CONFIG_MAX_BODY			(INT64_C(4) << 30)
 
@@ -106,7 +108,8 @@ enum config_type {
 	CONFIG_TYPE_INCLUDE,		/* a path or glob, repeatable */
 	CONFIG_TYPE_NAMES,		/* names, comma or space separated */
 	CONFIG_TYPE_REGEX,		/* a POSIX extended regex */
-	CONFIG_TYPE_BASE_URL		/* an http(s) URL, stored ending "/" */
+	CONFIG_TYPE_BASE_URL,		/* an http(s) URL, stored ending "/" */
+	CONFIG_TYPE_LOG_LEVEL		/* error, warning, notice, info, debug */
 };
 
 /* block_private: yes unless the HTTP listener is loopback-only. */
@@ -146,6 +149,10 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, default_interval), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "include", CONFIG_TYPE_INCLUDE,
 	  0, 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "log_level", CONFIG_TYPE_LOG_LEVEL,
+	  offsetof(struct config, log_level), 0, 0 },
+	{ CONFIG_SECTION_FEEDD, "log_syslog", CONFIG_TYPE_BOOL,
+	  offsetof(struct config, is_syslog), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "max_body", CONFIG_TYPE_SIZE,
 	  offsetof(struct config, fetch.max_body), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "max_interval", CONFIG_TYPE_DURATION,
@@ -160,6 +167,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, retain_days), 0, 36500 },
 	{ CONFIG_SECTION_FEEDD, "retain_per_feed", CONFIG_TYPE_INT,
 	  offsetof(struct config, retain_per_feed), 0, 10000000 },
+	{ CONFIG_SECTION_FEEDD, "shutdown_grace", CONFIG_TYPE_DURATION,
+	  offsetof(struct config, shutdown_grace), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "timeout", CONFIG_TYPE_DURATION,
 	  offsetof(struct config, fetch.timeout), 0, 0 },
 	{ CONFIG_SECTION_FEEDD, "user_agent", CONFIG_TYPE_STRING,
@@ -329,6 +338,8 @@ static int	 config_set_bool(struct config_state *,
 static int	 config_set_dedup(struct config_state *,
 		    const struct config_key *, const char *, char **);
 static bool	 config_is_loopback(const char *);
+static int	 config_set_log_level(struct config_state *,
+		    const struct config_key *, const char *, int *);
 static int	 config_set_size(struct config_state *,
 		    const struct config_key *, const char *, int64_t *);
 static void	 config_inherit_fetch(struct config_fetch *,
@@ -587,6 +598,30 @@ config_set_bool(struct config_state *st, const struct config_key *k,
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * A log level by name, stored as its syslog priority (enum log_level in
+ * log.h has the same numbers).  Sorted by priority.
+ */
+static int
+config_set_log_level(struct config_state *st, const struct config_key *k,
+    const char *value, int *out)
+{
+	static const char *const names[] = {
+		"error", "warning", "notice", "info", "debug"
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(value, names[i]) == 0) {
+			*out = 3 + (int)i;
+			return (0);
+		}
+	}
+	config_error(st, st->lineno, "bad value \"%s\" for %s: use error, "
+	    "warning, notice, info or debug", value, k->name);
+	return (-1);
 }
 
 /* A dedup rule: auto, id, link or content (docs/dedup.md). */
@@ -968,6 +1003,9 @@ config_set(struct config_state *st, const struct config_key *k,
 		    (char **)(base + k->off)));
 	case CONFIG_TYPE_BASE_URL:
 		return (config_set_base_url(st, value));
+	case CONFIG_TYPE_LOG_LEVEL:
+		return (config_set_log_level(st, k, value,
+		    (int *)(base + k->off)));
 	}
 	return (-1);
 }
@@ -1759,6 +1797,8 @@ config_load(const char *path, char **cause)
 	cfg->retain_days = CONFIG_DEFAULT_RETAIN_DAYS;
 	cfg->retain_per_feed = CONFIG_DEFAULT_RETAIN_PER_FEED;
 	cfg->is_collapsing = true;
+	cfg->log_level = CONFIG_DEFAULT_LOG_LEVEL;
+	cfg->shutdown_grace = CONFIG_DEFAULT_SHUTDOWN_GRACE;
 	cfg->output_dir = xstrdup(CONFIG_DEFAULT_OUTPUT_DIR);
 	cfg->output_title = xstrdup(CONFIG_DEFAULT_OUTPUT_TITLE);
 	cfg->max_entries = CONFIG_DEFAULT_MAX_ENTRIES;

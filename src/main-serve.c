@@ -21,7 +21,6 @@
 #include "main-int.h"
 
 static int	main_listen_fd(void);
-static int	main_row_cmp(const void *, const void *);
 static int64_t	main_database_bytes(const char *);
 
 /*
@@ -70,13 +69,6 @@ main_polled_cb(const struct metrics_poll *p, void *arg)
 	metrics_count_poll(arg, p);
 }
 
-/* bsearch over rows sorted by name (store_list_feeds' order). */
-static int
-main_row_cmp(const void *key, const void *row)
-{
-	return (strcmp(key, ((const struct store_feed_row *)row)->name));
-}
-
 /* Bytes of the database and its write-ahead log, or -1. */
 static int64_t
 main_database_bytes(const char *path)
@@ -103,7 +95,8 @@ void
 main_render_metrics(const struct config *cfg, struct store *st,
     const struct metrics *mx, struct buf *out)
 {
-	struct store_feed_row		*rows = NULL, *row;
+	struct store_feed_row		*rows = NULL;
+	const struct store_feed_row	*row;
 	struct store_feed_state		 none;
 	const struct store_feed_state	*state;
 	struct metrics_feed		*feeds;
@@ -119,8 +112,7 @@ main_render_metrics(const struct config *cfg, struct store *st,
 	memset(&none, 0, sizeof none);
 	feeds = xcalloc(cfg->nfeeds, sizeof *feeds);
 	for (i = 0; i < cfg->nfeeds; i++) {
-		row = nrows == 0 ? NULL : bsearch(cfg->feeds[i].name, rows,
-		    nrows, sizeof *rows, main_row_cmp);
+		row = store_feed_row_find(rows, nrows, cfg->feeds[i].name);
 		state = row != NULL ? &row->state : &none;
 		feeds[i].name = cfg->feeds[i].name;
 		feeds[i].condition = store_feed_condition(state);

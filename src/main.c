@@ -3,7 +3,9 @@
  * feedd: the command line and the wiring.  main is the only place that
  * knows every module: it reads the config, opens the store, and connects
  * schedule -> store -> emit -> http through their callbacks.  Signals
- * arrive as libevent events and are handled in one switch.
+ * arrive as libevent events and are handled in one switch: SIGHUP
+ * reloads the config, SIGTERM drains.  systemd hears of all of it
+ * through sd_notify.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -37,11 +40,16 @@
 #define MAIN_PRUNE_EVERY 3600
 #define MAIN_PRUNE_FIRST 10
 #define MAIN_PRUNE_BATCH 500
-/* How long SIGTERM waits for transfers in flight. */
-#define MAIN_DRAIN_SECONDS 10
+/*
+ * Status lines for systemd wait this long after a poll starts or ends,
+ * so that a burst of polls is told once.
+ */
+#define MAIN_STATUS_DELAY 1
 
 /* Everything a running daemon holds, for the callbacks. */
 struct main_ctx {
+	const char		*path;		/* the config file */
+	int			 nverbose;	/* -v given this often */
 	struct config		*cfg;
 	struct event_base	*base;
 	struct store		*st;
@@ -54,12 +62,25 @@ struct main_ctx {
 	struct event		*watchdog;
 	struct event		*drain;		/* SIGTERM: drain deadline */
 	struct event		*prune;		/* retention timer */
+	struct event		*status;	/* STATUS= to systemd, soon */
 	long			 npruned;	/* in the current pass */
 	int			 is_once;
 	int			 is_stopping;
+	int			 is_activated;	/* serving systemd's socket */
 };
 
-static int	main_daemon(const char *, int);
+static int	main_daemon(const char *, int, int);
+static enum log_level main_log_level(const struct main_ctx *);
+static void	main_apply_log(struct main_ctx *);
+static void	main_reload(struct main_ctx *);
+static void	main_reload_http(struct main_ctx *, struct config *);
+static struct http *main_http_new(struct main_ctx *, const struct config *,
+		    char **);
+static int	main_http_same(const struct config *, const struct config *);
+static void	main_reload_fixed(const struct config *, struct config *);
+static void	main_status_send(struct main_ctx *, const char *);
+static void	main_activity_cb(void *);
+static void	main_status_cb(evutil_socket_t, short, void *);
 static void	main_idle_cb(void *);
 static void	main_metrics_cb(struct buf *, void *);
 static const char *main_health_cb(void *);
@@ -72,8 +93,8 @@ void
 main_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: feedd [run] [-d] [-c FILE]   run the daemon in the foreground\n"
-	    "       feedd once [-d] [-c FILE]    poll every feed once, write the outputs, exit\n"
+	    "usage: feedd [run] [-dv] [-c FILE]  run the daemon in the foreground\n"
+	    "       feedd once [-dv] [-c FILE]   poll every feed once, write the outputs, exit\n"
 	    "       feedd check [-c FILE] [--filters]\n"
 	    "                                    check the config file; with\n"
 	    "                                    --filters, dry-run output filters\n"
@@ -87,6 +108,7 @@ main_usage(FILE *f)
 	    "       feedd parse [--url URL] [--header 'Name: value']... FILE|-\n"
 	    "                                    parse one feed and print it as JSON\n"
 	    "       feedd --version | --help\n"
+	    "-v logs more (info, then debug); -d logs everything (debug).\n"
 	    "The default config file is " MAIN_DEFAULT_CONFIG ".\n");
 }
 
@@ -122,6 +144,7 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit", required_argument, NULL, 'l' },
 		{ "removed", no_argument, NULL, 'r' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -129,10 +152,10 @@ main(int argc, char **argv)
 	const char	*feed = NULL;
 	char		*end;
 	long		 limit = 0;
-	int		 ch, is_debug = 0, is_json = 0, is_removed = 0;
+	int		 ch, is_json = 0, is_removed = 0, nverbose = 0;
 	int		 is_filters = 0;
 
-	log_open(LOG_LEVEL_INFO, !isatty(STDERR_FILENO));
+	log_open(LOG_LEVEL_INFO);
 	xmlSetGenericErrorFunc(NULL, main_xml_error_cb);
 	if (argc > 1 && argv[1][0] != '-') {
 		verb = argv[1];
@@ -154,14 +177,14 @@ main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	while ((ch = getopt_long(argc, argv, "c:df:Fhjl:rV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:df:Fhjl:rvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
 			break;
 		case 'd':
-			is_debug = 1;
+			nverbose = LOG_LEVEL_DEBUG;
 			break;
 		case 'f':
 			feed = optarg;
@@ -183,6 +206,9 @@ main(int argc, char **argv)
 		case 'r':
 			is_removed = 1;
 			break;
+		case 'v':
+			nverbose++;
+			break;
 		case 'h':
 			main_usage(stdout);
 			return (0);
@@ -198,8 +224,9 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return (2);
 	}
-	if (is_debug)
-		log_set_level(LOG_LEVEL_DEBUG);
+	if (nverbose > 0)
+		log_set_level(LOG_LEVEL_INFO + nverbose > LOG_LEVEL_DEBUG ?
+		    LOG_LEVEL_DEBUG : LOG_LEVEL_INFO + nverbose);
 	if (strcmp(verb, "check") == 0 && is_filters)
 		return (main_check_filters(path));
 	if (strcmp(verb, "check") == 0)
@@ -217,9 +244,9 @@ main(int argc, char **argv)
 		return (2);
 	}
 	if (strcmp(verb, "run") == 0)
-		return (main_daemon(path, 0));
+		return (main_daemon(path, 0, nverbose));
 	if (strcmp(verb, "once") == 0)
-		return (main_daemon(path, 1));
+		return (main_daemon(path, 1, nverbose));
 	fprintf(stderr, "feedd: unknown command: %s\n", verb);
 	main_usage(stderr);
 	return (2);
@@ -298,18 +325,30 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 		m->is_stopping = 1;
 		log_notice("received %s, stopping after %zu transfers in "
 		    "flight", strsignal((int)sig), fetch_running(m->fx));
-		sd_notify(0, "STOPPING=1");
+		sd_notify(0, "STOPPING=1\nSTATUS=stopping");
 		main_drain_start(m);
 		break;
 	case SIGHUP:
-		log_notice("reload is not supported yet; restart feedd to "
-		    "apply config changes");
+		if (m->is_once || m->is_stopping)
+			log_notice("received SIGHUP, ignored: %s",
+			    m->is_once ? "feedd once does not reload" :
+			    "stopping");
+		else
+			main_reload(m);
 		break;
 	case SIGUSR2:
-		log_set_level(log_get_level() == LOG_LEVEL_DEBUG ?
-		    LOG_LEVEL_INFO : LOG_LEVEL_DEBUG);
-		log_notice("log level now %s", log_get_level() ==
-		    LOG_LEVEL_DEBUG ? "debug" : "info");
+		/*
+		 * Debug, or back to what the config and -v say, logged
+		 * while debug is still on so the line is seen.
+		 */
+		if (log_get_level() != LOG_LEVEL_DEBUG) {
+			log_set_level(LOG_LEVEL_DEBUG);
+			log_notice("log level now debug");
+		} else {
+			log_notice("log level back to %s",
+			    log_level_name(main_log_level(m)));
+			main_apply_log(m);
+		}
 		break;
 	}
 }
@@ -322,23 +361,237 @@ main_drain_timeout_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	log_warn("transfers still running after %ds, cancelling them",
-	    MAIN_DRAIN_SECONDS);
+	log_warn("%zu transfers still running after shutdown_grace (%llds), "
+	    "cancelling them", fetch_running(m->fx),
+	    (long long)m->cfg->shutdown_grace);
 	event_base_loopbreak(m->base);
 }
 
 /*
  * Let transfers in flight finish and be stored, so a restart does not
- * poll them again, but never wait longer than MAIN_DRAIN_SECONDS.
+ * poll them again, but never wait longer than shutdown_grace.  Nothing
+ * else is started: no poll, no retention pass.
  */
 static void
 main_drain_start(struct main_ctx *m)
 {
-	struct timeval	 tv = { MAIN_DRAIN_SECONDS, 0 };
+	struct timeval	 tv = { (time_t)m->cfg->shutdown_grace, 0 };
 
+	if (m->prune != NULL)
+		evtimer_del(m->prune);
+	if (m->status != NULL)
+		evtimer_del(m->status);
 	m->drain = evtimer_new(m->base, main_drain_timeout_cb, m);
 	evtimer_add(m->drain, &tv);
 	schedule_stop(m->sch, main_idle_cb, m);
+}
+
+/* The log level the config and -v ask for. */
+static enum log_level
+main_log_level(const struct main_ctx *m)
+{
+	int	 level = m->cfg->log_level + m->nverbose;
+
+	return (level > LOG_LEVEL_DEBUG ? LOG_LEVEL_DEBUG :
+	    (enum log_level)level);
+}
+
+/* Set the log level and syslog copy from the config and -v. */
+static void
+main_apply_log(struct main_ctx *m)
+{
+	log_set_level(main_log_level(m));
+	log_set_syslog(m->cfg->is_syslog);
+}
+
+/*
+ * Tell systemd what we are doing: feeds, polls due and in flight, and
+ * the last error.  extra comes first ("READY=1\n"), or is "".
+ */
+static void
+main_status_send(struct main_ctx *m, const char *extra)
+{
+	struct schedule_stats	 ss;
+
+	schedule_get_stats(m->sch, &ss);
+	sd_notifyf(0, "%sSTATUS=%zu feeds, %zu due, %zu in flight, %zu "
+	    "failing%s%s", extra, ss.nfeeds, ss.ndue, ss.nrunning,
+	    ss.nfailing, ss.last_error != NULL ? "; last error: " : "",
+	    ss.last_error != NULL ? ss.last_error : "");
+}
+
+/* The status timer: polls started or ended a moment ago. */
+static void
+main_status_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	main_status_send(arg, "");
+}
+
+/* Polls started or ended: tell systemd soon, once per burst. */
+static void
+main_activity_cb(void *arg)
+{
+	struct main_ctx	*m = arg;
+	struct timeval	 tv = { MAIN_STATUS_DELAY, 0 };
+
+	if (m->status != NULL && !m->is_stopping &&
+	    !evtimer_pending(m->status, NULL))
+		evtimer_add(m->status, &tv);
+}
+
+/*
+ * Settings that only a restart can change: say so, and keep the running
+ * ones in the new config so that everything reads what is in effect.
+ */
+static void
+main_reload_fixed(const struct config *old, struct config *cfg)
+{
+	if (strcmp(old->database, cfg->database) != 0) {
+		log_warn("%s: database changed; restart feedd to use %s, "
+		    "still using %s", cfg->path, cfg->database, old->database);
+		free(cfg->database);
+		cfg->database = xstrdup(old->database);
+	}
+	/* The fetcher sized curl's connection pool with these. */
+	if (old->max_parallel != cfg->max_parallel ||
+	    old->per_host != cfg->per_host ||
+	    old->is_private_blocked != cfg->is_private_blocked ||
+	    old->nallow_networks != cfg->nallow_networks ||
+	    (old->nallow_networks > 0 && memcmp(old->allow_networks,
+	    cfg->allow_networks, old->nallow_networks *
+	    sizeof *old->allow_networks) != 0))
+		log_warn("%s: max_parallel, per_host, block_private and "
+		    "allow_networks change only on restart", cfg->path);
+	cfg->max_parallel = old->max_parallel;
+}
+
+/*
+ * The HTTP server for cfg, with main's callbacks; NULL with *cause NULL
+ * when cfg serves nothing.  systemd's socket, if it passed one, is taken
+ * the first time only.
+ */
+static struct http *
+main_http_new(struct main_ctx *m, const struct config *cfg, char **cause)
+{
+	struct http_options	 ho;
+	struct http		*h;
+
+	*cause = NULL;
+	main_http_options(cfg, &ho);
+	ho.metrics = m->mx;
+	ho.metrics_cb = main_metrics_cb;
+	ho.health_cb = main_health_cb;
+	ho.arg = m;
+	if (ho.listen == NULL && ho.fd < 0)
+		return (NULL);
+	if ((h = http_new(m->base, &ho, cause)) != NULL && ho.fd >= 0)
+		m->is_activated = 1;
+	return (h);
+}
+
+/* Whether two configs ask for the same HTTP server. */
+static int
+main_http_same(const struct config *a, const struct config *b)
+{
+	return (util_strcmp_null(a->listen, b->listen) == 0 &&
+	    util_strcmp_null(a->http_token, b->http_token) == 0 &&
+	    a->http_max_connections == b->http_max_connections &&
+	    a->http_header_timeout == b->http_header_timeout);
+}
+
+/*
+ * Serve as the new config says.  A new address is bound before the old
+ * listener goes, and if that fails the old one is kept, and so is its
+ * address in cfg.  New settings on the same address need the address
+ * let go first; if the new server then fails, the old settings are
+ * tried again.  systemd's socket cannot be taken twice: under socket
+ * activation the server stays as it is until a restart.
+ */
+static void
+main_reload_http(struct main_ctx *m, struct config *cfg)
+{
+	struct http	*h;
+	char		*cause = NULL;
+	int		 is_same_address;
+
+	if (main_http_same(m->cfg, cfg))
+		return;
+	if (m->is_activated) {
+		log_warn("%s: [http] settings change only on restart under "
+		    "socket activation", cfg->path);
+		return;
+	}
+	is_same_address = util_strcmp_null(m->cfg->listen, cfg->listen) == 0;
+	if (is_same_address) {
+		http_free(m->http);
+		m->http = NULL;
+	}
+	if ((h = main_http_new(m, cfg, &cause)) == NULL && cause != NULL) {
+		log_err("%s; still listening on %s with the settings in use",
+		    cause, m->cfg->listen != NULL ? m->cfg->listen : "nothing");
+		free(cause);
+		free(cfg->listen);
+		cfg->listen = m->cfg->listen != NULL ?
+		    xstrdup(m->cfg->listen) : NULL;
+		if (is_same_address &&
+		    (m->http = main_http_new(m, m->cfg, &cause)) == NULL &&
+		    cause != NULL) {
+			log_err("%s", cause);
+			free(cause);
+		}
+		return;
+	}
+	log_notice("http: serving on %s", cfg->listen != NULL ? cfg->listen :
+	    "nothing");
+	http_free(m->http);
+	m->http = h;
+}
+
+/*
+ * SIGHUP: read the config again and apply the difference.  A config with
+ * errors is reported and the running one kept.  Feeds added, removed or
+ * changed go to the schedule (polls in flight go on); the outputs are
+ * rebuilt with the new settings; the listener moves if it changed.
+ */
+static void
+main_reload(struct main_ctx *m)
+{
+	struct schedule_reload_counts	 rc;
+	struct timespec			 ts;
+	struct config			*cfg;
+	char				*cause = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu\nSTATUS=reloading "
+	    "%s", (unsigned long long)ts.tv_sec * 1000000 +
+	    (unsigned long long)ts.tv_nsec / 1000, m->path);
+	log_notice("received SIGHUP, reloading %s", m->path);
+	if ((cfg = config_load(m->path, &cause)) == NULL) {
+		log_err("%s; keeping the running config", cause);
+		free(cause);
+		main_status_send(m, "READY=1\n");
+		return;
+	}
+	main_reload_fixed(m->cfg, cfg);
+	main_reload_http(m, cfg);
+	/* emit reads the config it was made with: make it anew. */
+	emit_free(m->em);
+	m->em = emit_new(m->base, m->st, cfg, main_published_cb, m);
+	schedule_reload(m->sch, cfg, &rc);
+	store_set_retention(m->st, cfg->retain_days, cfg->retain_per_feed);
+	config_free(m->cfg);
+	m->cfg = cfg;
+	main_apply_log(m);
+	if (emit_now(m->em, &cause) != 0) {
+		log_err("%s", cause);
+		free(cause);
+	}
+	log_notice("reloaded %s: %zu feeds, %zu added, %zu removed, %zu with "
+	    "a new url", m->path, cfg->nfeeds, rc.nadded, rc.nremoved,
+	    rc.nchanged);
+	main_status_send(m, "READY=1\n");
 }
 
 /*
@@ -413,6 +666,8 @@ main_events(struct main_ctx *m)
 		    m);
 		evsignal_add(m->signals[i], NULL);
 	}
+	m->status = evtimer_new(m->base, main_status_cb, m);
+	schedule_set_activity_cb(m->sch, main_activity_cb, m);
 	if (sd_watchdog_enabled(0, &usec) > 0) {
 		tv.tv_sec = (time_t)(usec / 2 / 1000000);
 		tv.tv_usec = (suseconds_t)(usec / 2 % 1000000);
@@ -438,6 +693,8 @@ main_teardown(struct main_ctx *m)
 		event_free(m->drain);
 	if (m->prune != NULL)
 		event_free(m->prune);
+	if (m->status != NULL)
+		event_free(m->status);
 	/* Transfers first: their callbacks point into the schedule. */
 	fetch_free(m->fx);
 	schedule_free(m->sch);
@@ -452,11 +709,10 @@ main_teardown(struct main_ctx *m)
 
 /* feedd run and feedd once. */
 static int
-main_daemon(const char *path, int is_once)
+main_daemon(const char *path, int is_once, int nverbose)
 {
 	struct main_ctx		 m;
 	struct fetch_options	 fo;
-	struct http_options	 ho;
 	struct timeval		 tv = { 0, 0 };
 	char			*cause = NULL;
 	int			 ret = 1;
@@ -464,10 +720,13 @@ main_daemon(const char *path, int is_once)
 	memset(&m, 0, sizeof m);
 	m.is_once = is_once;
 	m.mx = metrics_new();
+	m.path = path;
+	m.nverbose = nverbose;
 	if ((m.cfg = config_load(path, &cause)) == NULL) {
 		main_log_problems(cause);
 		goto out;
 	}
+	main_apply_log(&m);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		log_err("curl_global_init failed");
 		goto out;
@@ -495,13 +754,8 @@ main_daemon(const char *path, int is_once)
 		goto out;
 	}
 	m.em = emit_new(m.base, m.st, m.cfg, main_published_cb, &m);
-	main_http_options(m.cfg, &ho);
-	ho.metrics = m.mx;
-	ho.metrics_cb = main_metrics_cb;
-	ho.health_cb = main_health_cb;
-	ho.arg = &m;
-	if (!is_once && (ho.listen != NULL || ho.fd >= 0) &&
-	    (m.http = http_new(m.base, &ho, &cause)) == NULL) {
+	if (!is_once && (m.http = main_http_new(&m, m.cfg, &cause)) == NULL &&
+	    cause != NULL) {
 		log_err("%s", cause);
 		goto out;
 	}
@@ -524,8 +778,7 @@ main_daemon(const char *path, int is_once)
 		schedule_start(m.sch);
 		log_notice("feedd %s started: %zu feeds, database %s",
 		    FEEDD_VERSION, m.cfg->nfeeds, m.cfg->database);
-		sd_notifyf(0, "READY=1\nSTATUS=polling %zu feeds",
-		    m.cfg->nfeeds);
+		main_status_send(&m, "READY=1\n");
 	}
 	if (event_base_dispatch(m.base) == -1) {
 		log_err("event loop failed");
@@ -549,6 +802,7 @@ main_daemon(const char *path, int is_once)
 out:
 	free(cause);
 	main_teardown(&m);
+	log_set_syslog(0);
 	curl_global_cleanup();
 	return (ret);
 }

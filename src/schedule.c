@@ -4,7 +4,9 @@
  * feed joins a queue, and the queue drains into fetch while fewer than
  * max_parallel transfers run.  A finished poll is stored in one
  * transaction, its outcome logged on one line, and the next due time
- * recorded in the store so a restart never polls early.
+ * recorded in the store so a restart never polls early.  A reload swaps
+ * in a new feed list: feeds that stay keep their state and their poll in
+ * flight; a removed feed's poll in flight ends with its result dropped.
  */
 #include <sys/queue.h>
 
@@ -40,13 +42,14 @@
 
 struct schedule_feed {
 	struct schedule			*sch;
-	const struct config_feed	*cf;	/* borrowed from sch->cfg */
+	const struct config_feed	*cf;	/* borrowed from sch->cfg;
+						   NULL once removed */
 	struct store_feed_state		 state;	/* as last stored */
 	struct event			*timer;
 	int				 is_queued;
 	int				 is_running;
 	int				 is_rediscovered; /* poll again now */
-	TAILQ_ENTRY(schedule_feed)	 entry;
+	TAILQ_ENTRY(schedule_feed)	 entry;	/* queue, or removed list */
 };
 
 struct schedule {
@@ -54,11 +57,12 @@ struct schedule {
 	struct fetcher		*fx;
 	struct store		*st;
 	const struct config	*cfg;
-	struct schedule_feed	*feeds;
+	struct schedule_feed	**feeds;	/* one per configured feed */
 	size_t			 nfeeds;
-	size_t			 nrunning;
+	size_t			 nrunning;	/* removed feeds' polls too */
 	size_t			 npending;	/* poll_all: polls not ended */
 	size_t			 nfailures;
+	char			*last_error;	/* "feed NAME: why", or NULL */
 	int			 is_daemon;	/* re-arm timers after polls */
 	int			 is_stopping;	/* start nothing new */
 	schedule_changed_cb	 changed_cb;
@@ -67,7 +71,10 @@ struct schedule {
 	void			*polled_arg;
 	schedule_idle_cb	 idle_cb;
 	void			*idle_arg;
+	schedule_activity_cb	 activity_cb;
+	void			*activity_arg;
 	TAILQ_HEAD(, schedule_feed) queue;
+	TAILQ_HEAD(, schedule_feed) removed;	/* removed while polling */
 };
 
 static void	schedule_timer_cb(evutil_socket_t, short, void *);
@@ -97,6 +104,19 @@ static void	schedule_lengthen(int64_t *, const char **, int64_t,
 		    const char *);
 
 static int	schedule_is_gone(struct schedule_feed *);
+static struct schedule_feed *schedule_feed_new(struct schedule *,
+		    const struct config_feed *);
+static void	schedule_feed_free(struct schedule_feed *);
+static void	schedule_retire(struct schedule_feed *);
+static void	schedule_apply(struct schedule_feed *,
+		    const struct config_feed *);
+static int	schedule_cmp_name(const void *, const void *);
+static struct schedule_feed **schedule_match(struct schedule_feed **,
+		    size_t, const struct config *);
+static void	schedule_activity(struct schedule *);
+static long	schedule_random(long);
+static void	schedule_done_removed(struct schedule_feed *,
+		    struct fetch_result *);
 
 /*
  * Read a feed's poll state from the store.  State recorded for another
@@ -119,13 +139,37 @@ schedule_load_state(struct schedule_feed *sf)
 		sf->state.url = xstrdup(sf->cf->url);
 }
 
+/* A feed of the schedule, with its stored state; its timer is not armed. */
+static struct schedule_feed *
+schedule_feed_new(struct schedule *sch, const struct config_feed *cf)
+{
+	struct schedule_feed	*sf;
+
+	sf = xcalloc(1, sizeof *sf);
+	sf->sch = sch;
+	sf->cf = cf;
+	sf->timer = evtimer_new(sch->base, schedule_timer_cb, sf);
+	schedule_load_state(sf);
+	return (sf);
+}
+
+/* Free a feed that is neither queued nor polling. */
+static void
+schedule_feed_free(struct schedule_feed *sf)
+{
+	if (sf == NULL)
+		return;
+	event_free(sf->timer);
+	store_feed_state_clear(&sf->state);
+	free(sf);
+}
+
 /* Create a schedule for cfg's feeds; nothing runs until started. */
 struct schedule *
 schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
     const struct config *cfg, schedule_changed_cb cb, void *arg)
 {
 	struct schedule		*sch;
-	struct schedule_feed	*sf;
 	size_t			 i;
 
 	sch = xcalloc(1, sizeof *sch);
@@ -136,15 +180,11 @@ schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
 	sch->changed_cb = cb;
 	sch->changed_arg = arg;
 	TAILQ_INIT(&sch->queue);
+	TAILQ_INIT(&sch->removed);
 	sch->nfeeds = cfg->nfeeds;
 	sch->feeds = xcalloc(cfg->nfeeds, sizeof *sch->feeds);
-	for (i = 0; i < cfg->nfeeds; i++) {
-		sf = &sch->feeds[i];
-		sf->sch = sch;
-		sf->cf = &cfg->feeds[i];
-		sf->timer = evtimer_new(base, schedule_timer_cb, sf);
-		schedule_load_state(sf);
-	}
+	for (i = 0; i < cfg->nfeeds; i++)
+		sch->feeds[i] = schedule_feed_new(sch, &cfg->feeds[i]);
 	return (sch);
 }
 
@@ -152,15 +192,19 @@ schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
 void
 schedule_free(struct schedule *sch)
 {
-	size_t	 i;
+	struct schedule_feed	*sf;
+	size_t			 i;
 
 	if (sch == NULL)
 		return;
-	for (i = 0; i < sch->nfeeds; i++) {
-		event_free(sch->feeds[i].timer);
-		store_feed_state_clear(&sch->feeds[i].state);
+	for (i = 0; i < sch->nfeeds; i++)
+		schedule_feed_free(sch->feeds[i]);
+	while ((sf = TAILQ_FIRST(&sch->removed)) != NULL) {
+		TAILQ_REMOVE(&sch->removed, sf, entry);
+		schedule_feed_free(sf);
 	}
 	free(sch->feeds);
+	free(sch->last_error);
 	free(sch);
 }
 
@@ -171,6 +215,187 @@ schedule_set_polled_cb(struct schedule *sch, schedule_polled_cb cb,
 {
 	sch->polled_cb = cb;
 	sch->polled_arg = arg;
+}
+
+/* Be told whenever a poll starts or ends (for status lines). */
+void
+schedule_set_activity_cb(struct schedule *sch, schedule_activity_cb cb,
+    void *arg)
+{
+	sch->activity_cb = cb;
+	sch->activity_arg = arg;
+}
+
+/* Tell the owner that polls started or ended. */
+static void
+schedule_activity(struct schedule *sch)
+{
+	if (sch->activity_cb != NULL)
+		sch->activity_cb(sch->activity_arg);
+}
+
+/* What the schedule is doing, for status lines. */
+void
+schedule_get_stats(const struct schedule *sch, struct schedule_stats *ss)
+{
+	struct schedule_feed	*sf;
+	size_t			 i;
+
+	memset(ss, 0, sizeof *ss);
+	ss->nfeeds = sch->nfeeds;
+	ss->nrunning = sch->nrunning;
+	TAILQ_FOREACH(sf, &sch->queue, entry)
+		ss->ndue++;
+	for (i = 0; i < sch->nfeeds; i++) {
+		if (sch->feeds[i]->state.last_error != NULL)
+			ss->nfailing++;
+	}
+	ss->last_error = sch->last_error;
+}
+
+/* Order feeds by name, for bsearch. */
+static int
+schedule_cmp_name(const void *a, const void *b)
+{
+	const struct schedule_feed *const *x = a, *const *y = b;
+
+	return (strcmp((*x)->cf->name, (*y)->cf->name));
+}
+
+/*
+ * A feed left the config: stop its timer and queue slot.  A poll in
+ * flight goes on (its result is dropped when it ends); anything else is
+ * freed now.  What the store holds for the feed stays there.
+ */
+static void
+schedule_retire(struct schedule_feed *sf)
+{
+	struct schedule	*sch = sf->sch;
+
+	evtimer_del(sf->timer);
+	if (sf->is_queued) {
+		TAILQ_REMOVE(&sch->queue, sf, entry);
+		sf->is_queued = 0;
+	}
+	log_debug("feed %s: removed from the schedule%s", sf->cf->name,
+	    sf->is_running ? "; its poll in flight will be dropped" : "");
+	sf->cf = NULL;
+	if (sf->is_running)
+		TAILQ_INSERT_TAIL(&sch->removed, sf, entry);
+	else
+		schedule_feed_free(sf);
+}
+
+/*
+ * A feed stays with the same URL: use its new settings from the next
+ * poll on.  A new interval moves a waiting poll to the last attempt plus
+ * that interval.
+ */
+static void
+schedule_apply(struct schedule_feed *sf, const struct config_feed *cf)
+{
+	struct schedule	*sch = sf->sch;
+	time_t		 due;
+
+	if (cf->interval != sf->cf->interval && !sf->is_running &&
+	    !sf->is_queued && sch->is_daemon && !sf->state.is_gone &&
+	    sf->state.failures == 0 && sf->state.last_attempt > 0) {
+		due = sf->state.last_attempt + cf->interval;
+		if (sf->state.next_poll == 0 || due < sf->state.next_poll)
+			sf->state.next_poll = due;
+		evtimer_del(sf->timer);
+		schedule_arm(sf, sf->state.next_poll, 0);
+		log_info("feed %s: interval now %llds", cf->name,
+		    (long long)cf->interval);
+	}
+	sf->cf = cf;
+}
+
+/*
+ * For each of cfg's feeds, the feed of old with its name, or NULL; the
+ * feeds found are taken out of old (set to NULL there).  old is sorted
+ * by name on the way; all lookups are done before anything changes.
+ */
+static struct schedule_feed **
+schedule_match(struct schedule_feed **old, size_t nold,
+    const struct config *cfg)
+{
+	struct schedule_feed	**feeds, ***slots, key, *sf = &key;
+	struct config_feed	 keycf;
+	size_t			 i;
+
+	qsort(old, nold, sizeof *old, schedule_cmp_name);
+	feeds = xcalloc(cfg->nfeeds, sizeof *feeds);
+	slots = xcalloc(cfg->nfeeds, sizeof *slots);
+	key.cf = &keycf;
+	for (i = 0; i < cfg->nfeeds; i++) {
+		keycf.name = cfg->feeds[i].name;
+		slots[i] = bsearch(&sf, old, nold, sizeof *old,
+		    schedule_cmp_name);
+		if (slots[i] != NULL)
+			feeds[i] = *slots[i];
+	}
+	/* Config names are unique, so each old feed is found at most once. */
+	for (i = 0; i < cfg->nfeeds; i++) {
+		if (slots[i] != NULL)
+			*slots[i] = NULL;
+	}
+	free(slots);
+	return (feeds);
+}
+
+/*
+ * Swap in a new config's feed list.  Feeds are matched by name: one whose
+ * URL is unchanged keeps its state (validators, failures, next poll) and
+ * its poll in flight; a new feed, or one with a new URL, is due soon; a
+ * feed no longer listed is no longer polled.  cfg must outlive the
+ * schedule or the next reload; the old config is no longer referenced
+ * when this returns.
+ */
+void
+schedule_reload(struct schedule *sch, const struct config *cfg,
+    struct schedule_reload_counts *rc)
+{
+	struct schedule_feed	**old, **feeds;
+	size_t			 i, nold = sch->nfeeds;
+
+	memset(rc, 0, sizeof *rc);
+	old = sch->feeds;
+	feeds = schedule_match(old, nold, cfg);
+	for (i = 0; i < cfg->nfeeds; i++) {
+		if (feeds[i] != NULL && strcmp(feeds[i]->cf->url,
+		    cfg->feeds[i].url) == 0) {
+			schedule_apply(feeds[i], &cfg->feeds[i]);
+			continue;
+		}
+		if (feeds[i] != NULL) {
+			log_info("feed %s: url changed to %s", cfg->feeds[i].name,
+			    cfg->feeds[i].url);
+			schedule_retire(feeds[i]);
+			rc->nchanged++;
+		} else {
+			log_info("feed %s: added", cfg->feeds[i].name);
+			rc->nadded++;
+		}
+		feeds[i] = schedule_feed_new(sch, &cfg->feeds[i]);
+		if (sch->is_daemon && !schedule_is_gone(feeds[i]))
+			schedule_arm(feeds[i], feeds[i]->state.next_poll,
+			    schedule_random(SCHEDULE_SPREAD_MIN_MS));
+	}
+	/* schedule_match took the feeds that stay out of old. */
+	for (i = 0; i < nold; i++) {
+		if (old[i] == NULL)
+			continue;
+		log_info("feed %s: removed; its stored entries are kept",
+		    old[i]->cf->name);
+		schedule_retire(old[i]);
+		rc->nremoved++;
+	}
+	free(old);
+	sch->feeds = feeds;
+	sch->nfeeds = cfg->nfeeds;
+	sch->cfg = cfg;
+	schedule_drain(sch);
 }
 
 /* Feeds whose poll failed. */
@@ -231,7 +456,7 @@ schedule_start(struct schedule *sch)
 	if (spread > SCHEDULE_SPREAD_MAX_MS)
 		spread = SCHEDULE_SPREAD_MAX_MS;
 	for (i = 0; i < sch->nfeeds; i++) {
-		sf = &sch->feeds[i];
+		sf = sch->feeds[i];
 		if (schedule_is_gone(sf))
 			continue;
 		feed_spread = spread;
@@ -257,9 +482,9 @@ schedule_poll_all(struct schedule *sch, schedule_idle_cb cb, void *arg)
 	sch->idle_cb = cb;
 	sch->idle_arg = arg;
 	for (i = 0; i < sch->nfeeds; i++) {
-		if (schedule_is_gone(&sch->feeds[i]))
+		if (schedule_is_gone(sch->feeds[i]))
 			continue;
-		schedule_enqueue(&sch->feeds[i]);
+		schedule_enqueue(sch->feeds[i]);
 		sch->npending++;
 	}
 	if (sch->npending == 0) {
@@ -301,7 +526,7 @@ schedule_stop(struct schedule *sch, schedule_idle_cb cb, void *arg)
 		sf->is_queued = 0;
 	}
 	for (i = 0; i < sch->nfeeds; i++)
-		evtimer_del(sch->feeds[i].timer);
+		evtimer_del(sch->feeds[i]->timer);
 	sch->idle_cb = cb;
 	sch->idle_arg = arg;
 	sch->npending = sch->nrunning;
@@ -338,6 +563,7 @@ schedule_drain(struct schedule *sch)
 {
 	struct schedule_feed	*sf;
 	struct fetch_request	 req;
+	size_t			 nstarted = 0;
 
 	while ((int)sch->nrunning < sch->cfg->max_parallel &&
 	    (sf = TAILQ_FIRST(&sch->queue)) != NULL) {
@@ -364,6 +590,7 @@ schedule_drain(struct schedule *sch)
 		req.proxy = sf->cf->proxy;
 		req.ca_file = sf->cf->ca_file;
 		log_debug("feed %s: polling %s", sf->cf->name, sf->cf->url);
+		nstarted++;
 		if (fetch_start(sch->fx, &req, schedule_done_cb, sf) != 0) {
 			log_err("feed %s: cannot start transfer", sf->cf->name);
 			sf->is_running = 0;
@@ -374,6 +601,8 @@ schedule_drain(struct schedule *sch)
 				    sf->cf->interval, 0);
 		}
 	}
+	if (nstarted > 0)
+		schedule_activity(sch);
 }
 
 /* Remember why a poll failed, for the next one and for status. */
@@ -382,6 +611,11 @@ schedule_set_error(struct schedule_feed *sf, const char *error)
 {
 	free(sf->state.last_error);
 	sf->state.last_error = error != NULL ? xstrdup(error) : NULL;
+	if (error != NULL) {
+		free(sf->sch->last_error);
+		xasprintf(&sf->sch->last_error, "feed %s: %s", sf->cf->name,
+		    error);
+	}
 }
 
 /*
@@ -643,6 +877,26 @@ schedule_report(struct schedule_feed *sf, struct fetch_result *r,
 	sf->sch->polled_cb(p, sf->sch->polled_arg);
 }
 
+/*
+ * The poll of a feed removed from the config ended: drop its result, as
+ * the feed is no longer wanted, and free it.
+ */
+static void
+schedule_done_removed(struct schedule_feed *sf, struct fetch_result *r)
+{
+	struct schedule	*sch = sf->sch;
+
+	log_info("feed %s: removed from the config; result of its last poll "
+	    "dropped", r->name);
+	TAILQ_REMOVE(&sch->removed, sf, entry);
+	schedule_feed_free(sf);
+	sch->nrunning--;
+	schedule_drain(sch);
+	schedule_activity(sch);
+	if (sch->idle_cb != NULL && --sch->npending == 0)
+		sch->idle_cb(sch->idle_arg);
+}
+
 /* A poll ended: store it, record when it is due next, start the next. */
 static void
 schedule_done_cb(struct fetch_result *r, void *arg)
@@ -655,6 +909,10 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	time_t			 now = time(NULL);
 	int64_t			 delay;
 
+	if (sf->cf == NULL) {
+		schedule_done_removed(sf, r);
+		return;
+	}
 	memset(&p, 0, sizeof p);
 	p.outcome = r->status == FETCH_NOT_MODIFIED ? "not_modified" : "new";
 
@@ -763,6 +1021,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 
 	schedule_report(sf, r, &p);
 	schedule_drain(sch);
+	schedule_activity(sch);
 	if (sch->idle_cb != NULL && --sch->npending == 0)
 		sch->idle_cb(sch->idle_arg);
 }

@@ -260,6 +260,15 @@ util_trim(char *s)
 	return (s);
 }
 
+/* strcmp where NULL equals NULL and sorts before any string. */
+int
+util_strcmp_null(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL ? (b == NULL ? 0 : -1) : 1);
+	return (strcmp(a, b));
+}
+
 /* Hex SHA-256 of data. */
 void
 util_sha256_hex(const void *data, size_t len, char out[65])

@@ -94,6 +94,10 @@ struct config {
 	int64_t			 http_header_timeout;	/* seconds */
 	char			*public_url;	/* base of self links, ends in
 						   "/"; NULL: from listen */
+	int			 log_level;	/* 3 error ... 7 debug, as
+						   enum log_level */
+	bool			 is_syslog;	/* log_syslog: copy to syslog */
+	int64_t			 shutdown_grace; /* seconds SIGTERM waits */
 	struct config_feed	*feeds;
 	size_t			 nfeeds;
 };

@@ -161,6 +161,8 @@ char	*util_trim(char *s);
 
 /* Lower-case hex SHA-256 of data (65 bytes with the NUL). */
 void	 util_sha256_hex(const void *data, size_t len, char out[65]);
+/* strcmp where NULL equals NULL and sorts before any string. */
+int	 util_strcmp_null(const char *, const char *);
 
 /* The same, over data that arrives in pieces. */
 struct util_sha256;

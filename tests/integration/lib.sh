@@ -202,6 +202,35 @@ print(s.getsockname()[1])
 s.close()'
 }
 
+# stored CONFIG FEED: how many entries the database of CONFIG holds for
+# FEED (feedd entries, which reads while a daemon writes).
+stored() {
+	"$FEEDD" entries -c "$1" --json --feed "$2" 2>/dev/null |
+	    wc -l | tr -d ' '
+}
+
+# hits_at_least N PATH: the test server saw PATH at least N times.
+hits_at_least() {
+	[ "$(server_hits "$2")" -ge "$1" ]
+}
+
+# start_dgram_stub NAME SOCKET LOG: a Unix datagram socket at SOCKET (as
+# systemd's notify socket or syslog's /dev/log are) that appends every
+# datagram to LOG on one line, its newlines as '|'; waits until bound.
+start_dgram_stub() {
+	start_bg "$1" "$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as log:
+    while True:
+        msg = s.recv(65536).decode("utf-8", "replace").rstrip("\n")
+        log.write(msg.replace("\n", "|") + "\n")
+        log.flush()
+' "$2" "$3"
+	wait_for 10 test -S "$2" || fail "the datagram socket $2 was not bound"
+}
+
 # run_feedd NAME ARGS...: run feedd in the foreground, bounded to 120 s,
 # with its output in $T/NAME.out and $T/NAME.err; sets RC.
 run_feedd() {

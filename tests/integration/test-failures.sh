@@ -36,9 +36,9 @@ url = $SERVER_URL/script?body=feeds/garbage.txt&content_type=application/xml
 CONF
 
 # names_failure FILE NAME: a line of FILE names feed NAME at a level
-# above notice (journald prefixes <5> to <7> are notice, info, debug).
+# above notice (the plain form says "TIME error:" or "TIME warning:").
 names_failure() {
-	grep -w "$2" "$1" | grep -v '^<[5-7]>' | grep -q .
+	grep -w "$2" "$1" | grep -E '^[^ ]+ (error|warning): ' | grep -q .
 }
 
 # good_titles: the titles of the good feed's entries, in the river.

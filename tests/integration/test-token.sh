@@ -73,6 +73,19 @@ check_eq 404 "$(code -H "Authorization: Bearer $TOKEN" "$URL/nope")" \
     "an unknown path with the token: 404"
 check_eq 200 "$(code "$URL/healthz")" "/healthz needs no token"
 
+# A reload with a new token on the same address: the new one is needed,
+# the old one refused, and the outputs are served again at once.
+printf 'n3w-token\n' >"$T/token"
+kill -HUP "$FEEDD_PID"
+new_token() {
+	[ "$(code -H "Authorization: Bearer n3w-token" "$URL/feed.atom")" = 200 ]
+}
+wait_for 30 new_token || fail "the new token is not accepted after SIGHUP"
+ok "after a reload the new token is accepted on the same address"
+check_eq 401 "$(code -H "Authorization: Bearer $TOKEN" "$URL/feed.atom")" \
+    "after a reload the old token is refused"
+printf '%s\n' "$TOKEN" >"$T/token"
+
 kill -TERM "$FEEDD_PID"
 wait_pid 30 "$FEEDD_PID"
 check_eq 0 "$WAIT_RC" "feedd exits 0"

@@ -72,6 +72,7 @@ static void		 check_fetch(const struct config *, const char *);
 static void		 check_exposed(const struct config *, const char *);
 static void		 check_include(const struct config *, const char *);
 static void		 test_every_problem(void **);
+static void		 check_service(const struct config *, const char *);
 
 static const struct test_good test_goods[] = {
 	{ "good_every_key", "good.conf", check_good },
@@ -94,6 +95,8 @@ static const struct test_good test_goods[] = {
 	  check_exposed },
 	{ "good_include_glob_sorted_paths_relative_to_each_file",
 	  "include.conf", check_include },
+	{ "good_log_level_syslog_and_shutdown_grace", "service.conf",
+	  check_service },
 };
 
 static const struct test_error test_errors[] = {
@@ -187,6 +190,9 @@ static const struct test_error test_errors[] = {
 	  "no-such-dir/x.conf: cannot open: No such file or directory" },
 	{ "error_include_only_in_feedd_section", "bad-include-in-feed.conf",
 	  3, "unknown key \"include\" in [feed x]" },
+	{ "error_bad_log_level", "bad-log-level.conf", 2,
+	  "bad value \"loud\" for log_level: use error, warning, notice, "
+	  "info or debug" },
 };
 
 static const struct test_include_error test_include_errors[] = {
@@ -509,6 +515,19 @@ check_defaults(const struct config *cfg)
 	assert_string_equal(cfg->output_title, "feedd");
 	assert_int_equal(cfg->max_entries, 200);
 	assert_string_equal(cfg->listen, "127.0.0.1:8080");
+	assert_int_equal(cfg->log_level, 6);
+	assert_false(cfg->is_syslog);
+	assert_int_equal(cfg->shutdown_grace, 10);
+}
+
+/* service.conf: log_level by name, log_syslog, shutdown_grace. */
+static void
+check_service(const struct config *cfg, const char *file)
+{
+	(void)file;
+	assert_int_equal(cfg->log_level, 4);
+	assert_true(cfg->is_syslog);
+	assert_int_equal(cfg->shutdown_grace, 30);
 }
 
 /* exposed.conf: auto blocks private addresses; per-feed request options. */
