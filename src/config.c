@@ -299,6 +299,8 @@ struct config_state {
 	size_t			 nreading;
 	char			**errors;	/* "FILE:LINE: message" each */
 	size_t			 nerrors;
+	size_t			*by_name;	/* feed indexes, sorted by name */
+	size_t			 nby_name;	/* duplicates are not in it */
 };
 
 static void	 config_error(struct config_state *, int, const char *, ...)
@@ -306,6 +308,8 @@ static void	 config_error(struct config_state *, int, const char *, ...)
 static void	 config_error_at(struct config_state *, const char *, int,
 		    const char *, ...) __attribute__((format(printf, 4, 5)));
 static char	*config_read_cb(char *, int, void *);
+static struct config_feed *config_feed_named(struct config_state *,
+		    const char *, size_t *);
 static bool	 config_is_key_line(const char *);
 static int	 config_ini_cb(void *, const char *, const char *,
 		    const char *);
@@ -870,6 +874,31 @@ config_begin_section(struct config_state *st, const char *name)
 }
 
 /*
+ * The feed already called name, or NULL with *at set to where it would
+ * go in st->by_name: a binary search, as a config may list thousands.
+ */
+static struct config_feed *
+config_feed_named(struct config_state *st, const char *name, size_t *at)
+{
+	struct config	*cfg = st->cfg;
+	size_t		 lo = 0, hi = st->nby_name, mid;
+	int		 cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(name, cfg->feeds[st->by_name[mid]].name);
+		if (cmp == 0)
+			return (&cfg->feeds[st->by_name[mid]]);
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*at = lo;
+	return (NULL);
+}
+
+/*
  * Add the feed named in a [feed NAME] header and make it current.  Its
  * keys may appear again, so their lines are forgotten.  A feed whose name
  * is wrong or taken is still added, so that its keys are checked too.
@@ -895,10 +924,7 @@ config_begin_feed(struct config_state *st, const char *name)
 		    "letters, digits, '.', '_' and '-'", name);
 		error = -1;
 	}
-	for (i = 0; i < cfg->nfeeds; i++) {
-		f = &cfg->feeds[i];
-		if (strcmp(f->name, name) != 0)
-			continue;
+	if ((f = config_feed_named(st, name, &i)) != NULL) {
 		if (strcmp(f->file, st->path) == 0) {
 			config_error(st, st->lineno, "duplicate feed \"%s\" "
 			    "(first defined on line %d)", name, f->line);
@@ -907,7 +933,14 @@ config_begin_feed(struct config_state *st, const char *name)
 			    "(first defined at %s:%d)", name, f->file, f->line);
 		}
 		error = -1;
-		break;
+	} else {
+		/* Insert at i, so by_name stays sorted. */
+		st->by_name = xreallocarray(st->by_name, st->nby_name + 1,
+		    sizeof *st->by_name);
+		memmove(&st->by_name[i + 1], &st->by_name[i],
+		    (st->nby_name - i) * sizeof *st->by_name);
+		st->by_name[i] = cfg->nfeeds;
+		st->nby_name++;
 	}
 
 	cfg->feeds = xreallocarray(cfg->feeds, cfg->nfeeds + 1,
@@ -1844,6 +1877,7 @@ config_load(const char *path, char **cause)
 		free(st.paths[i]);
 	free(st.paths);
 	free(st.reading);
+	free(st.by_name);
 	free(st.line);
 	free(st.dir);
 	return (cfg);
