@@ -13,9 +13,14 @@
  * A complete page keeps its set of entries.  An entry updated upstream
  * appears in its page with its new content (and the same id); an entry
  * retention prunes does not leave its page: once the store holds fewer
- * entries of a page than it did, the page on disk is served as it is.
- * Only pages whose entries changed are rebuilt.
+ * entries of a page than it did, the page on disk is left as it is.
+ * Only pages whose entries changed are rebuilt: what each page was when
+ * written is kept in archive/.pages, so a new process (every "feedd
+ * once") does not rebuild thousands of pages to find them unchanged.
+ * The pages are not published to http, which serves them from disk.
  */
+#include <sys/stat.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +31,7 @@
 
 #include "feedd/config.h"
 #include "feedd/emit.h"
+#include "feedd/log.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
 #include "emit-int.h"
@@ -45,6 +51,7 @@ struct emit_archive {
 	size_t			  size;	/* entries a page */
 	int64_t			  ncomplete;	/* never goes down */
 	struct emit_archive_page *pages;	/* ncomplete of them */
+	bool			  is_loaded;	/* archive/.pages read */
 	struct store_page	 *now;		/* from the last scan */
 	size_t			  nnow;
 };
@@ -54,7 +61,10 @@ static char	*emit_archive_atom(const struct config *, int64_t, bool,
 static int	 emit_archive_page(struct emit_archive *, struct emit *,
 		    struct store *, const struct config *, int64_t,
 		    const struct store_page *, char **);
-static char	*emit_archive_read(const char *, const char *, size_t *);
+static void	 emit_archive_load(struct emit_archive *, const char *);
+static int	 emit_archive_save(const struct emit_archive *, struct emit *,
+		    char **);
+static bool	 emit_archive_exists(const char *, int64_t);
 
 /* Nothing known yet: the first emit_archive_put publishes every page. */
 struct emit_archive *
@@ -99,6 +109,7 @@ emit_archive_scan(struct emit_archive *ar, struct store *st,
 		ar->pages = NULL;
 		ar->ncomplete = 0;
 		ar->size = size;
+		ar->is_loaded = false;
 	}
 	n = max_rowid / (int64_t)size;
 	if (n > ar->ncomplete) {
@@ -107,6 +118,10 @@ emit_archive_scan(struct emit_archive *ar, struct store *st,
 		memset(&ar->pages[ar->ncomplete], 0,
 		    (size_t)(n - ar->ncomplete) * sizeof *ar->pages);
 		ar->ncomplete = n;
+	}
+	if (!ar->is_loaded) {
+		ar->is_loaded = true;
+		emit_archive_load(ar, cfg->output_dir);
 	}
 	*open_rowid = ar->ncomplete * (int64_t)size + 1;
 	*newest = ar->ncomplete;
@@ -128,7 +143,7 @@ emit_archive_put(struct emit_archive *ar, struct emit *em,
 	size_t				 k = 0;
 	int64_t				 n;
 	char				*why = NULL;
-	int				 ret = 0;
+	int				 ret = 0, nput = 0;
 
 	for (n = 1; n <= ar->ncomplete; n++) {
 		while (k < ar->nnow && ar->now[k].page < n)
@@ -143,16 +158,64 @@ emit_archive_put(struct emit_archive *ar, struct emit *em,
 		if (emit_archive_page(ar, em, st, cfg, n, sp,
 		    ret == 0 ? cause : &why) != 0)
 			ret = -1;
+		else
+			nput++;
 		free(why);
 		why = NULL;
+	}
+	if (nput > 0) {
+		log_info("emit: %d archive pages updated", nput);
+		if (emit_archive_save(ar, em, ret == 0 ? cause : &why) != 0)
+			ret = -1;
+		free(why);
 	}
 	return (ret);
 }
 
 /*
- * Publish page n: built from the store when it holds every entry of the
- * page (or the page was never written), else the file as written when
- * it did.
+ * What the pages were when written, from archive/.pages of an earlier
+ * run, for the complete pages whose file is still there.
+ * The file is only a cache: anything odd in it means pages are rebuilt.
+ */
+static void
+emit_archive_load(struct emit_archive *ar, const char *dir)
+{
+	struct emit_archive_page	*p;
+	char				*path, line[128];
+	long long			 n, changed;
+	unsigned long long		 nentries;
+	size_t				 size;
+	int				 has_next;
+	FILE				*f;
+
+	xasprintf(&path, "%s/archive/.pages", dir);
+	f = fopen(path, "r");
+	free(path);
+	if (f == NULL)
+		return;
+	if (fgets(line, sizeof line, f) == NULL ||
+	    sscanf(line, "feedd-archive 1 %zu", &size) != 1 ||
+	    size != ar->size) {
+		fclose(f);
+		return;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%lld %llu %lld %d", &n, &nentries, &changed,
+		    &has_next) != 4 || n < 1 || n > ar->ncomplete ||
+		    !emit_archive_exists(dir, n))
+			continue;
+		p = &ar->pages[n - 1];
+		p->nentries = (size_t)nentries;
+		p->changed = (time_t)changed;
+		p->has_next = has_next != 0;
+		p->is_put = true;
+	}
+	fclose(f);
+}
+
+/*
+ * Write page n, built from the store; a page that lost entries to
+ * retention is left as it was written, if it was.
  */
 static int
 emit_archive_page(struct emit_archive *ar, struct emit *em,
@@ -161,60 +224,70 @@ emit_archive_page(struct emit_archive *ar, struct emit *em,
 {
 	struct emit_archive_page	*p = &ar->pages[n - 1];
 	struct emit_sel			 sel;
-	char				*file, *path, *data = NULL;
+	char				*file, *data = NULL;
 	size_t				 len;
 	bool				 has_next = n < ar->ncomplete;
 	int				 ret = -1;
 
 	xasprintf(&file, "archive/%lld.atom", (long long)n);
-	xasprintf(&path, "/%s", file);
-	if (sp->nentries < ar->size)
-		data = emit_archive_read(cfg->output_dir, file, &len);
-	if (data == NULL) {
+	if (sp->nentries < ar->size && emit_archive_exists(cfg->output_dir,
+	    n))
+		ret = 0;
+	else {
 		if (emit_select_rows(st, cfg, (n - 1) * (int64_t)ar->size + 1,
 		    n * (int64_t)ar->size, &sel, cause) == 0)
 			data = emit_archive_atom(cfg, n, has_next, &sel, &len,
 			    cause);
 		emit_sel_clear(&sel);
+		if (data != NULL)
+			ret = emit_put_file(em, file, data, len, cause);
 	}
-	if (data != NULL &&
-	    emit_put(em, file, path, EMIT_ATOM_TYPE, data, len, cause) == 0) {
+	if (ret == 0) {
 		p->nentries = sp->nentries;
 		p->changed = sp->changed;
 		p->has_next = has_next;
 		p->is_put = true;
-		ret = 0;
 	}
 	free(file);
-	free(path);
 	return (ret);
 }
 
-/* The contents of dir/file, or NULL when it cannot be read. */
-static char *
-emit_archive_read(const char *dir, const char *file, size_t *len)
+/* Whether archive page n is on disk. */
+static bool
+emit_archive_exists(const char *dir, int64_t n)
 {
-	struct buf	 b;
-	char		*path, chunk[65536];
-	size_t		 n;
-	FILE		*f;
+	struct stat	 sb;
+	char		*path;
+	bool		 is_there;
 
-	xasprintf(&path, "%s/%s", dir, file);
-	f = fopen(path, "rb");
+	xasprintf(&path, "%s/archive/%lld.atom", dir, (long long)n);
+	is_there = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 	free(path);
-	if (f == NULL)
-		return (NULL);
+	return (is_there);
+}
+
+/* Record what every page written is, for the next process. */
+static int
+emit_archive_save(const struct emit_archive *ar, struct emit *em,
+    char **cause)
+{
+	const struct emit_archive_page	*p;
+	struct buf			 b;
+	size_t				 len;
+	int64_t				 n;
+
 	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(f) || b.len == 0) {
-		fclose(f);
-		buf_clear(&b);
-		return (NULL);
+	buf_addf(&b, "feedd-archive 1 %zu\n", ar->size);
+	for (n = 1; n <= ar->ncomplete; n++) {
+		p = &ar->pages[n - 1];
+		if (p->is_put)
+			buf_addf(&b, "%lld %zu %lld %d\n", (long long)n,
+			    p->nentries, (long long)p->changed,
+			    p->has_next ? 1 : 0);
 	}
-	fclose(f);
-	*len = b.len;
-	return (buf_steal(&b));
+	len = b.len;
+	return (emit_put_file(em, "archive/.pages", buf_steal(&b), len,
+	    cause));
 }
 
 /*

@@ -135,6 +135,8 @@ void	 emit_entry(xmlTextWriterPtr, const struct store_item *,
 struct emit;
 int	 emit_put(struct emit *, const char *file, const char *path,
 	    const char *content_type, char *data, size_t len, char **cause);
+int	 emit_put_file(struct emit *, const char *file, char *data, size_t len,
+	    char **cause);
 
 /*
  * RFC 5005 archive pages of the main feed (emit-archive.c): what was

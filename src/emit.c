@@ -84,6 +84,8 @@ struct emit {
 static void	emit_timer_cb(evutil_socket_t, short, void *);
 static void	emit_hash_file(const char *, const char *, char[65]);
 static struct emit_last *emit_last(struct emit *, const char *);
+static int	emit_save(struct emit *, const char *, const char *, size_t,
+		    char **);
 static void	emit_remove_stale(const char *, int);
 static int	emit_view_put(struct emit *, struct emit_view *, char **);
 static size_t	emit_entity(const char *, struct buf *);
@@ -209,6 +211,25 @@ emit_last(struct emit *em, const char *file)
 	return (l);
 }
 
+/* Write data to file unless it holds that already. */
+static int
+emit_save(struct emit *em, const char *file, const char *data, size_t len,
+    char **cause)
+{
+	struct emit_last	*l = emit_last(em, file);
+	char			 hex[65];
+
+	util_sha256_hex(data, len, hex);
+	if (strcmp(hex, l->hex) == 0)
+		return (0);
+	if (emit_write_file(em->cfg->output_dir, file, data, len, cause) != 0)
+		return (-1);
+	memcpy(l->hex, hex, sizeof l->hex);
+	log_info("emit: wrote %s/%s (%zu bytes)", em->cfg->output_dir, file,
+	    len);
+	return (0);
+}
+
 /*
  * Write one built document (taking data) to file if it changed, and
  * publish it at path.  A full disk stops the file, not what is served.
@@ -217,22 +238,10 @@ int
 emit_put(struct emit *em, const char *file, const char *path,
     const char *content_type, char *data, size_t len, char **cause)
 {
-	struct emit_last	*l = emit_last(em, file);
 	struct emit_doc		 doc;
-	char			 hex[65];
-	int			 ret = 0;
+	int			 ret;
 
-	util_sha256_hex(data, len, hex);
-	if (strcmp(hex, l->hex) != 0) {
-		if (emit_write_file(em->cfg->output_dir, file, data, len,
-		    cause) != 0)
-			ret = -1;
-		else {
-			memcpy(l->hex, hex, sizeof l->hex);
-			log_info("emit: wrote %s/%s (%zu bytes)",
-			    em->cfg->output_dir, file, len);
-		}
-	}
+	ret = emit_save(em, file, data, len, cause);
 	if (em->cb != NULL) {
 		doc.path = path;
 		doc.content_type = content_type;
@@ -240,6 +249,18 @@ emit_put(struct emit *em, const char *file, const char *path,
 		doc.len = len;
 		em->cb(&doc, em->arg);
 	}
+	free(data);
+	return (ret);
+}
+
+/* Write one built document (taking data) to file if it changed. */
+int
+emit_put_file(struct emit *em, const char *file, char *data, size_t len,
+    char **cause)
+{
+	int	 ret;
+
+	ret = emit_save(em, file, data, len, cause);
 	free(data);
 	return (ret);
 }

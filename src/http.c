@@ -20,16 +20,19 @@
 #include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -55,6 +58,7 @@
 #define HTTP_MAX_BODY		(64 * 1024)
 /* File descriptors kept for the database, outputs and transfers. */
 #define HTTP_SPARE_FDS		64
+#define HTTP_ATOM_TYPE		"application/atom+xml; charset=utf-8"
 
 struct http_doc {
 	char	*path;
@@ -108,6 +112,7 @@ struct http {
 	time_t				 beat;	/* last sweep, monotonic */
 	bool				 has_token;
 	char				 token_hex[65]; /* SHA-256 of it */
+	char				*archive_dir;	/* or NULL */
 	struct metrics			*mx;
 	http_metrics_cb			 metrics_cb;
 	http_health_cb			 health_cb;
@@ -132,6 +137,10 @@ static int	http_answer(struct http *, struct evhttp_request *,
 static int	http_reply(struct evhttp_request *, int, const char *,
 		    const char *, const char *, size_t);
 static int	http_reply_text(struct evhttp_request *, int, const char *,
+		    const char *);
+static bool	http_is_fresh(struct evhttp_request *, const char *, time_t);
+static bool	http_is_archive_path(const char *);
+static int	http_serve_archive(struct http *, struct evhttp_request *,
 		    const char *);
 static int	http_serve_doc(struct evhttp_request *,
 		    const struct http_doc *);
@@ -256,6 +265,8 @@ http_new(struct event_base *base, const struct http_options *o,
 	h->metrics_cb = o->metrics_cb;
 	h->health_cb = o->health_cb;
 	h->arg = o->arg;
+	if (o->archive_dir != NULL)
+		h->archive_dir = xstrdup(o->archive_dir);
 	if (o->token != NULL) {
 		h->has_token = true;
 		util_sha256_hex(o->token, strlen(o->token), h->token_hex);
@@ -316,6 +327,7 @@ http_free(struct http *h)
 		free(h->docs[i].etag);
 	}
 	free(h->docs);
+	free(h->archive_dir);
 	explicit_bzero(h->token_hex, sizeof h->token_hex);
 	free(h);
 }
@@ -693,6 +705,9 @@ http_label(struct http *h, const char *path)
 	if (strcmp(path, "/healthz") == 0 || (strcmp(path, "/metrics") == 0 &&
 	    h->metrics_cb != NULL) || http_find_doc(h, path) != NULL)
 		return (path);
+	/* One label for every page, however many there are. */
+	if (h->archive_dir != NULL && http_is_archive_path(path))
+		return ("/archive/");
 	return ("other");
 }
 
@@ -821,10 +836,8 @@ http_serve_doc(struct evhttp_request *req, const struct http_doc *d)
 {
 	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
 	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
-	const char		*inm, *ims;
 	char			*etag;
 	int			 is_gz;
-	time_t			 since;
 
 	/* The gzip form is another representation: its own ETag. */
 	is_gz = d->gz != NULL &&
@@ -837,12 +850,7 @@ http_serve_doc(struct evhttp_request *req, const struct http_doc *d)
 	evhttp_add_header(out, "Last-Modified", d->last_modified);
 	evhttp_add_header(out, "Cache-Control", "max-age=60");
 	evhttp_add_header(out, "Vary", "Accept-Encoding");
-	inm = evhttp_find_header(in, "If-None-Match");
-	ims = evhttp_find_header(in, "If-Modified-Since");
-	/* If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2). */
-	if ((inm != NULL && http_etag_matches(inm, etag)) || (inm == NULL &&
-	    ims != NULL && (since = http_parse_date(ims)) != -1 &&
-	    since >= d->modified)) {
+	if (http_is_fresh(req, etag, d->modified)) {
 		free(etag);
 		evhttp_send_reply(req, HTTP_NOTMODIFIED, "Not Modified", NULL);
 		return (HTTP_NOTMODIFIED);
@@ -855,6 +863,99 @@ http_serve_doc(struct evhttp_request *req, const struct http_doc *d)
 	}
 	return (http_reply_body(req, HTTP_OK, "OK", d->content_type, d->body,
 	    NULL, d->len));
+}
+
+/*
+ * Whether the client's copy, validated by If-None-Match or else
+ * If-Modified-Since, is the one with etag, modified then.  If-None-Match
+ * wins over If-Modified-Since (RFC 9110 13.2.2).
+ */
+static bool
+http_is_fresh(struct evhttp_request *req, const char *etag, time_t modified)
+{
+	struct evkeyvalq	*in = evhttp_request_get_input_headers(req);
+	const char		*inm, *ims;
+	time_t			 since;
+
+	inm = evhttp_find_header(in, "If-None-Match");
+	ims = evhttp_find_header(in, "If-Modified-Since");
+	if (inm != NULL)
+		return (http_etag_matches(inm, etag));
+	return (ims != NULL && (since = http_parse_date(ims)) != -1 &&
+	    since >= modified);
+}
+
+/* Whether path is /archive/N.atom, N a page number. */
+static bool
+http_is_archive_path(const char *path)
+{
+	const char	*p;
+
+	if (strncmp(path, "/archive/", 9) != 0)
+		return (false);
+	for (p = path + 9; *p >= '0' && *p <= '9'; p++)
+		/* nothing */;
+	return (p > path + 9 && p - (path + 9) < 20 && path[9] != '0' &&
+	    strcmp(p, ".atom") == 0);
+}
+
+/*
+ * An RFC 5005 archive page, from the file emit wrote: there may be
+ * thousands of them, each written once and rarely read, so they are not
+ * held in memory like the live feeds.  The file is sent as it is (no
+ * gzip), with validators from its size and modification time.
+ */
+static int
+http_serve_archive(struct http *h, struct evhttp_request *req,
+    const char *path)
+{
+	struct evkeyvalq	*out = evhttp_request_get_output_headers(req);
+	struct evbuffer		*body;
+	struct stat		 sb;
+	struct tm		 tm;
+	char			*file, etag[64], modified[64];
+	int			 fd;
+
+	xasprintf(&file, "%s%s", h->archive_dir, path);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	free(file);
+	if (fd == -1 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (fd != -1)
+			close(fd);
+		return (http_reply_text(req, HTTP_NOTFOUND, "Not Found",
+		    "404 not found\n"));
+	}
+	snprintf(etag, sizeof etag, "\"%llx-%llx\"",
+	    (unsigned long long)sb.st_mtim.tv_sec * 1000000000ULL +
+	    (unsigned long long)sb.st_mtim.tv_nsec,
+	    (unsigned long long)sb.st_size);
+	gmtime_r(&sb.st_mtime, &tm);
+	strftime(modified, sizeof modified, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	evhttp_add_header(out, "ETag", etag);
+	evhttp_add_header(out, "Last-Modified", modified);
+	evhttp_add_header(out, "Cache-Control", "max-age=3600");
+	if (http_is_fresh(req, etag, sb.st_mtime)) {
+		close(fd);
+		evhttp_send_reply(req, HTTP_NOTMODIFIED, "Not Modified", NULL);
+		return (HTTP_NOTMODIFIED);
+	}
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		close(fd);
+		return (http_reply(req, HTTP_OK, "OK", HTTP_ATOM_TYPE, NULL,
+		    (size_t)sb.st_size));
+	}
+	evhttp_add_header(out, "Content-Type", HTTP_ATOM_TYPE);
+	body = evbuffer_new();
+	/* The buffer owns fd from here; sendfile where it can. */
+	if (evbuffer_add_file(body, fd, 0, sb.st_size) != 0) {
+		evbuffer_free(body);
+		return (http_reply_text(req, HTTP_INTERNAL, "Internal Error",
+		    "500 cannot read the page\n"));
+	}
+	http_send_fast(req);
+	evhttp_send_reply(req, HTTP_OK, "OK", body);
+	evbuffer_free(body);
+	return (HTTP_OK);
 }
 
 /* /metrics: the owner renders it. */
@@ -923,10 +1024,12 @@ http_answer(struct http *h, struct evhttp_request *req, const char *path)
 	}
 	if (strcmp(path, "/metrics") == 0 && h->metrics_cb != NULL)
 		return (http_serve_metrics(h, req));
-	if ((d = http_find_doc(h, path)) == NULL)
-		return (http_reply_text(req, HTTP_NOTFOUND, "Not Found",
-		    "404 not found\n"));
-	return (http_serve_doc(req, d));
+	if ((d = http_find_doc(h, path)) != NULL)
+		return (http_serve_doc(req, d));
+	if (h->archive_dir != NULL && http_is_archive_path(path))
+		return (http_serve_archive(h, req, path));
+	return (http_reply_text(req, HTTP_NOTFOUND, "Not Found",
+	    "404 not found\n"));
 }
 
 /*

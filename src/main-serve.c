@@ -60,6 +60,9 @@ main_http_options(const struct config *cfg, struct http_options *o)
 	o->max_connections = cfg->http_max_connections;
 	o->header_timeout = (int)cfg->http_header_timeout;
 	o->token = cfg->http_token;
+	/* emit writes the archive pages there; http reads them from disk. */
+	if (cfg->is_archiving)
+		o->archive_dir = cfg->output_dir;
 }
 
 /* schedule's callback: count the poll. */

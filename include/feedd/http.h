@@ -29,6 +29,9 @@ struct http_options {
 	int		 header_timeout; /* seconds for a request's headers */
 	const char	*token;		/* needed on every path but /healthz,
 					   or NULL; copied */
+	const char	*archive_dir;	/* the output directory: its
+					   archive/N.atom files are served
+					   from disk at that path; or NULL */
 	struct metrics	*metrics;	/* counts requests, or NULL */
 	http_metrics_cb	 metrics_cb;	/* NULL: no /metrics */
 	http_health_cb	 health_cb;	/* NULL: always healthy */

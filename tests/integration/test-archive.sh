@@ -179,8 +179,43 @@ check_eq "dups []" "$(sed -n 2p "$T/walk.out")" "no entry is in two pages"
 check_eq "missing []" "$(sed -n 3p "$T/walk.out")" \
     "feed.atom and the pages together hold every entry"
 check_eq "archived 9" "$(sed -n 4p "$T/walk.out")" "the pages hold 9 entries"
+
+# Pages are served from the files, with validators of their own.
+A=http://127.0.0.1:$PORT/archive
+etag=$(curl -fsS -m 5 -D - -o "$T/page2.got" "$A/2.atom" |
+    sed -n 's/^[Ee][Tt]ag: *\([^\r]*\).*/\1/p')
+cmp -s "$T/page2.got" "$T/out/archive/2.atom" ||
+    fail "/archive/2.atom is not the file's bytes"
+[ -n "$etag" ] || fail "/archive/2.atom has no ETag"
+ok "/archive/2.atom is served from the file, with an ETag"
+check_eq 304 "$(curl -sS -m 5 -o /dev/null -w '%{http_code}' \
+    -H "If-None-Match: $etag" "$A/2.atom")" "a known page's ETag gets a 304"
+check_eq "$(wc -c <"$T/out/archive/2.atom" | tr -d ' ')" \
+    "$(curl -fsS -m 5 -I "$A/2.atom" | tr -d '\r' |
+    sed -n 's/^[Cc]ontent-[Ll]ength: *//p')" "HEAD gives the page's length"
+for bad in 0.atom 9.atom 01.atom 2.atomx .pages ..%2Ffeedd.conf; do
+	check_eq 404 "$(curl -sS -m 5 -o /dev/null -w '%{http_code}' \
+	    "$A/$bad")" "/archive/$bad is not found"
+done
 kill -TERM "$BG_PID"
 wait_pid 30 "$BG_PID"
+
+# A new process finds the pages as it left them: none is built again
+# (archive/.pages says what each was); one deleted is built again.
+run_feedd again once -c "$T/feedd.conf"
+if grep -q 'archive pages updated' "$T/again.err"; then
+	not_ok "a second feedd once rebuilt archive pages: $(grep archive \
+	    "$T/again.err")"
+else
+	ok "a new process rebuilds no unchanged archive page"
+fi
+rm "$T/out/archive/2.atom"
+run_feedd again2 once -c "$T/feedd.conf"
+grep -q 'emit: 1 archive pages updated' "$T/again2.err" ||
+    not_ok "a deleted page was not the one rebuilt: $(cat "$T/again2.err")"
+cmp -s "$T/page2.got" "$T/out/archive/2.atom" ||
+    not_ok "the rebuilt page differs from the one served before"
+ok "a deleted page is built again, as it was"
 
 # archive = no: no pages, no link.
 sed -e 's/^archive_page = 3$/archive = no/' \
