@@ -117,21 +117,43 @@ metrics_table_clear(struct metrics_table *t)
 	t->nrows = 0;
 }
 
-/* The row labelled a (and b), added at zero if it is not there yet. */
+/* Order rows by their labels, a one-label row first. */
+static int
+metrics_row_cmp(const struct metrics_row *r, const char *a, const char *b)
+{
+	int	 cmp;
+
+	if ((cmp = strcmp(r->a, a)) != 0)
+		return (cmp);
+	return (util_strcmp_null(r->b, b));
+}
+
+/*
+ * The row labelled a (and b), added at zero if it is not there yet.
+ * Rows stay sorted, so a lookup is a binary search: with a row per feed,
+ * a scan per poll would cost 25 million comparisons for 5,000 feeds.
+ */
 static struct metrics_row *
 metrics_row(struct metrics_table *t, const char *a, const char *b)
 {
 	struct metrics_row	*r;
-	size_t			 i;
+	size_t			 lo = 0, hi = t->nrows, mid;
+	int			 cmp;
 
-	for (i = 0; i < t->nrows; i++) {
-		r = &t->rows[i];
-		if (strcmp(r->a, a) == 0 && (b == NULL ||
-		    (r->b != NULL && strcmp(r->b, b) == 0)))
-			return (r);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((cmp = metrics_row_cmp(&t->rows[mid], a, b)) == 0)
+			return (&t->rows[mid]);
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
 	t->rows = xreallocarray(t->rows, t->nrows + 1, sizeof *t->rows);
-	r = &t->rows[t->nrows++];
+	memmove(&t->rows[lo + 1], &t->rows[lo],
+	    (t->nrows - lo) * sizeof *t->rows);
+	t->nrows++;
+	r = &t->rows[lo];
 	r->a = xstrdup(a);
 	r->b = b != NULL ? xstrdup(b) : NULL;
 	r->n = 0;
