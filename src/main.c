@@ -498,7 +498,9 @@ main_http_same(const struct config *a, const struct config *b)
 	return (util_strcmp_null(a->listen, b->listen) == 0 &&
 	    util_strcmp_null(a->http_token, b->http_token) == 0 &&
 	    a->http_max_connections == b->http_max_connections &&
-	    a->http_header_timeout == b->http_header_timeout);
+	    a->http_header_timeout == b->http_header_timeout &&
+	    a->is_archiving == b->is_archiving &&
+	    strcmp(a->output_dir, b->output_dir) == 0);
 }
 
 /*
