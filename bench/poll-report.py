@@ -197,7 +197,9 @@ def report(env):
 	    "working tree"
 	p("- feedd: commit %s (%s), Release build (`%s`), `feedd once -c "
 	    "feedd.conf` with `max_parallel = %s`, `per_host = %s`, "
-	    "`block_private = no`" % (env["PB_COMMIT"], src,
+	    "`block_private = no`, `[output] archive = no` (the peers write "
+	    "no outputs; with RFC 5005 archive pages on, a cold poll also "
+	    "writes every entry once more, as pages)" % (env["PB_COMMIT"], src,
 	    os.path.basename(env["PB_BUILD"]), P, P))
 	p("- Peers (Debian packages): newsboat %s (`reload-threads %s`; it has "
 	    "no per-host cap), sfeed %s (`sfeed_update` with `maxjobs=%s`; one "
