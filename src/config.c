@@ -109,6 +109,7 @@ enum config_type {
 	CONFIG_TYPE_NAMES,		/* names, comma or space separated */
 	CONFIG_TYPE_REGEX,		/* a POSIX extended regex */
 	CONFIG_TYPE_BASE_URL,		/* an http(s) URL, stored ending "/" */
+	CONFIG_TYPE_HTTP_URL,		/* an http(s) URL */
 	CONFIG_TYPE_LOG_LEVEL		/* error, warning, notice, info, debug */
 };
 
@@ -181,6 +182,8 @@ static const struct config_key config_keys[] = {
 	  offsetof(struct config, is_collapsing), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "directory", CONFIG_TYPE_PATH,
 	  offsetof(struct config, output_dir), 0, 0 },
+	{ CONFIG_SECTION_OUTPUT, "hub", CONFIG_TYPE_HTTP_URL,
+	  offsetof(struct config, hub), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "max_age", CONFIG_TYPE_DURATION,
 	  offsetof(struct config, max_age), 0, 0 },
 	{ CONFIG_SECTION_OUTPUT, "max_entries", CONFIG_TYPE_INT,
@@ -363,6 +366,9 @@ static int	 config_split_names(struct config_state *, const char *,
 static int	 config_set_regex(struct config_state *,
 		    const struct config_key *, const char *, char **);
 static int	 config_set_base_url(struct config_state *, const char *);
+static bool	 config_is_http_url(const char *, const char *);
+static int	 config_set_http_url(struct config_state *,
+		    const struct config_key *, const char *, char **);
 static int	 config_finish_outputs(struct config_state *);
 static void	 config_output_clear(struct config_output *);
 
@@ -1036,6 +1042,9 @@ config_set(struct config_state *st, const struct config_key *k,
 		    (char **)(base + k->off)));
 	case CONFIG_TYPE_BASE_URL:
 		return (config_set_base_url(st, value));
+	case CONFIG_TYPE_HTTP_URL:
+		return (config_set_http_url(st, k, value,
+		    (char **)(base + k->off)));
 	case CONFIG_TYPE_LOG_LEVEL:
 		return (config_set_log_level(st, k, value,
 		    (int *)(base + k->off)));
@@ -1407,6 +1416,41 @@ config_set_regex(struct config_state *st, const struct config_key *k,
 }
 
 /*
+ * Whether value is an absolute http or https URL with a host and nothing
+ * that could break out of an attribute; bad lists the characters also
+ * refused.
+ */
+static bool
+config_is_http_url(const char *value, const char *bad)
+{
+	const char	*rest;
+
+	if (strncasecmp(value, "http://", 7) == 0)
+		rest = value + 7;
+	else if (strncasecmp(value, "https://", 8) == 0)
+		rest = value + 8;
+	else
+		return (false);
+	return (*rest != '\0' && *rest != '/' &&
+	    strpbrk(value, " \t\"<>") == NULL && strpbrk(value, bad) == NULL);
+}
+
+/* Check and store an http(s) URL, such as the WebSub hub's. */
+static int
+config_set_http_url(struct config_state *st, const struct config_key *k,
+    const char *value, char **out)
+{
+	if (!config_is_http_url(value, "")) {
+		config_error(st, st->lineno, "bad %s \"%s\": use an http or "
+		    "https URL, e.g. https://hub.example.org/", k->name, value);
+		return (-1);
+	}
+	free(*out);
+	*out = xstrdup(value);
+	return (0);
+}
+
+/*
  * Check public_url, the base of every self link and feed id: an absolute
  * http or https URL with a host; stored with a final "/" so a file name
  * can be appended.
@@ -1414,17 +1458,9 @@ config_set_regex(struct config_state *st, const struct config_key *k,
 static int
 config_set_base_url(struct config_state *st, const char *value)
 {
-	const char	*rest;
 	size_t		 len = strlen(value);
 
-	if (strncasecmp(value, "http://", 7) == 0)
-		rest = value + 7;
-	else if (strncasecmp(value, "https://", 8) == 0)
-		rest = value + 8;
-	else
-		rest = NULL;
-	if (rest == NULL || *rest == '\0' || *rest == '/' ||
-	    strpbrk(value, " \t\"<>?#") != NULL) {
+	if (!config_is_http_url(value, "?#")) {
 		config_error(st, st->lineno, "bad public_url \"%s\": use an "
 		    "http or https URL without query or fragment, e.g. "
 		    "https://feeds.example.org/", value);
@@ -1898,6 +1934,7 @@ config_free(struct config *cfg)
 		config_output_clear(&cfg->outputs[i]);
 	free(cfg->outputs);
 	free(cfg->public_url);
+	free(cfg->hub);
 	free(cfg->path);
 	free(cfg->database);
 	free(cfg->fetch.user_agent);

@@ -19,6 +19,7 @@ struct config_output;
 struct store;
 struct store_item;
 struct feed_text;
+struct feed_link;
 
 /*
  * An output's include and exclude expressions, compiled: an entry is
@@ -97,6 +98,14 @@ void	 emit_sel_clear(struct emit_sel *);
 char	*emit_clean(const char *);
 /* Whether s is an absolute IRI (a scheme, ':', no white space). */
 int	 emit_is_iri(const char *);
+/* Whether s is an absolute http or https URL. */
+bool	 emit_is_http(const char *);
+/* Whether l is an enclosure with an http(s) URL, the only ones sent. */
+bool	 emit_is_enclosure(const struct feed_link *);
+/* t if it is a MIME type ("type/subtype"), else NULL. */
+const char *emit_media_type(const char *t);
+/* The length in bytes s says, or -1 if it is no decimal number. */
+long long emit_length(const char *s);
 /* A stable urn:uuid from two strings.  Caller frees. */
 char	*emit_uuid(const char *, const char *);
 /* When an entry was last updated, as outputs say it. */

@@ -26,7 +26,10 @@
 static void	 emit_json_set(json_t *, const char *, const char *, bool *);
 static void	 emit_json_set_new(json_t *, const char *, json_t *, bool *);
 static void	 emit_json_set_date(json_t *, const char *, time_t, bool *);
-static json_t	*emit_json_authors(const struct feed_person *, bool *);
+static json_t	*emit_json_author(const struct feed_person *, bool *);
+static void	 emit_json_append(json_t *, const char *, json_t *, bool *);
+static void	 emit_json_extras(json_t *, const struct feed_entry *, bool *);
+static json_t	*emit_json_hub(const char *, bool *);
 static json_t	*emit_json_source(const struct store_item *, bool *);
 static json_t	*emit_json_item(const struct store_item *, const char *,
 		    bool *);
@@ -68,14 +71,14 @@ emit_json_set_date(json_t *o, const char *key, time_t t, bool *is_failed)
 
 
 /*
- * The authors array of an entry's first author: its name (else its
- * free-text form, else its email) and its URI (else a mailto: link,
- * which JSON Feed allows).  NULL when there is nothing to say.
+ * An author object: its name (else its free-text form, else its email)
+ * and its URI (else a mailto: link, which JSON Feed allows).  NULL when
+ * there is nothing to say.
  */
 static json_t *
-emit_json_authors(const struct feed_person *a, bool *is_failed)
+emit_json_author(const struct feed_person *a, bool *is_failed)
 {
-	json_t		*authors = NULL, *author;
+	json_t		*author;
 	const char	*name;
 	char		*mailto = NULL;
 	bool		 has_email;
@@ -93,19 +96,87 @@ emit_json_authors(const struct feed_person *a, bool *is_failed)
 	}
 	if (name == NULL && mailto == NULL)
 		return (NULL);
-	if ((author = json_object()) == NULL ||
-	    (authors = json_array()) == NULL) {
-		json_decref(author);
-		free(mailto);
+	if ((author = json_object()) == NULL)
 		*is_failed = true;
-		return (NULL);
+	else {
+		emit_json_set(author, "name", name, is_failed);
+		emit_json_set(author, "url", mailto, is_failed);
 	}
-	emit_json_set(author, "name", name, is_failed);
-	emit_json_set(author, "url", mailto, is_failed);
-	if (json_array_append_new(authors, author) != 0)
-		*is_failed = true;
 	free(mailto);
-	return (authors);
+	return (author);
+}
+
+/* Append v (which the array then owns) to the array under key in o. */
+static void
+emit_json_append(json_t *o, const char *key, json_t *v, bool *is_failed)
+{
+	json_t	*a;
+
+	if ((a = json_object_get(o, key)) == NULL) {
+		a = json_array();
+		emit_json_set_new(o, key, a, is_failed);
+	}
+	if (v == NULL || json_array_append_new(a, v) != 0)
+		*is_failed = true;
+}
+
+/*
+ * An item's authors, its tags (the category terms) and its attachments
+ * (the http(s) enclosures; mime_type is required, so an unknown one is
+ * application/octet-stream).
+ */
+static void
+emit_json_extras(json_t *item, const struct feed_entry *e, bool *is_failed)
+{
+	const struct feed_link	*l;
+	const char		*type;
+	json_t			*o, *tag;
+	char			*clean;
+	long long		 len;
+	size_t			 i;
+
+	for (i = 0; i < e->nauthors; i++) {
+		if ((o = emit_json_author(&e->authors[i], is_failed)) != NULL)
+			emit_json_append(item, "authors", o, is_failed);
+	}
+	for (i = 0; i < e->ncategories; i++) {
+		if (e->categories[i].term == NULL)
+			continue;
+		clean = emit_clean(e->categories[i].term);
+		tag = json_stringn(clean, strlen(clean));
+		free(clean);
+		emit_json_append(item, "tags", tag, is_failed);
+	}
+	for (i = 0; i < e->nlinks; i++) {
+		l = &e->links[i];
+		if (!emit_is_enclosure(l))
+			continue;
+		if ((type = emit_media_type(l->type)) == NULL)
+			type = "application/octet-stream";
+		if ((o = json_object()) == NULL) {
+			*is_failed = true;
+			continue;
+		}
+		emit_json_set(o, "url", l->href, is_failed);
+		emit_json_set(o, "mime_type", type, is_failed);
+		if ((len = emit_length(l->length)) >= 0)
+			emit_json_set_new(o, "size_in_bytes",
+			    json_integer(len), is_failed);
+		emit_json_append(item, "attachments", o, is_failed);
+	}
+}
+
+/* A WebSub hub object of the feed's "hubs". */
+static json_t *
+emit_json_hub(const char *url, bool *is_failed)
+{
+	json_t	*hub;
+
+	if ((hub = json_object()) == NULL)
+		return (NULL);
+	emit_json_set(hub, "type", "WebSub", is_failed);
+	emit_json_set(hub, "url", url, is_failed);
+	return (hub);
 }
 
 /* The "_feedd" extension of an item: the feed it came from. */
@@ -141,7 +212,7 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
 {
 	const struct feed_entry	*e = &it->e;
 	const struct feed_text	*content = NULL;
-	json_t			*item, *authors;
+	json_t			*item;
 	char			*s;
 
 	if ((item = json_object()) == NULL) {
@@ -179,9 +250,7 @@ emit_json_item(const struct store_item *it, const char *id, bool *is_failed)
 		    is_failed);
 	emit_json_set_date(item, "date_modified", emit_entry_updated(it),
 	    is_failed);
-	if (e->nauthors > 0 &&
-	    (authors = emit_json_authors(&e->authors[0], is_failed)) != NULL)
-		emit_json_set_new(item, "authors", authors, is_failed);
+	emit_json_extras(item, e, is_failed);
 	emit_json_set_new(item, "_feedd", emit_json_source(it, is_failed),
 	    is_failed);
 	return (item);
@@ -220,6 +289,9 @@ emit_json(const struct config *cfg, const struct emit_view *view,
 	emit_json_set(root, "feed_url", self, &is_failed);
 	emit_json_set(root, "description",
 	    "The newest entries of every feed, combined by feedd", &is_failed);
+	if (cfg->hub != NULL)
+		emit_json_append(root, "hubs", emit_json_hub(cfg->hub,
+		    &is_failed), &is_failed);
 	for (i = 0; i < sel->nitems; i++) {
 		item = emit_json_item(&sel->items[i], sel->ids[i],
 		    &is_failed);

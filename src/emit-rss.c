@@ -8,9 +8,9 @@
  * Profile); descriptions are HTML, escaped as text.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <libxml/xmlwriter.h>
@@ -48,12 +48,15 @@ static void	emit_rss_text(struct emit_rss *, const char *);
 static void	emit_rss_date(struct emit_rss *, const char *, time_t);
 static void	emit_rss_html(struct emit_rss *, const char *,
 		    const struct feed_text *);
-static bool	emit_rss_is_http(const char *);
 static long	emit_rss_ttl(const struct config *);
 static void	emit_rss_channel(struct emit_rss *, const struct config *,
 		    const struct emit_view *, time_t);
-static void	emit_rss_author(struct emit_rss *,
-		    const struct feed_person *);
+static void	emit_rss_link(struct emit_rss *, const char *,
+		    const char *, const char *);
+static void	emit_rss_authors(struct emit_rss *,
+		    const struct feed_entry *);
+static void	emit_rss_extras(struct emit_rss *,
+		    const struct feed_entry *);
 static void	emit_rss_item(struct emit_rss *, const struct store_item *,
 		    const char *);
 static void	emit_rss_free(struct emit_rss *);
@@ -153,16 +156,6 @@ emit_rss_date(struct emit_rss *r, const char *name, time_t t)
 	free(s);
 }
 
-
-/* Whether s is an absolute http or https URL. */
-static bool
-emit_rss_is_http(const char *s)
-{
-	return (s != NULL && emit_is_iri(s) &&
-	    (strncasecmp(s, "http://", 7) == 0 ||
-	    strncasecmp(s, "https://", 8) == 0));
-}
-
 /*
  * Write a text as HTML: RSS descriptions and content:encoded hold
  * HTML, which the writer then escapes once more as XML text.  Plain text
@@ -249,11 +242,8 @@ emit_rss_channel(struct emit_rss *r, const struct config *cfg,
 	emit_rss_element(r, "link", home);
 	emit_rss_element(r, "description",
 	    "The newest entries of every feed, combined by feedd");
-	emit_rss_start(r, "atom:link");
-	emit_rss_attribute(r, "href", self);
-	emit_rss_attribute(r, "rel", "self");
-	emit_rss_attribute(r, "type", "application/rss+xml");
-	emit_rss_end(r);
+	emit_rss_link(r, "self", "application/rss+xml", self);
+	emit_rss_link(r, "hub", NULL, cfg->hub);
 	if (updated != 0)
 		emit_rss_date(r, "lastBuildDate", updated);
 	emit_rss_element(r, "generator", "feedd " FEEDD_VERSION);
@@ -264,26 +254,91 @@ emit_rss_channel(struct emit_rss *r, const struct config *cfg,
 	free(self);
 }
 
+/* Write <atom:link rel= [type=] href=/>, if href is set. */
+static void
+emit_rss_link(struct emit_rss *r, const char *rel, const char *type,
+    const char *href)
+{
+	if (href == NULL)
+		return;
+	emit_rss_start(r, "atom:link");
+	emit_rss_attribute(r, "href", href);
+	emit_rss_attribute(r, "rel", rel);
+	emit_rss_attribute(r, "type", type);
+	emit_rss_end(r);
+}
+
 /*
- * Write an entry's first author: RSS <author> is an email address
- * ("ann@example.com (Ann)"), so without one the name goes in dc:creator.
+ * Write an entry's authors.  RSS <author> is one email address
+ * ("ann@example.com (Ann)"), once per item: the first author with an
+ * email goes there, every other author by name in dc:creator.
  */
 static void
-emit_rss_author(struct emit_rss *r, const struct feed_person *a)
+emit_rss_authors(struct emit_rss *r, const struct feed_entry *e)
 {
-	const char	*name;
-	char		*s;
+	const struct feed_person *a;
+	const char		 *name;
+	char			 *s;
+	size_t			  i;
+	bool			  has_author = false;
 
-	name = a->name != NULL ? a->name : a->raw;
-	if (a->email != NULL && strchr(a->email, '@') != NULL) {
-		if (name != NULL && strcmp(name, a->email) != 0)
-			xasprintf(&s, "%s (%s)", a->email, name);
-		else
-			s = xstrdup(a->email);
-		emit_rss_element(r, "author", s);
-		free(s);
-	} else if (name != NULL)
-		emit_rss_element(r, "dc:creator", name);
+	for (i = 0; i < e->nauthors; i++) {
+		a = &e->authors[i];
+		name = a->name != NULL ? a->name : a->raw;
+		if (!has_author && a->email != NULL &&
+		    strchr(a->email, '@') != NULL) {
+			if (name != NULL && strcmp(name, a->email) != 0)
+				xasprintf(&s, "%s (%s)", a->email, name);
+			else
+				s = xstrdup(a->email);
+			emit_rss_element(r, "author", s);
+			free(s);
+			has_author = true;
+		} else
+			emit_rss_element(r, "dc:creator", name != NULL ?
+			    name : a->email);
+	}
+}
+
+/*
+ * Write an entry's categories (the scheme as domain=) and its first
+ * http(s) enclosure: RSS 2.0 allows one per item, and readers take only
+ * the first.  length and type are required: 0 (RSS Best Practices:
+ * unknown) and application/octet-stream when the source gave none.
+ */
+static void
+emit_rss_extras(struct emit_rss *r, const struct feed_entry *e)
+{
+	const struct feed_link	*l;
+	const char		*type;
+	long long		 len;
+	char			 s[24];
+	size_t			 i;
+
+	for (i = 0; i < e->ncategories; i++) {
+		if (e->categories[i].term == NULL)
+			continue;
+		emit_rss_start(r, "category");
+		emit_rss_attribute(r, "domain", e->categories[i].scheme);
+		emit_rss_text(r, e->categories[i].term);
+		emit_rss_end(r);
+	}
+	for (i = 0; i < e->nlinks; i++) {
+		l = &e->links[i];
+		if (!emit_is_enclosure(l))
+			continue;
+		if ((len = emit_length(l->length)) < 0)
+			len = 0;
+		if ((type = emit_media_type(l->type)) == NULL)
+			type = "application/octet-stream";
+		snprintf(s, sizeof s, "%lld", len);
+		emit_rss_start(r, "enclosure");
+		emit_rss_attribute(r, "url", l->href);
+		emit_rss_attribute(r, "length", s);
+		emit_rss_attribute(r, "type", type);
+		emit_rss_end(r);
+		break;
+	}
 }
 
 /* Write one item. */
@@ -311,11 +366,11 @@ emit_rss_item(struct emit_rss *r, const struct store_item *it,
 	if (title != NULL || desc == NULL)
 		emit_rss_element(r, "title", title != NULL ? title : "");
 	free(title);
-	if (emit_rss_is_http(e->link))
+	if (emit_is_http(e->link))
 		emit_rss_element(r, "link", e->link);
 	emit_rss_start(r, "guid");
 	/* A permalink only when the id is the very link readers follow. */
-	emit_rss_attribute(r, "isPermaLink", emit_rss_is_http(id) &&
+	emit_rss_attribute(r, "isPermaLink", emit_is_http(id) &&
 	    e->link != NULL && strcmp(id, e->link) == 0 ? "true" : "false");
 	emit_rss_text(r, id);
 	emit_rss_end(r);
@@ -326,8 +381,8 @@ emit_rss_item(struct emit_rss *r, const struct store_item *it,
 		emit_rss_html(r, "description", desc);
 	if (content != NULL)
 		emit_rss_html(r, "content:encoded", content);
-	if (e->nauthors > 0)
-		emit_rss_author(r, &e->authors[0]);
+	emit_rss_authors(r, e);
+	emit_rss_extras(r, e);
 	if (emit_is_iri(it->feed_url)) {
 		emit_rss_start(r, "source");
 		emit_rss_attribute(r, "url", it->feed_url);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -735,6 +736,54 @@ emit_is_iri(const char *s)
 	return (strpbrk(s, " \t\r\n<>\"") == NULL);
 }
 
+/* Whether s is an absolute http or https URL. */
+bool
+emit_is_http(const char *s)
+{
+	return (emit_is_iri(s) && (strncasecmp(s, "http://", 7) == 0 ||
+	    strncasecmp(s, "https://", 8) == 0));
+}
+
+/*
+ * Whether l is an enclosure that goes out: only http(s) ones, so no
+ * source can hand readers a javascript: or file: download.
+ */
+bool
+emit_is_enclosure(const struct feed_link *l)
+{
+	return (l->rel != NULL && strcmp(l->rel, "enclosure") == 0 &&
+	    emit_is_http(l->href));
+}
+
+/* t when it is a MIME type ("type/subtype", no white space), else NULL. */
+const char *
+emit_media_type(const char *t)
+{
+	const char	*slash;
+
+	if (t == NULL || (slash = strchr(t, '/')) == NULL || slash == t ||
+	    slash[1] == '\0' || strchr(slash + 1, '/') != NULL ||
+	    strpbrk(t, " \t\r\n\"<>") != NULL)
+		return (NULL);
+	return (t);
+}
+
+/* A length in bytes, or -1 when s is not a plain decimal number. */
+long long
+emit_length(const char *s)
+{
+	char		*end;
+	long long	 n;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return (-1);
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (-1);
+	return (n);
+}
+
 /*
  * A stable urn:uuid from text, for ids that are not IRIs: RFC 9562
  * version 8 (custom) over the first 16 bytes of SHA-256.
@@ -788,12 +837,63 @@ emit_source(xmlTextWriterPtr w, const struct store_item *it)
 	xmlTextWriterEndElement(w);
 }
 
+/*
+ * Write an entry's authors, categories and enclosures.  A person
+ * construct needs a name: the free-text form or the email stand in.
+ */
+static void
+emit_entry_extras(xmlTextWriterPtr w, const struct feed_entry *e)
+{
+	const struct feed_person	*a;
+	const struct feed_category	*c;
+	const struct feed_link		*l;
+	long long			 len;
+	char				 s[24];
+	size_t				 i;
+
+	for (i = 0; i < e->nauthors; i++) {
+		a = &e->authors[i];
+		xmlTextWriterStartElement(w, BAD_CAST "author");
+		emit_element(w, "name", a->name != NULL ? a->name :
+		    a->raw != NULL ? a->raw : a->email != NULL ? a->email :
+		    "unknown");
+		if (a->email != NULL && strchr(a->email, '@') != NULL)
+			emit_element(w, "email", a->email);
+		if (emit_is_iri(a->uri))
+			emit_element(w, "uri", a->uri);
+		xmlTextWriterEndElement(w);
+	}
+	for (i = 0; i < e->ncategories; i++) {
+		c = &e->categories[i];
+		if (c->term == NULL)
+			continue;
+		xmlTextWriterStartElement(w, BAD_CAST "category");
+		emit_attribute(w, "term", c->term);
+		emit_attribute(w, "scheme", c->scheme);
+		emit_attribute(w, "label", c->label);
+		xmlTextWriterEndElement(w);
+	}
+	for (i = 0; i < e->nlinks; i++) {
+		l = &e->links[i];
+		if (!emit_is_enclosure(l))
+			continue;
+		xmlTextWriterStartElement(w, BAD_CAST "link");
+		emit_attribute(w, "rel", "enclosure");
+		emit_attribute(w, "type", emit_media_type(l->type));
+		if ((len = emit_length(l->length)) >= 0) {
+			snprintf(s, sizeof s, "%lld", len);
+			emit_attribute(w, "length", s);
+		}
+		emit_attribute(w, "href", l->href);
+		xmlTextWriterEndElement(w);
+	}
+}
+
 /* Write one entry. */
 void
 emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 {
 	const struct feed_entry	 *e = &it->e;
-	const struct feed_person *a;
 	const struct feed_text	 *content = NULL;
 	struct feed_text	  title = { .value = NULL };
 
@@ -806,17 +906,7 @@ emit_entry(xmlTextWriterPtr w, const struct store_item *it, const char *id)
 	emit_date(w, "updated", emit_entry_updated(it));
 	if (e->published.is_valid)
 		emit_date(w, "published", e->published.utc);
-	if (e->nauthors > 0) {
-		a = &e->authors[0];
-		xmlTextWriterStartElement(w, BAD_CAST "author");
-		emit_element(w, "name", a->name != NULL ? a->name :
-		    a->email != NULL ? a->email : "unknown");
-		if (a->email != NULL && strchr(a->email, '@') != NULL)
-			emit_element(w, "email", a->email);
-		if (emit_is_iri(a->uri))
-			emit_element(w, "uri", a->uri);
-		xmlTextWriterEndElement(w);
-	}
+	emit_entry_extras(w, e);
 	if (emit_is_iri(e->link))
 		emit_link(w, "alternate", NULL, e->link);
 	if (e->ncontent > 0 && e->content[0].value != NULL)
@@ -885,6 +975,8 @@ emit_feed_start(struct emit_writer *ew, const struct config *cfg,
 	emit_element(w, "title", title);
 	emit_date(w, "updated", updated);
 	emit_link(w, "self", "application/atom+xml", self);
+	/* WebSub: subscribers find the hub here (W3C WebSub 4). */
+	emit_link(w, "hub", NULL, cfg->hub);
 	xmlTextWriterStartElement(w, BAD_CAST "author");
 	emit_element(w, "name", cfg->output_title);
 	xmlTextWriterEndElement(w);

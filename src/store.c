@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "feedd/store.h"
@@ -100,21 +101,21 @@ static const char *store_sql[STORE_NSTMTS] = {
 	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
 	" link, summary, summary_type, content, content_type, author_name,"
 	" author_email, author_uri, published_raw, published, updated_raw,"
-	" updated, first_seen, changed, sort_time) VALUES (?1, ?2, ?3, ?4,"
-	" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	" ?19, ?19, ?20)",
+	" updated, first_seen, changed, sort_time, extras) VALUES (?1, ?2,"
+	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+	" ?18, ?19, ?19, ?20, ?21)",
 	"UPDATE entries SET digest = ?3, entry_id = ?4, title = ?5,"
 	" title_type = ?6, link = ?7, summary = ?8, summary_type = ?9,"
 	" content = ?10, content_type = ?11, author_name = ?12,"
 	" author_email = ?13, author_uri = ?14, published_raw = ?15,"
 	" published = ?16, updated_raw = ?17, updated = ?18, changed = ?19,"
-	" sort_time = ?20 WHERE feed = ?1 AND key = ?2",
+	" sort_time = ?20, extras = ?21 WHERE feed = ?1 AND key = ?2",
 	"SELECT e.feed, COALESCE(f.title_override, f.title), f.url,"
 	" f.feed_id, f.link, f.updated, e.key, e.first_seen, e.sort_time,"
 	" e.entry_id, e.title, e.title_type, e.link, e.summary,"
 	" e.summary_type, e.content, e.content_type, e.author_name,"
 	" e.author_email, e.author_uri, e.published_raw, e.published,"
-	" e.updated_raw, e.updated, e.changed, e.rowid"
+	" e.updated_raw, e.updated, e.changed, e.rowid, e.extras"
 	" FROM entries e JOIN feeds f ON f.name = e.feed"
 	" WHERE ?2 IS NULL OR e.feed = ?2"
 	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
@@ -167,6 +168,14 @@ static const char store_schema_v1[] =
 	"CREATE TABLE tombstones ("
 	" feed TEXT NOT NULL, key TEXT NOT NULL, seen INTEGER NOT NULL,"
 	" PRIMARY KEY (feed, key));";
+
+/*
+ * Schema version 2: every author, category and enclosure of an entry,
+ * as one JSON object (store_extras_json), NULL when it has none.  The
+ * author_* columns keep the first author, as version 1 did.
+ */
+static const char store_schema_v2[] =
+	"ALTER TABLE entries ADD COLUMN extras TEXT";
 
 /*
  * store_migrations[v] takes a database from user_version v to v + 1.
@@ -512,6 +521,53 @@ store_dedup_parse(const char *s, enum store_dedup *mode)
 	return (-1);
 }
 
+/* Whether l is an enclosure (RSS enclosure, media:content, Atom rel). */
+static bool
+store_is_enclosure(const struct feed_link *l)
+{
+	return (l->href != NULL && l->rel != NULL &&
+	    strcmp(l->rel, "enclosure") == 0);
+}
+
+/*
+ * Feed the digest what schema version 2 added: the authors after the
+ * first, the categories and the enclosures.  Nothing is added for an
+ * entry without them, so its digest is the one version 1 stored and an
+ * upgrade does not turn every entry into an update.
+ */
+static void
+store_digest_extras(struct buf *b, const struct feed_entry *e)
+{
+	const struct feed_person	*a;
+	const struct feed_category	*c;
+	const struct feed_link		*l;
+	size_t				 i;
+
+	for (i = 1; i < e->nauthors; i++) {
+		a = &e->authors[i];
+		store_digest_add(b, "author");
+		store_digest_add(b, a->name);
+		store_digest_add(b, a->email);
+		store_digest_add(b, a->uri);
+	}
+	for (i = 0; i < e->ncategories; i++) {
+		c = &e->categories[i];
+		store_digest_add(b, "category");
+		store_digest_add(b, c->term);
+		store_digest_add(b, c->scheme);
+		store_digest_add(b, c->label);
+	}
+	for (i = 0; i < e->nlinks; i++) {
+		l = &e->links[i];
+		if (!store_is_enclosure(l))
+			continue;
+		store_digest_add(b, "enclosure");
+		store_digest_add(b, l->href);
+		store_digest_add(b, l->type);
+		store_digest_add(b, l->length);
+	}
+}
+
 /* The digest of everything stored for e: a change means an update. */
 static void
 store_entry_digest(const struct feed_entry *e, char hex[65])
@@ -534,6 +590,7 @@ store_entry_digest(const struct feed_entry *e, char hex[65])
 	store_digest_add(&b, a != NULL ? a->uri : NULL);
 	store_digest_add(&b, e->published.raw);
 	store_digest_add(&b, e->updated.raw);
+	store_digest_extras(&b, e);
 	util_sha256_hex(b.data, b.len, hex);
 	buf_clear(&b);
 }
@@ -555,13 +612,93 @@ store_sort_time(const struct feed_entry *e, time_t now)
 	return (t > now ? now : t);
 }
 
-/* Bind the columns INSERT and UPDATE share (?3 to ?18, ?20). */
+/* Set key of o to s when s is set (jansson refuses invalid UTF-8). */
+static void
+store_json_set(json_t *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		json_object_set_new(o, key, json_string(s));
+}
+
+/* A new object appended to the array under key in root, or NULL. */
+static json_t *
+store_json_add(json_t *root, const char *key)
+{
+	json_t	*a, *o;
+
+	if ((a = json_object_get(root, key)) == NULL) {
+		a = json_array();
+		if (json_object_set_new(root, key, a) != 0)
+			return (NULL);
+	}
+	o = json_object();
+	if (json_array_append_new(a, o) != 0)
+		return (NULL);
+	return (o);
+}
+
+/*
+ * The extras column of e: {"authors": [{name, email, uri, raw}],
+ * "categories": [{term, scheme, label}], "enclosures": [{url, type,
+ * length}]}, each key only when e has some.  NULL when it has none.
+ * Caller frees.
+ */
+static char *
+store_extras_json(const struct feed_entry *e)
+{
+	const size_t		 flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
+	const struct feed_person *a;
+	const struct feed_category *c;
+	json_t			*root, *o;
+	char			*out = NULL;
+	size_t			 i, len;
+
+	if ((root = json_object()) == NULL)
+		return (NULL);
+	for (i = 0; i < e->nauthors; i++) {
+		a = &e->authors[i];
+		if ((o = store_json_add(root, "authors")) == NULL)
+			continue;
+		store_json_set(o, "name", a->name);
+		store_json_set(o, "email", a->email);
+		store_json_set(o, "uri", a->uri);
+		store_json_set(o, "raw", a->raw);
+	}
+	for (i = 0; i < e->ncategories; i++) {
+		c = &e->categories[i];
+		if (c->term == NULL ||
+		    (o = store_json_add(root, "categories")) == NULL)
+			continue;
+		store_json_set(o, "term", c->term);
+		store_json_set(o, "scheme", c->scheme);
+		store_json_set(o, "label", c->label);
+	}
+	for (i = 0; i < e->nlinks; i++) {
+		if (!store_is_enclosure(&e->links[i]) ||
+		    (o = store_json_add(root, "enclosures")) == NULL)
+			continue;
+		store_json_set(o, "url", e->links[i].href);
+		store_json_set(o, "type", e->links[i].type);
+		store_json_set(o, "length", e->links[i].length);
+	}
+	if (json_object_size(root) > 0 &&
+	    (len = json_dumpb(root, NULL, 0, flags)) > 0) {
+		out = xmalloc(len + 1);
+		json_dumpb(root, out, len, flags);
+		out[len] = '\0';
+	}
+	json_decref(root);
+	return (out);
+}
+
+/* Bind the columns INSERT and UPDATE share (?3 to ?18, ?20, ?21). */
 static void
 store_bind_entry(sqlite3_stmt *stmt, const struct feed_entry *e,
     const char *digest, time_t now)
 {
 	const struct feed_text	 *c = e->ncontent > 0 ? &e->content[0] : NULL;
 	const struct feed_person *a = e->nauthors > 0 ? &e->authors[0] : NULL;
+	char			 *extras;
 
 	store_bind_text(stmt, 3, digest);
 	store_bind_text(stmt, 4, e->id);
@@ -579,6 +716,10 @@ store_bind_entry(sqlite3_stmt *stmt, const struct feed_entry *e,
 	store_bind_date(stmt, 17, &e->updated);
 	sqlite3_bind_int64(stmt, 19, (sqlite3_int64)now);
 	sqlite3_bind_int64(stmt, 20, (sqlite3_int64)store_sort_time(e, now));
+	if ((extras = store_extras_json(e)) != NULL)
+		sqlite3_bind_text(stmt, 21, extras, -1, free);
+	else
+		sqlite3_bind_null(stmt, 21);
 }
 
 /* Free what a lookup found. */
@@ -1000,6 +1141,56 @@ store_col_date(sqlite3_stmt *stmt, int i, struct feed_date *d)
 		d->utc = (time_t)sqlite3_column_int64(stmt, i + 1);
 }
 
+/* A copy of the string under key in o, or NULL. */
+static char *
+store_json_str(json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+/*
+ * Read the extras column i (store_extras_json) into e.  A row from
+ * schema version 1 has none; its first author is in the author_*
+ * columns.
+ */
+static void
+store_read_extras(sqlite3_stmt *stmt, int i, struct feed_entry *e)
+{
+	const char		*s;
+	json_t			*root, *o;
+	struct feed_person	*a;
+	struct feed_category	*c;
+	struct feed_link	*l;
+	size_t			 j;
+
+	s = (const char *)sqlite3_column_text(stmt, i);
+	if (s == NULL || (root = json_loads(s, 0, NULL)) == NULL)
+		return;
+	json_array_foreach(json_object_get(root, "authors"), j, o) {
+		a = feed_persons_add(&e->authors, &e->nauthors);
+		a->name = store_json_str(o, "name");
+		a->email = store_json_str(o, "email");
+		a->uri = store_json_str(o, "uri");
+		a->raw = store_json_str(o, "raw");
+	}
+	json_array_foreach(json_object_get(root, "categories"), j, o) {
+		c = feed_categories_add(&e->categories, &e->ncategories);
+		c->term = store_json_str(o, "term");
+		c->scheme = store_json_str(o, "scheme");
+		c->label = store_json_str(o, "label");
+	}
+	json_array_foreach(json_object_get(root, "enclosures"), j, o) {
+		l = feed_links_add(&e->links, &e->nlinks);
+		l->rel = xstrdup("enclosure");
+		l->href = store_json_str(o, "url");
+		l->type = store_json_str(o, "type");
+		l->length = store_json_str(o, "length");
+	}
+	json_decref(root);
+}
+
 /* Fill one item from a row of STORE_NEWEST. */
 static void
 store_read_item(sqlite3_stmt *stmt, struct store_item *it)
@@ -1028,8 +1219,9 @@ store_read_item(sqlite3_stmt *stmt, struct store_item *it)
 		c->value = store_col_text(stmt, 15);
 		c->type = store_col_text(stmt, 16);
 	}
-	if (sqlite3_column_type(stmt, 17) != SQLITE_NULL ||
-	    sqlite3_column_type(stmt, 18) != SQLITE_NULL) {
+	store_read_extras(stmt, 26, e);
+	if (e->nauthors == 0 && (sqlite3_column_type(stmt, 17) !=
+	    SQLITE_NULL || sqlite3_column_type(stmt, 18) != SQLITE_NULL)) {
 		a = feed_persons_add(&e->authors, &e->nauthors);
 		a->name = store_col_text(stmt, 17);
 		a->email = store_col_text(stmt, 18);

@@ -86,6 +86,7 @@ struct config {
 	int64_t			 max_age;	/* seconds; 0: no limit */
 	bool			 is_archiving;	/* RFC 5005 archive/N.atom */
 	int			 archive_page;	/* entries per archive page */
+	char			*hub;		/* WebSub hub URL, or NULL */
 	struct config_output	*outputs;	/* [output NAME] sections */
 	size_t			 noutputs;
 	char			*listen;	/* host:port, or NULL: no HTTP */

@@ -3,9 +3,11 @@
 # newsboat (`newsboat -x reload`, then its SQLite cache) and sfeed (its
 # TSV) each find every entry, newest first, with the title a person would
 # read and the entry's own link, even for titles holding "]]>",
-# "</title>" or "</entry>", HTML and non-ASCII text.  Every document
-# served passes the shared validators (RELAX NG, Schematron, RSS 2.0,
-# JSON Feed).  No Debian reader takes JSON Feed (newsboat 2.21 answers
+# "</title>" or "</entry>", HTML and non-ASCII text; feedparser also
+# finds the WebSub hub and every entry's http(s) enclosures, categories
+# and authors (feed.json too), and newsboat's cache the enclosure URLs.
+# Every document served passes the shared validators (RELAX NG,
+# Schematron, RSS 2.0, JSON Feed).  No Debian reader takes JSON Feed (newsboat 2.21 answers
 # "XML root node is NULL"), so feed.json is checked for the same titles
 # by its schema and by JSON itself.
 set -eu
@@ -41,6 +43,11 @@ cat >"$T/docroot/tricky.xml" <<'EOF'
     <id>tag:example.org,2024:tricky/2</id>
     <link href="http://example.org/tricky/2.html"/>
     <link rel="enclosure" type="audio/mpeg" length="12345" href="http://example.org/tricky/2.mp3"/>
+    <link rel="enclosure" type="audio/mpeg" href="ftp://example.org/tricky/2.mp3"/>
+    <author><name>Ann</name><email>ann@example.org</email></author>
+    <author><name>Bob</name><uri>http://example.org/bob</uri></author>
+    <category term="audio" scheme="http://example.org/cats" label="Audio"/>
+    <category term="talk"/>
     <updated>2024-02-08T10:00:00Z</updated>
     <summary type="text">An episode with an enclosure.</summary>
   </entry>
@@ -61,7 +68,7 @@ cat >"$T/docroot/tricky.xml" <<'EOF'
 </feed>
 EOF
 # An RSS podcast: entities and markup in a title, a CDATA description
-# holding "]]>", an enclosure, an item without a link.
+# holding "]]>", two enclosures and a category, an item without a link.
 cat >"$T/docroot/pod.xml" <<'EOF'
 <?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0">
@@ -75,6 +82,8 @@ cat >"$T/docroot/pod.xml" <<'EOF'
       <guid isPermaLink="false">pod-1</guid>
       <description><![CDATA[<p>Show notes with <a href="http://example.org/x">a link</a> and ]]]]><![CDATA[> inside.</p>]]></description>
       <enclosure url="http://example.org/pod/1.mp3" length="999" type="audio/mpeg"/>
+      <enclosure url="http://example.org/pod/1.ogg" length="1000" type="audio/ogg"/>
+      <category domain="http://example.org/genres">Tech</category>
       <pubDate>Sat, 10 Feb 2024 09:00:00 GMT</pubDate>
     </item>
     <item>
@@ -109,6 +118,7 @@ block_private = no
 [output]
 directory = $T/out
 title = Clients river
+hub = http://hub.example.org/websub
 
 [http]
 listen = 127.0.0.1:$PORT
@@ -222,6 +232,71 @@ for o in $OUTPUTS; do
 	    "feedparser: /$path, bozo false, every entry intact"
 done
 
+# feedparser URL: the hub link, then per entry with an enclosure or a tag,
+# link TAB enclosures (href type length, comma-separated) TAB tag terms TAB
+# author names.
+feedparser_extras() {
+	"$PYTHON" - "$1" <<'EOF'
+import sys
+import feedparser
+d = feedparser.parse(sys.argv[1])
+print("hub " + " ".join(l.href for l in d.feed.get("links", [])
+    if l.get("rel") == "hub"))
+for e in d.entries:
+    encs = ",".join("%s %s %s" % (l.href, l.get("type"), l.get("length"))
+        for l in e.get("links", []) if l.get("rel") == "enclosure")
+    tags = ",".join(t.term for t in e.get("tags", []))
+    if encs or tags:
+        names = ",".join(a.get("name", "") for a in e.get("authors", []))
+        print("%s\t%s\t%s\t%s" % (e.get("link", ""), encs, tags, names))
+EOF
+}
+HUB=http://hub.example.org/websub
+T2=http://example.org/tricky/2
+P1=http://example.org/pod/1
+# Atom keeps every enclosure; RSS has room for one (and names an author
+# without an email in dc:creator).  The ftp: enclosure never goes out.
+cat >"$T/want-extras-atom" <<EOF
+hub $HUB
+$P1.html${TAB}$P1.mp3 audio/mpeg 999,$P1.ogg audio/ogg 1000${TAB}Tech${TAB}
+$T2.html${TAB}$T2.mp3 audio/mpeg 12345${TAB}audio,talk${TAB}Ann,Bob
+EOF
+cat >"$T/want-extras-rss" <<EOF
+hub $HUB
+$P1.html${TAB}$P1.mp3 audio/mpeg 999${TAB}Tech${TAB}
+$T2.html${TAB}$T2.mp3 audio/mpeg 12345${TAB}audio,talk${TAB}Ann,Bob
+EOF
+head -2 "$T/want-extras-rss" >"$T/want-extras-audio"
+for o in feed.atom:atom feed.rss:rss tag/mix.atom:atom tag/audio.rss:audio; do
+	path=${o%%:*}
+	feedparser_extras "$BASE/$path" >"$T/fpx.out" 2>&1
+	if cmp -s "$T/want-extras-${o#*:}" "$T/fpx.out"; then
+		ok "feedparser: /$path has the hub, enclosures, tags and authors"
+	else
+		not_ok "feedparser: /$path extras: $(diff "$T/want-extras-${o#*:}" \
+		    "$T/fpx.out")"
+	fi
+done
+"$PYTHON" - "$T/got/feed.json" >"$T/jsonx.out" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+print("hub " + " ".join("%s %s" % (h["type"], h["url"])
+    for h in d.get("hubs", [])))
+for i in d["items"]:
+    encs = ",".join("%s %s %s" % (a["url"], a["mime_type"],
+        a.get("size_in_bytes")) for a in i.get("attachments", []))
+    tags = ",".join(i.get("tags", []))
+    if encs or tags:
+        names = ",".join(a.get("name", "") for a in i.get("authors", []))
+        print("%s\t%s\t%s\t%s" % (i.get("url", ""), encs, tags, names))
+EOF
+sed "s|^hub |hub WebSub |" "$T/want-extras-atom" >"$T/want-extras-json"
+if cmp -s "$T/want-extras-json" "$T/jsonx.out"; then
+	ok "feed.json has the hub, attachments, tags and authors"
+else
+	not_ok "feed.json extras: $(diff "$T/want-extras-json" "$T/jsonx.out")"
+fi
+
 # 2. newsboat: one private home, config, URL list and cache per output
 # (newsboat keys its items by guid across feeds).
 newsboat_read() {
@@ -265,6 +340,20 @@ EOF
 else
 	not_ok "newsboat: HTML content: $(cat "$T/nbc.out")"
 fi
+
+# newsboat keeps one enclosure per item: RSS's only one, Atom's last.
+for o in feed.atom:$P1.ogg feed.rss:$P1.mp3 tag-audio.rss:$P1.mp3; do
+	got=$("$PYTHON" - "$T/nb/${o%%:*}/cache.db" <<'EOF' 2>&1
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(" ".join(r[0] for r in db.execute("SELECT enclosure_url FROM "
+    "rss_item WHERE enclosure_url != '' ORDER BY pubDate DESC")))
+EOF
+)
+	want=${o#*:}
+	[ "${o%%:*}" = tag-audio.rss ] || want="$want $T2.mp3"
+	check_eq "$want" "$got" "newsboat: /${o%%:*} enclosures in its cache"
+done
 
 # 3. sfeed reads Atom and RSS from its standard input.
 for o in $OUTPUTS; do

@@ -124,6 +124,8 @@ static const struct test_error test_errors[] = {
 	  "bad duration \"0\" for interval" },
 	{ "error_interval_out_of_range", "bad-interval-range.conf", 3,
 	  "interval \"400d\" is out of range" },
+	{ "error_hub_not_http", "bad-hub.conf", 2,
+	  "bad hub \"ftp://hub.example.org/\": use an http or https URL" },
 	{ "error_not_a_number", "bad-number.conf", 2,
 	  "bad number \"lots\" for max_parallel" },
 	{ "error_max_parallel_too_big", "bad-max-parallel.conf", 2,
@@ -468,6 +470,7 @@ check_good(const struct config *cfg, const char *file)
 	assert_string_equal(cfg->output_dir, want);
 	free(want);
 	assert_string_equal(cfg->output_title, "My river");
+	assert_string_equal(cfg->hub, "https://hub.example.org/websub");
 	assert_int_equal(cfg->max_entries, 50);
 	assert_string_equal(cfg->listen, "127.0.0.1:9090");
 
@@ -480,7 +483,7 @@ check_good(const struct config *cfg, const char *file)
 	assert_int_equal(f->ntags, 2);
 	assert_string_equal(f->tags[0], "tech");
 	assert_string_equal(f->tags[1], "news");
-	assert_int_equal(f->line, 16);
+	assert_int_equal(f->line, 17);
 
 	f = &cfg->feeds[1];
 	assert_string_equal(f->name, "local");
@@ -493,7 +496,7 @@ check_good(const struct config *cfg, const char *file)
 	assert_null(f->title);
 	assert_int_equal(f->ntags, 0);
 	assert_null(f->tags);
-	assert_int_equal(f->line, 22);
+	assert_int_equal(f->line, 23);
 }
 
 /* Checks every default but the feeds. */
@@ -513,6 +516,7 @@ check_defaults(const struct config *cfg)
 	assert_string_equal(cfg->output_dir, want);
 	free(want);
 	assert_string_equal(cfg->output_title, "feedd");
+	assert_null(cfg->hub);
 	assert_int_equal(cfg->max_entries, 200);
 	assert_string_equal(cfg->listen, "127.0.0.1:8080");
 	assert_int_equal(cfg->log_level, 6);

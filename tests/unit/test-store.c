@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Unit tests for store: dedup keys, one transaction per poll, updates
- * seen as updates, newest-first reads, poll state, and a database from
- * a newer feedd refused.  Each test uses a real SQLite file in a fresh
+ * seen as updates (an added enclosure or category too), every author,
+ * category and enclosure kept, newest-first reads, poll state, and a
+ * database from a newer feedd refused.  Each test uses a real SQLite file in a fresh
  * temporary directory.
  */
 #include <stdarg.h>
@@ -206,6 +207,107 @@ changed_title_is_an_update_keeping_first_seen(void **state)
 	assert_int_equal(items[0].first_seen, 5000);
 	assert_int_equal(items[0].changed, 7000);
 	store_items_free(items, n);
+	feed_doc_free(doc);
+}
+
+/* Give e two authors, two categories, an enclosure and another link. */
+static void
+add_extras(struct feed_entry *e)
+{
+	struct feed_person	*a;
+	struct feed_category	*c;
+	struct feed_link	*l;
+
+	a = feed_persons_add(&e->authors, &e->nauthors);
+	a->name = xstrdup("Ann");
+	a->email = xstrdup("ann@example.org");
+	a = feed_persons_add(&e->authors, &e->nauthors);
+	a->name = xstrdup("Bob");
+	a->uri = xstrdup("http://example.org/bob");
+	c = feed_categories_add(&e->categories, &e->ncategories);
+	c->term = xstrdup("audio");
+	c->scheme = xstrdup("http://example.org/cats");
+	c->label = xstrdup("Audio");
+	c = feed_categories_add(&e->categories, &e->ncategories);
+	c->term = xstrdup("talk");
+	l = feed_links_add(&e->links, &e->nlinks);
+	l->rel = xstrdup("related");
+	l->href = xstrdup("http://example.org/related");
+	l = feed_links_add(&e->links, &e->nlinks);
+	l->rel = xstrdup("enclosure");
+	l->href = xstrdup("http://example.org/a.mp3");
+	l->type = xstrdup("audio/mpeg");
+	l->length = xstrdup("12345");
+}
+
+static void
+authors_categories_enclosures_round_trip(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	struct store_item	*items;
+	struct feed_entry	*e;
+	size_t			 n;
+	char			*cause = NULL;
+
+	add_extras(&doc->entries[0]);
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	assert_int_equal(store_newest(fx->st, NULL, 10, &items, &n, &cause), 0);
+	assert_int_equal(n, 3);
+	e = &items[0].e;
+	assert_int_equal(e->nauthors, 2);
+	assert_string_equal(e->authors[0].name, "Ann");
+	assert_string_equal(e->authors[0].email, "ann@example.org");
+	assert_null(e->authors[0].uri);
+	assert_string_equal(e->authors[1].name, "Bob");
+	assert_string_equal(e->authors[1].uri, "http://example.org/bob");
+	assert_int_equal(e->ncategories, 2);
+	assert_string_equal(e->categories[0].term, "audio");
+	assert_string_equal(e->categories[0].scheme, "http://example.org/cats");
+	assert_string_equal(e->categories[0].label, "Audio");
+	assert_string_equal(e->categories[1].term, "talk");
+	assert_null(e->categories[1].scheme);
+	/* Only the enclosure is kept of the entry's other links. */
+	assert_int_equal(e->nlinks, 1);
+	assert_string_equal(e->links[0].rel, "enclosure");
+	assert_string_equal(e->links[0].href, "http://example.org/a.mp3");
+	assert_string_equal(e->links[0].type, "audio/mpeg");
+	assert_string_equal(e->links[0].length, "12345");
+	assert_int_equal(items[1].e.nauthors, 0);
+	assert_int_equal(items[1].e.ncategories, 0);
+	assert_int_equal(items[1].e.nlinks, 0);
+	store_items_free(items, n);
+	feed_doc_free(doc);
+}
+
+static void
+added_enclosure_or_category_is_an_update(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	struct feed_link	*l;
+	struct feed_category	*cat;
+	char			*cause = NULL;
+
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	l = feed_links_add(&doc->entries[1].links, &doc->entries[1].nlinks);
+	l->rel = xstrdup("enclosure");
+	l->href = xstrdup("http://example.org/b.mp3");
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, 6000, &c, &cause), 0);
+	assert_int_equal(c.nupdated, 1);
+	assert_int_equal(c.nunchanged, 2);
+	cat = feed_categories_add(&doc->entries[2].categories,
+	    &doc->entries[2].ncategories);
+	cat->term = xstrdup("new");
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, 7000, &c, &cause), 0);
+	assert_int_equal(c.nupdated, 1);
+	assert_int_equal(c.nunchanged, 2);
 	feed_doc_free(doc);
 }
 
@@ -598,6 +700,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    changed_title_is_an_update_keeping_first_seen, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    authors_categories_enclosures_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    added_enclosure_or_category_is_an_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    newest_lists_by_date_newest_first_with_feed, setup,
 		    teardown),
