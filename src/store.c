@@ -16,7 +16,7 @@
 #include "feedd/store.h"
 #include "feedd/util.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* Tombstones unseen in the source for this many days are forgotten. */
 #define STORE_TOMB_DAYS 30
 
@@ -170,18 +170,6 @@ static const char store_schema_v1[] =
 	" PRIMARY KEY (feed, key));";
 
 /*
- * Schema version 2: every author, category and enclosure of an entry,
- * as one JSON object (store_extras_json), NULL when it has none.  The
- * author_* columns keep the first author, as version 1 did.
- */
-static const char store_schema_v2[] =
-	"ALTER TABLE entries ADD COLUMN extras TEXT";
-
-/*
- * store_migrations[v] takes a database from user_version v to v + 1.
- * Append a step for each new version; never edit a shipped one.
- */
-/*
  * v2: the archive pages are counted by rowid and latest change on every
  * rebuild; with this index that reads the index, not every entry's
  * content (a full table scan of 1.25 GB at 553,000 entries).
@@ -189,9 +177,22 @@ static const char store_schema_v2[] =
 static const char store_schema_v2[] =
 	"CREATE INDEX entries_changed ON entries (changed)";
 
+/*
+ * v3: every author, category and enclosure of an entry, as one JSON
+ * object (store_extras_json), NULL when it has none.  The author_*
+ * columns keep the first author, as version 1 did.
+ */
+static const char store_schema_v3[] =
+	"ALTER TABLE entries ADD COLUMN extras TEXT";
+
+/*
+ * store_migrations[v] takes a database from user_version v to v + 1.
+ * Append a step for each new version; never edit a shipped one.
+ */
 static const char *store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
-	store_schema_v2
+	store_schema_v2,
+	store_schema_v3
 };
 
 /* A stored entry found by key or link. */

@@ -1,6 +1,6 @@
 # A database written by schema version 1 (tests/data/store/v1.sql, made
-# by feedd once before version 2 kept every author, category and
-# enclosure) opens with this feedd: it is migrated to version 2 in
+# by feedd once before version 3 kept every author, category and
+# enclosure) opens with this feedd: it is migrated to version 3 in
 # place, its entries come out intact with their first author before any
 # poll, and the next poll of the same feed finds the plain entry
 # unchanged (its digest is the one version 1 stored) and the entry with
@@ -49,7 +49,9 @@ CONF
 # 1. The source is unreachable: what comes out is what version 1 stored.
 write_config "file:$T/missing.xml"
 run_feedd once1 once -c "$T/feedd.conf"
-assert_eq 2 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 2"
+assert_eq 3 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 3"
+assert_eq entries_changed "$(sql "SELECT name FROM sqlite_master WHERE name = 'entries_changed'")" \
+    "the migration adds the index archive pages are counted by"
 check_eq "$BEFORE" \
     "$(sql 'SELECT key, first_seen, changed FROM entries ORDER BY key')" \
     "every version 1 entry is kept, first seen and changed unchanged"
