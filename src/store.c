@@ -651,12 +651,21 @@ store_extras_json(const struct feed_entry *e)
 	const struct feed_person *a;
 	const struct feed_category *c;
 	json_t			*root, *o;
-	char			*out = NULL;
+	char			*out = NULL, small[1024];
 	size_t			 i, len;
+	bool			 is_whole;
 
 	if ((root = json_object()) == NULL)
 		return (NULL);
-	for (i = 0; i < e->nauthors; i++) {
+	/*
+	 * One author the author_* columns hold whole needs no copy here:
+	 * most entries then need no JSON at all (a tenth of a cold poll's
+	 * CPU went to building it).
+	 */
+	a = e->nauthors == 1 ? &e->authors[0] : NULL;
+	is_whole = a != NULL && (a->name != NULL ||
+	    (a->email != NULL && a->raw == NULL));
+	for (i = 0; !is_whole && i < e->nauthors; i++) {
 		a = &e->authors[i];
 		if ((o = store_json_add(root, "authors")) == NULL)
 			continue;
@@ -683,10 +692,14 @@ store_extras_json(const struct feed_entry *e)
 		store_json_set(o, "length", e->links[i].length);
 	}
 	if (json_object_size(root) > 0 &&
-	    (len = json_dumpb(root, NULL, 0, flags)) > 0) {
-		out = xmalloc(len + 1);
-		json_dumpb(root, out, len, flags);
-		out[len] = '\0';
+	    (len = json_dumpb(root, small, sizeof small, flags)) > 0) {
+		if (len < sizeof small)
+			out = xstrndup(small, len);
+		else {
+			out = xmalloc(len + 1);
+			json_dumpb(root, out, len, flags);
+			out[len] = '\0';
+		}
 	}
 	json_decref(root);
 	return (out);
