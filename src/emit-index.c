@@ -18,6 +18,7 @@
 #include "feedd/config.h"
 #include "feedd/emit.h"
 #include "feedd/store.h"
+#include "feedd/log.h"
 #include "feedd/util.h"
 #include "emit-int.h"
 
@@ -92,9 +93,10 @@ emit_index_item(xmlTextWriterPtr w, const struct store_item *it)
 }
 
 /*
- * The outputs a reader can subscribe to, the main feed and each named
- * output in every format: as autodiscovery <link rel="alternate"> in the
- * head when is_head, else as a paragraph of links per output.
+ * The outputs a reader can subscribe to, the main feed, each tag's feed
+ * and each named output in every format: as autodiscovery <link
+ * rel="alternate"> in the head when is_head, else as a paragraph of
+ * links per output.
  */
 static void
 emit_index_links(xmlTextWriterPtr w, const struct config *cfg, bool is_head)
@@ -108,37 +110,33 @@ emit_index_links(xmlTextWriterPtr w, const struct config *cfg, bool is_head)
 		{ "application/rss+xml", "rss", "RSS" },
 		{ "application/feed+json", "json", "JSON Feed" }
 	};
-	const struct config_output	*o;
-	char				*file, *url, *title;
-	size_t				 i, j;
+	struct emit_view	*views;
+	char			*file, *url, *cause = NULL;
+	size_t			 i, j, nviews;
 
-	for (j = 0; j <= cfg->noutputs; j++) {
-		o = j > 0 ? &cfg->outputs[j - 1] : NULL;
-		if (o == NULL)
-			title = xstrdup(cfg->output_title);
-		else if (o->title != NULL)
-			title = xstrdup(o->title);
-		else
-			xasprintf(&title, "%s: %s", cfg->output_title, o->name);
+	if ((views = emit_views(cfg, &nviews, &cause)) == NULL) {
+		/* The config was checked: a filter that fails now is odd. */
+		log_warn("emit: index: %s", cause);
+		free(cause);
+		return;
+	}
+	for (j = 0; j < nviews; j++) {
 		if (!is_head) {
 			xmlTextWriterStartElement(w, BAD_CAST "p");
-			if (o != NULL)
-				emit_index_text(w, title);
-			emit_index_text(w, o != NULL ? ": " : "");
+			if (j > 0) {
+				emit_index_text(w, views[j].title);
+				emit_index_text(w, ": ");
+			}
 		}
 		for (i = 0; i < nitems(alts); i++) {
-			if (o == NULL)
-				xasprintf(&file, "feed.%s", alts[i].ext);
-			else
-				xasprintf(&file, "out/%s.%s", o->name,
-				    alts[i].ext);
+			xasprintf(&file, "%s.%s", views[j].base, alts[i].ext);
 			url = emit_self_url(cfg, file);
 			if (is_head) {
 				xmlTextWriterStartElement(w, BAD_CAST "link");
 				emit_attribute(w, "rel", "alternate");
 				emit_attribute(w, "type", alts[i].type);
-				emit_attribute(w, "title", o == NULL ?
-				    alts[i].name : title);
+				emit_attribute(w, "title", j == 0 ?
+				    alts[i].name : views[j].title);
 				emit_attribute(w, "href", url);
 				xmlTextWriterEndElement(w);
 			} else {
@@ -153,8 +151,8 @@ emit_index_links(xmlTextWriterPtr w, const struct config *cfg, bool is_head)
 		}
 		if (!is_head)
 			xmlTextWriterEndElement(w);
-		free(title);
 	}
+	emit_views_free(views, nviews);
 }
 
 /* The index page.  Caller frees. */

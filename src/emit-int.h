@@ -41,6 +41,7 @@ struct emit_filter {
 struct emit_view {
 	char		*base;		/* "feed", "tag/NAME" or "out/NAME" */
 	char		*title;
+	char		*description;	/* what it holds, in a sentence */
 	char		**feeds;	/* names; NULL: every feed */
 	size_t		 nfeeds;
 	size_t		 max;		/* entries shown */

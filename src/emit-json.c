@@ -287,8 +287,7 @@ emit_json(const struct config *cfg, const struct emit_view *view,
 	emit_json_set(root, "title", view->title, &is_failed);
 	emit_json_set(root, "home_page_url", home, &is_failed);
 	emit_json_set(root, "feed_url", self, &is_failed);
-	emit_json_set(root, "description",
-	    "The newest entries of every feed, combined by feedd", &is_failed);
+	emit_json_set(root, "description", view->description, &is_failed);
 	if (cfg->hub != NULL)
 		emit_json_append(root, "hubs", emit_json_hub(cfg->hub,
 		    &is_failed), &is_failed);

@@ -240,8 +240,7 @@ emit_rss_channel(struct emit_rss *r, const struct config *cfg,
 	xasprintf(&ttl, "%ld", emit_rss_ttl(cfg));
 	emit_rss_element(r, "title", view->title);
 	emit_rss_element(r, "link", home);
-	emit_rss_element(r, "description",
-	    "The newest entries of every feed, combined by feedd");
+	emit_rss_element(r, "description", view->description);
 	emit_rss_link(r, "self", "application/rss+xml", self);
 	emit_rss_link(r, "hub", NULL, cfg->hub);
 	if (updated != 0)

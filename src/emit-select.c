@@ -324,6 +324,8 @@ emit_views(const struct config *cfg, size_t *n, char **cause)
 	v = xcalloc(1 + cfg->noutputs, sizeof *v);
 	v[0].base = xstrdup("feed");
 	v[0].title = xstrdup(cfg->output_title);
+	v[0].description = xstrdup("The newest entries of every feed, "
+	    "combined by feedd");
 	*n = 1;
 	for (i = 0; i < cfg->nfeeds; i++) {
 		f = &cfg->feeds[i];
@@ -340,6 +342,9 @@ emit_views(const struct config *cfg, size_t *n, char **cause)
 			memset(nv, 0, sizeof *nv);
 			xasprintf(&nv->base, "tag/%s", f->tags[j]);
 			xasprintf(&nv->title, "%s: %s", cfg->output_title,
+			    f->tags[j]);
+			xasprintf(&nv->description, "The newest entries of "
+			    "the feeds tagged %s, combined by feedd",
 			    f->tags[j]);
 		}
 	}
@@ -367,6 +372,8 @@ emit_views(const struct config *cfg, size_t *n, char **cause)
 		else
 			xasprintf(&nv->title, "%s: %s", cfg->output_title,
 			    o->name);
+		xasprintf(&nv->description, "The entries feedd's output %s "
+		    "selects", o->name);
 		emit_view_feeds(nv, cfg, o);
 		nv->max = (size_t)(o->max_entries > 0 ? o->max_entries :
 		    cfg->max_entries);
@@ -391,6 +398,7 @@ emit_views_free(struct emit_view *v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(v[i].base);
 		free(v[i].title);
+		free(v[i].description);
 		for (j = 0; j < v[i].nfeeds; j++)
 			free(v[i].feeds[j]);
 		free(v[i].feeds);

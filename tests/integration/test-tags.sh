@@ -49,6 +49,22 @@ check_eq "http://127.0.0.1:$PORT/tag/news.atom" "$(xpath "$T/out/tag/news.atom" 
     "string(//*[local-name()='link'][@rel='self']/@href)")" \
     "its self link is where it is served"
 
+check_eq "The newest entries of the feeds tagged news, combined by feedd" \
+    "$(xpath "$T/out/tag/news.rss" 'string(/rss/channel/description)')" \
+    "a tag's RSS description names the tag"
+check_eq "The newest entries of the feeds tagged tech, combined by feedd" \
+    "$("$PYTHON" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["description"])' "$T/out/tag/tech.json")" \
+    "a tag's JSON Feed description names the tag"
+# The index page offers every tag's feeds, for autodiscovery and to click.
+for tag in news tech; do
+	for ext in atom rss json; do
+		n=$(grep -o "href=\"http://127.0.0.1:$PORT/tag/$tag.$ext\"" \
+		    "$T/out/index.html" | wc -l | tr -d ' ')
+		check_eq 2 "$n" "index.html links tag/$tag.$ext in its head and body"
+	done
+done
+
 start_bg feedd "$FEEDD" run -c "$T/feedd.conf"
 served() {
 	curl -fsS -m 5 -D "$T/h" -o "$T/news.rss" \
