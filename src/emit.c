@@ -955,7 +955,7 @@ emit_feed_start(struct emit_writer *ew, const struct config *cfg,
     time_t updated, char **cause)
 {
 	xmlTextWriterPtr	 w;
-	char			*self, *id, *id_url;
+	char			*self, *id, *id_url, *home;
 
 	memset(ew, 0, sizeof *ew);
 	if ((ew->xb = xmlBufferCreate()) == NULL ||
@@ -975,6 +975,10 @@ emit_feed_start(struct emit_writer *ew, const struct config *cfg,
 	emit_element(w, "title", title);
 	emit_date(w, "updated", updated);
 	emit_link(w, "self", "application/atom+xml", self);
+	/* The index page: what readers show as the feed's web site. */
+	home = emit_self_url(cfg, "");
+	emit_link(w, "alternate", "text/html", home);
+	free(home);
 	/* WebSub: subscribers find the hub here (W3C WebSub 4). */
 	emit_link(w, "hub", NULL, cfg->hub);
 	xmlTextWriterStartElement(w, BAD_CAST "author");

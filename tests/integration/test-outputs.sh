@@ -327,6 +327,9 @@ check_eq "http://127.0.0.1:$PORT/feed.json" \
     "$("$PYTHON" -c 'import json, sys
 print(json.load(open(sys.argv[1]))["feed_url"])' "$T/got.json")" \
     "the JSON Feed feed_url is the URL it is served at"
+check_eq "http://127.0.0.1:$PORT/" "$(xpath "$T/run/out/feed.atom" \
+    "string(/*[local-name()='feed']/*[local-name()='link'][@rel='alternate' and @type='text/html']/@href)")" \
+    "feed.atom links the index page as its alternate (the feed's web site)"
 # What is served is what was written.
 if cmp -s "$T/got.rss" "$T/run/out/feed.rss" &&
     cmp -s "$T/got.json" "$T/run/out/feed.json"; then
