@@ -304,7 +304,6 @@ void
 http_free(struct http *h)
 {
 	struct http_conn	*c;
-	size_t			 i;
 
 	if (h == NULL)
 		return;
@@ -320,13 +319,7 @@ http_free(struct http *h)
 		bufferevent_decref(c->bev);
 		free(c);
 	}
-	for (i = 0; i < h->ndocs; i++) {
-		free(h->docs[i].path);
-		free(h->docs[i].content_type);
-		http_unshare(&h->docs[i]);
-		free(h->docs[i].etag);
-	}
-	free(h->docs);
+	http_unpublish_all(h);
 	free(h->archive_dir);
 	explicit_bzero(h->token_hex, sizeof h->token_hex);
 	free(h);
@@ -593,6 +586,27 @@ http_unshare(struct http_doc *d)
 		evbuffer_free(d->gzbody);
 	d->body = d->gzbody = NULL;
 	d->data = d->gz = NULL;
+}
+
+/*
+ * Serve nothing published any more (a reload: what the new config
+ * still makes is published again at once).  Responses being sent keep
+ * their bytes.
+ */
+void
+http_unpublish_all(struct http *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < h->ndocs; i++) {
+		free(h->docs[i].path);
+		free(h->docs[i].content_type);
+		http_unshare(&h->docs[i]);
+		free(h->docs[i].etag);
+	}
+	free(h->docs);
+	h->docs = NULL;
+	h->ndocs = 0;
 }
 
 /*

@@ -586,6 +586,9 @@ main_reload(struct main_ctx *m)
 	config_free(m->cfg);
 	m->cfg = cfg;
 	main_apply_log(m);
+	/* A removed tag's or output's feed must not stay served. */
+	if (m->http != NULL)
+		http_unpublish_all(m->http);
 	if (emit_now(m->em, &cause) != 0) {
 		log_err("%s", cause);
 		free(cause);

@@ -42,6 +42,7 @@ struct http_options {
 struct http	*http_new(struct event_base *, const struct http_options *,
 		    char **cause);
 void		 http_free(struct http *);
+void		 http_unpublish_all(struct http *);
 /* Serve a copy of data at path from now on, replacing what was there. */
 void		 http_publish(struct http *, const char *path,
 		    const char *content_type, const char *data, size_t len);

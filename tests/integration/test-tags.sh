@@ -77,4 +77,20 @@ ok "/tag/news.rss serves the file"
 check_eq "application/rss+xml; charset=utf-8" \
     "$(tr -d '\r' <"$T/h" | sed -n 's/^Content-Type: //Ip')" \
     "/tag/news.rss has the RSS media type"
+
+# A reload that drops the tag tech: its feeds are no longer served.
+# code PATH: the status of a GET of PATH.
+code() {
+	curl -sS -m 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/$1"
+}
+check_eq 200 "$(code tag/tech.atom)" "/tag/tech.atom is served"
+sed -i 's/^tags = tech, news$/tags = news/' "$T/feedd.conf"
+kill -HUP "$BG_PID"
+gone() {
+	[ "$(code tag/tech.atom)" = 404 ]
+}
+wait_for 30 gone || fail "/tag/tech.atom is still served after the reload"
+ok "a tag no longer in the config is no longer served after a reload"
+check_eq 200 "$(code tag/news.rss)" "/tag/news.rss is still served"
+check_eq 200 "$(code feed.atom)" "/feed.atom is still served"
 finish
