@@ -229,18 +229,8 @@ $PY "$ROOT/bench/ingest-report.py" "$REC" \
     >"$OUT/report.md"
 cat "$OUT/report.md"
 if [ "$WRITE" = 1 ]; then
-	$PY - "$ROOT/docs/benchmarks.md" "$OUT/report.md" <<-'EOF'
-	import sys
-	path, rep = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
-	b, e = "<!-- ingest-bench:begin -->", "<!-- ingest-bench:end -->"
-	text = open(path).read()
-	new = b + "\n" + rep + "\n" + e
-	if b in text and e in text:
-	    i, j = text.index(b), text.index(e) + len(e)
-	    text = text[:i] + new + text[j:]
-	else:
-	    text = text.rstrip("\n") + "\n\n" + new + "\n"
-	open(path, "w").write(text)
-	EOF
+	# One splicer for every bench: replace the section, or append it.
+	$PY "$ROOT/bench/parse-report.py" --splice "$ROOT/docs/benchmarks.md" \
+	    ingest-bench <"$OUT/report.md"
 	log "wrote the ingest-bench section of docs/benchmarks.md"
 fi
