@@ -4,8 +4,11 @@
  * curl's hiperfifo.c: curl tells us which sockets and which timeout to
  * watch (fetch_sock_cb, fetch_multi_timer_cb), libevent tells curl when
  * they are ready (fetch_event_cb, fetch_timer_cb).  Each body chunk goes
- * straight into a parse context created on the first byte of a 2xx body,
- * so error pages and 304s are never parsed and no body is held whole.
+ * straight to a parse job created on the first byte of a 2xx body, so
+ * error pages and 304s are never parsed and no body is held whole; the
+ * parse pool's threads parse it while the loop goes on fetching, and a
+ * transfer is reported once its document is parsed.  When the pool has
+ * too many bytes waiting, transfers pause until it catches up.
  * Debian 12's libcurl 7.88 has unsafe defaults for a daemon (unlimited
  * redirects, any protocol), so every limit is set here explicitly.
  */
@@ -26,6 +29,7 @@
 
 #include "feedd/fetch.h"
 #include "feedd/log.h"
+#include "feedd/parse-pool.h"
 #include "feedd/parse.h"
 #include "feedd/util.h"
 
@@ -44,9 +48,10 @@ struct fetch_transfer {
 	void			*arg;
 	struct curl_slist	*headers;	/* request headers */
 	char			 errbuf[CURL_ERROR_SIZE];
-	struct parse_ctx	*parse;		/* once a 2xx body starts */
-	struct util_sha256	*hash;		/* of the 2xx body */
+	struct parse_job	*job;		/* once a 2xx body starts */
+	CURLcode		 rc;		/* how the transfer ended */
 	size_t			 nbytes;	/* decoded body bytes */
+	int			 is_paused;	/* until the pool drains */
 	size_t			 max_body;
 	int			 is_too_large;
 	int			 is_discarding;	/* non-2xx body */
@@ -79,6 +84,7 @@ struct fetcher {
 	CURLM			*multi;
 	struct event		*timer;
 	struct fetch_options	 opts;		/* strings copied */
+	struct parse_pool	*pool;
 	size_t			 nrunning;
 	LIST_HEAD(, fetch_transfer) transfers;
 };
@@ -91,6 +97,10 @@ static size_t	fetch_write_cb(char *, size_t, size_t, void *);
 static size_t	fetch_header_cb(char *, size_t, size_t, void *);
 static void	fetch_check_info(struct fetcher *);
 static void	fetch_finish(struct fetch_transfer *, CURLcode);
+static void	fetch_parsed_cb(struct feed_doc *, const char *, void *);
+static void	fetch_report(struct fetch_transfer *, struct feed_doc *,
+		    const char *);
+static void	fetch_drained_cb(void *);
 static void	fetch_transfer_free(struct fetch_transfer *);
 static void	fetch_failed_cb(evutil_socket_t, short, void *);
 static void	fetch_status_line(struct fetch_transfer *, const char *);
@@ -125,6 +135,11 @@ fetch_new(struct event_base *base, const struct fetch_options *opts,
 	}
 	fetch_private_init();
 	LIST_INIT(&fx->transfers);
+	if ((fx->pool = parse_pool_new(base, parse_pool_threads(),
+	    fetch_drained_cb, fx)) == NULL) {
+		xasprintf(cause, "fetch: cannot start the parse threads");
+		goto fail;
+	}
 	if ((fx->multi = curl_multi_init()) == NULL) {
 		xasprintf(cause, "fetch: curl_multi_init failed");
 		goto fail;
@@ -169,6 +184,7 @@ fetch_free(struct fetcher *fx)
 	/* The socket callback may still fire here, so the base must live. */
 	if (fx->multi != NULL)
 		curl_multi_cleanup(fx->multi);
+	parse_pool_free(fx->pool);
 	if (fx->timer != NULL)
 		event_free(fx->timer);
 	free((char *)fx->opts.user_agent);
@@ -640,8 +656,9 @@ fetch_header_cb(char *data, size_t size, size_t n, void *arg)
 
 /*
  * A chunk of decoded body.  The first chunk of a 2xx (or file:) body
- * creates the parser with what the headers said; any other body is
- * counted and dropped.
+ * creates the parse job with what the headers said; any other body is
+ * counted and dropped.  While the parse pool is full, the transfer
+ * pauses and curl keeps the chunk for later.
  */
 static size_t
 fetch_write_cb(char *data, size_t size, size_t n, void *arg)
@@ -655,27 +672,48 @@ fetch_write_cb(char *data, size_t size, size_t n, void *arg)
 		t->is_too_large = 1;
 		return (0);
 	}
-	t->nbytes += len;
-	if (t->parse == NULL && !t->is_discarding) {
+	if (t->job == NULL && !t->is_discarding) {
 		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-		if (code != 0 && (code < 200 || code > 299)) {
+		if (code != 0 && (code < 200 || code > 299))
 			t->is_discarding = 1;
-			return (len);
+		else {
+			memset(&po, 0, sizeof po);
+			po.url = t->url;
+			po.content_type = t->content_type;
+			po.content_location = t->content_location;
+			po.content_language = t->content_language;
+			po.max_entries = t->fx->opts.max_entries;
+			t->job = parse_job_new(t->fx->pool, &po);
 		}
-		memset(&po, 0, sizeof po);
-		po.url = t->url;
-		po.content_type = t->content_type;
-		po.content_location = t->content_location;
-		po.content_language = t->content_language;
-		po.max_entries = t->fx->opts.max_entries;
-		t->parse = parse_new(&po);
-		t->hash = util_sha256_new();
 	}
-	if (t->parse != NULL) {
-		util_sha256_add(t->hash, data, len);
-		parse_push(t->parse, data, len);
+	if (t->job != NULL) {
+		if (parse_pool_is_full(t->fx->pool)) {
+			log_debug("feed %s: parsing is behind; transfer "
+			    "paused", t->name);
+			t->is_paused = 1;
+			return (CURL_WRITEFUNC_PAUSE);
+		}
+		parse_job_push(t->job, data, len);
 	}
+	t->nbytes += len;
 	return (len);
+}
+
+/* The parse pool caught up: resume the transfers that paused for it. */
+static void
+fetch_drained_cb(void *arg)
+{
+	struct fetcher		*fx = arg;
+	struct fetch_transfer	*t;
+
+	LIST_FOREACH(t, &fx->transfers, entry) {
+		if (!t->is_paused)
+			continue;
+		t->is_paused = 0;
+		log_debug("feed %s: transfer resumed", t->name);
+		/* This may deliver the kept chunk, and pause again. */
+		curl_easy_pause(t->easy, CURLPAUSE_CONT);
+	}
 }
 
 /* Report every transfer curl says has ended. */
@@ -733,9 +771,58 @@ fetch_http_status(long code)
 	return (FETCH_PERMANENT);
 }
 
-/* Build the result of a finished transfer, report it, free it. */
+/* Whether a finished transfer has a body to parse for its result. */
+static int
+fetch_wants_doc(struct fetch_transfer *t)
+{
+	long	 code = 0;
+
+	if (t->blocked[0] != '\0')
+		return (0);
+	if (t->is_too_large)
+		return (t->job != NULL);
+	if (t->rc != CURLE_OK)
+		return (0);
+	if (t->easy != NULL)
+		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+	return (fetch_http_status(code) == FETCH_OK);
+}
+
+/*
+ * A transfer ended: report it now, or once the parse pool has its
+ * document (an empty body still makes one, which says so).
+ */
 static void
 fetch_finish(struct fetch_transfer *t, CURLcode rc)
+{
+	t->rc = rc;
+	t->is_paused = 0;
+	if (!fetch_wants_doc(t)) {
+		fetch_report(t, NULL, NULL);
+		return;
+	}
+	if (t->job == NULL)
+		t->job = parse_job_new(t->fx->pool, NULL);
+	parse_job_finish(t->job, fetch_parsed_cb, t);
+}
+
+/* The document of a finished transfer is parsed; the pool frees the job. */
+static void
+fetch_parsed_cb(struct feed_doc *doc, const char *hash, void *arg)
+{
+	struct fetch_transfer	*t = arg;
+
+	t->job = NULL;
+	fetch_report(t, doc, hash);
+}
+
+/*
+ * Build the result of a finished transfer from how it ended and its
+ * document (which this takes), report it, free the transfer.
+ */
+static void
+fetch_report(struct fetch_transfer *t, struct feed_doc *doc,
+    const char *hash)
 {
 	struct fetcher		*fx = t->fx;
 	struct fetch_result	 r;
@@ -755,50 +842,43 @@ fetch_finish(struct fetch_transfer *t, CURLcode rc)
 	r.etag = t->etag;
 	r.last_modified = t->last_modified;
 	fetch_freshness(t, &r);
-	if (t->hash != NULL) {
-		util_sha256_end(t->hash, r.body_hash);
-		t->hash = NULL;
-	}
+	if (hash != NULL && t->nbytes > 0)
+		snprintf(r.body_hash, sizeof r.body_hash, "%s", hash);
 	if (t->blocked[0] != '\0') {
 		r.status = FETCH_PERMANENT;
 		xasprintf(&r.error, "refused to connect to %s: a private, "
 		    "loopback or link-local address (block_private; see "
 		    "allow_networks)", t->blocked);
-	} else if (t->is_too_large && t->parse != NULL) {
+	} else if (t->is_too_large && doc != NULL) {
 		/* Cut off: keep the entries that came before the cap. */
 		r.status = FETCH_OK;
 		r.is_truncated = true;
 		xasprintf(&r.error, "body larger than %zu bytes, cut off",
 		    t->max_body);
-		r.doc = parse_finish(t->parse);
-	} else if (t->is_too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+		r.doc = doc;
+	} else if (t->is_too_large || t->rc == CURLE_FILESIZE_EXCEEDED) {
 		r.status = FETCH_PERMANENT;
 		xasprintf(&r.error, "body larger than %zu bytes",
 		    t->max_body);
-	} else if (rc != CURLE_OK) {
-		r.status = rc == CURLE_UNSUPPORTED_PROTOCOL ||
-		    rc == CURLE_URL_MALFORMAT ? FETCH_PERMANENT :
+	} else if (t->rc != CURLE_OK) {
+		r.status = t->rc == CURLE_UNSUPPORTED_PROTOCOL ||
+		    t->rc == CURLE_URL_MALFORMAT ? FETCH_PERMANENT :
 		    FETCH_TRANSIENT;
 		xasprintf(&r.error, "%s", t->errbuf[0] != '\0' ? t->errbuf :
-		    curl_easy_strerror(rc));
+		    curl_easy_strerror(t->rc));
 	} else if ((r.status = fetch_http_status(r.http_code)) != FETCH_OK) {
 		if (r.status != FETCH_NOT_MODIFIED)
 			xasprintf(&r.error, "HTTP status %ld", r.http_code);
-	} else {
-		if (t->parse == NULL)
-			t->parse = parse_new(NULL);
-		r.doc = parse_finish(t->parse);
-		if (r.doc->format == FEED_FORMAT_NONE) {
-			r.status = FETCH_PERMANENT;
-			xasprintf(&r.error, "not a feed%s%s",
-			    r.doc->bozo_message != NULL ? ": " : "",
-			    r.doc->bozo_message != NULL ?
-			    r.doc->bozo_message : "");
-			r.discovered = fetch_discovered(r.doc);
-			feed_doc_free(r.doc);
-			r.doc = NULL;
-		}
-	}
+	} else if (doc->format == FEED_FORMAT_NONE) {
+		r.status = FETCH_PERMANENT;
+		xasprintf(&r.error, "not a feed%s%s",
+		    doc->bozo_message != NULL ? ": " : "",
+		    doc->bozo_message != NULL ? doc->bozo_message : "");
+		r.discovered = fetch_discovered(doc);
+	} else
+		r.doc = doc;
+	if (r.doc != doc)
+		feed_doc_free(doc);
 	if (t->easy != NULL && t->nhops > 0 && !t->is_temporary &&
 	    curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &final) ==
 	    CURLE_OK && final != NULL)
@@ -822,7 +902,8 @@ fetch_transfer_free(struct fetch_transfer *t)
 	if (t->easy != NULL)
 		curl_easy_cleanup(t->easy);
 	curl_slist_free_all(t->headers);
-	parse_free(t->parse);
+	if (t->job != NULL)
+		parse_job_cancel(t->job);
 	free(t->content_type);
 	free(t->content_location);
 	free(t->content_language);
@@ -832,7 +913,6 @@ fetch_transfer_free(struct fetch_transfer *t)
 	free(t->expires);
 	free(t->date);
 	free(t->retry_after);
-	util_sha256_free(t->hash);
 	free(t->name);
 	free(t->url);
 	free(t);

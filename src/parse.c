@@ -599,6 +599,27 @@ parse_strcmp(const void *key, const void *elem)
 	return (parse_name_cmp(key, *(const char *const *)elem));
 }
 
+/* libxml2's per-thread generic error output: parse reports per context. */
+static void
+parse_silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/*
+ * Ready the calling thread for parsing.  libxml2 initialises itself on
+ * first use, which is not safe from two threads at once, and keeps its
+ * generic error handler per thread; so the thread that starts parsing
+ * threads calls this first, and each of them calls it too.
+ */
+void
+parse_thread_init(void)
+{
+	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, parse_silent);
+}
+
 /* Create a parse context; see parse.h. */
 struct parse_ctx *
 parse_new(const struct parse_options *opt)

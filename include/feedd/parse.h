@@ -43,6 +43,7 @@ struct parse_options {
 	void		*entry_arg;
 };
 
+void			 parse_thread_init(void);
 /* The options are copied; NULL means all defaults. */
 struct parse_ctx	*parse_new(const struct parse_options *);
 void			 parse_free(struct parse_ctx *);

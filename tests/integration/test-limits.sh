@@ -1,8 +1,9 @@
 # What a server cannot make feedd do: more than per_host connections at
 # once to one host (and connections are reused), more redirects than
 # max_redirects, a compressed body that inflates past
-# max_body (counted on decoded bytes; what came before is kept), and a
-# transfer that stalls (a byte every few seconds).
+# max_body (counted on decoded bytes; what came before is kept), a
+# transfer that stalls (a byte every few seconds), and bodies that come
+# faster than they are parsed (transfers pause, then resume: all kept).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -107,4 +108,54 @@ assert_eq 1 "$(count_entries "$T/bomb-out/feed.atom")" \
 grep -q 'feed stall: transient error: Operation too slow' "$T/bomb.err" ||
     fail "a stalled transfer was not abandoned"
 ok "a transfer that stalls is abandoned"
+
+# 4. Eight 3 MB feeds at once arrive faster than they are parsed: more
+# than the parse threads may have waiting, so transfers pause until the
+# threads catch up, and every entry of every feed is stored.
+"$PYTHON" - "$T/docroot" <<'PY'
+import sys
+for f in range(8):
+    with open("%s/big%d.xml" % (sys.argv[1], f), "w") as out:
+        out.write('<?xml version="1.0"?><rss version="2.0"><channel>'
+                  '<title>Big %d</title>' % f)
+        for i in range(300):
+            out.write('<item><guid>urn:big:%d:%d</guid><title>Item %d</title>'
+                      '<description>%s</description></item>'
+                      % (f, i, i, ("<p>text %d</p>" % i) * 700))
+        out.write('</channel></rss>')
+PY
+{
+	printf '[feedd]
+database = big.db
+block_private = no
+max_parallel = 8
+'
+	printf 'per_host = 8
+log_level = debug
+retain_per_feed = 0
+'
+	printf '[output]
+directory = big-out
+[http]
+listen =
+'
+	for f in 0 1 2 3 4 5 6 7; do
+		printf '[feed big%s]
+url = %s/files/big%s.xml
+' "$f" \
+		    "$SERVER_URL" "$f"
+	done
+} >"$T/big.conf"
+run_feedd big once -c "$T/big.conf"
+assert_eq 0 "$RC" "feedd once exits 0"
+grep -q 'feed big[0-7]: parsing is behind; transfer paused' "$T/big.err" ||
+    fail "no transfer paused with 24 MB arriving at once"
+ok "transfers pause while the parse threads are behind"
+grep -q 'feed big[0-7]: transfer resumed' "$T/big.err" ||
+    fail "no paused transfer was resumed"
+for f in 0 1 2 3 4 5 6 7; do
+	n=$(stored "$T/big.conf" "big$f")
+	[ "$n" = 300 ] || fail "feed big$f: $n of 300 entries stored"
+done
+ok "paused and resumed transfers stored all 2400 entries"
 finish
