@@ -136,7 +136,7 @@ fetch_new(struct event_base *base, const struct fetch_options *opts,
 	fetch_private_init();
 	LIST_INIT(&fx->transfers);
 	if ((fx->pool = parse_pool_new(base, parse_pool_threads(),
-	    fetch_drained_cb, fx)) == NULL) {
+	    opts->prepare, fetch_drained_cb, fx)) == NULL) {
 		xasprintf(cause, "fetch: cannot start the parse threads");
 		goto fail;
 	}

@@ -754,6 +754,8 @@ main_daemon(const char *path, int is_once, int nverbose)
 	fo.is_private_blocked = m.cfg->is_private_blocked;
 	fo.allow = m.cfg->allow_networks;
 	fo.nallow = m.cfg->nallow_networks;
+	/* What storing can work out ahead, off the loop. */
+	fo.prepare = store_prepare_doc;
 	if ((m.fx = fetch_new(m.base, &fo, &cause)) == NULL) {
 		log_err("%s", cause);
 		goto out;

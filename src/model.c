@@ -177,6 +177,7 @@ feed_entry_clear(struct feed_entry *e)
 	size_t	 i;
 
 	free(e->id);
+	free(e->extras);
 	feed_text_clear(&e->title);
 	feed_text_clear(&e->summary);
 	for (i = 0; i < e->ncontent; i++)

@@ -68,6 +68,7 @@ struct parse_pool {
 	int			 is_drained;	/* ...and it was reached */
 	int			 wake[2];	/* workers to the loop */
 	struct event		*ev;
+	parse_job_prepare_cb	 prepare;	/* NULL: none */
 	parse_pool_drained_cb	 drained_cb;
 	void			*drained_arg;
 };
@@ -90,7 +91,7 @@ parse_pool_threads(void)
 /* Start nthreads workers reporting on base; NULL if they cannot start. */
 struct parse_pool *
 parse_pool_new(struct event_base *base, int nthreads,
-    parse_pool_drained_cb drained_cb, void *arg)
+    parse_job_prepare_cb prepare, parse_pool_drained_cb drained_cb, void *arg)
 {
 	struct parse_pool	*pool;
 	sigset_t		 all, old;
@@ -98,6 +99,7 @@ parse_pool_new(struct event_base *base, int nthreads,
 
 	pool = xcalloc(1, sizeof *pool);
 	pool->base = base;
+	pool->prepare = prepare;
 	pool->drained_cb = drained_cb;
 	pool->drained_arg = arg;
 	TAILQ_INIT(&pool->ready);
@@ -319,6 +321,9 @@ parse_job_run(struct parse_job *job, struct buf *in, int is_end)
 		job->doc = parse_finish(job->parse);
 		util_sha256_end(job->hash, job->hex);
 		job->hash = NULL;
+		if (job->pool->prepare != NULL &&
+		    job->doc->format != FEED_FORMAT_NONE)
+			job->pool->prepare(job->doc);
 	}
 }
 

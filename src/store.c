@@ -15,6 +15,7 @@
 
 #include "feedd/store.h"
 #include "feedd/util.h"
+#include "store-int.h"
 
 #define STORE_SCHEMA_VERSION 3
 /* Tombstones unseen in the source for this many days are forgotten. */
@@ -214,6 +215,7 @@ struct store_poll {
 
 struct store {
 	sqlite3		*db;
+	struct store_wal *wal;
 	char		*path;
 	int		 retain_days;	/* 0: keep entries forever */
 	int		 retain_per_feed; /* 0: no limit */
@@ -225,7 +227,9 @@ static int	store_migrate(struct store *, char **);
 static int	store_version(struct store *, int *, char **);
 static int	store_step_done(struct store *, enum store_stmt_id, char **);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
-static void	store_bind_date(sqlite3_stmt *, int, const struct feed_date *);
+static void	store_bind_kept(sqlite3_stmt *, int, const char *);
+static void	store_bind_instant(sqlite3_stmt *, int,
+		    const struct feed_date *);
 static int	store_put_entry(struct store *, const struct store_poll *,
 		    const struct feed_entry *, time_t, struct store_counts *,
 		    char **);
@@ -321,6 +325,7 @@ store_open(const char *path, char **cause)
 		goto fail_msg;
 	if (store_setup(st, cause) != 0)
 		goto fail;
+	st->wal = store_wal_new(st->db, path);
 	for (i = 0; i < STORE_NSTMTS; i++) {
 		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmts[i], NULL) !=
@@ -346,6 +351,8 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < STORE_NSTMTS; i++)
 		sqlite3_finalize(st->stmts[i]);
+	/* Its connection closes first, so ours checkpoints what is left. */
+	store_wal_free(st->wal);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		sqlite3_close_v2(st->db);
 	free(st->path);
@@ -458,15 +465,24 @@ store_bind_text(sqlite3_stmt *stmt, int i, const char *s)
 		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
 }
 
-/* Bind a date's raw string at i and its instant at i + 1. */
+/* Bind a string that outlives the statement's next reset, uncopied. */
 static void
-store_bind_date(sqlite3_stmt *stmt, int i, const struct feed_date *d)
+store_bind_kept(sqlite3_stmt *stmt, int i, const char *s)
 {
-	store_bind_text(stmt, i, d->raw);
-	if (d->is_valid)
-		sqlite3_bind_int64(stmt, i + 1, (sqlite3_int64)d->utc);
+	if (s == NULL)
+		sqlite3_bind_null(stmt, i);
 	else
-		sqlite3_bind_null(stmt, i + 1);
+		sqlite3_bind_text(stmt, i, s, -1, SQLITE_STATIC);
+}
+
+/* Bind a date's instant, or NULL when it has none. */
+static void
+store_bind_instant(sqlite3_stmt *stmt, int i, const struct feed_date *d)
+{
+	if (d->is_valid)
+		sqlite3_bind_int64(stmt, i, (sqlite3_int64)d->utc);
+	else
+		sqlite3_bind_null(stmt, i);
 }
 
 /* Feed a string and a separator into a digest buffer. */
@@ -711,7 +727,30 @@ store_extras_json(const struct feed_entry *e)
 	return (out);
 }
 
-/* Bind the columns INSERT and UPDATE share (?3 to ?18, ?20, ?21). */
+/*
+ * Work out each entry's digest and extras column ahead of storing: pure
+ * functions of the entry, so a parse thread can do them (fetch_options'
+ * prepare) and the loop only looks them up.
+ */
+void
+store_prepare_doc(struct feed_doc *doc)
+{
+	struct feed_entry	*e;
+	size_t			 i;
+
+	for (i = 0; i < doc->nentries; i++) {
+		e = &doc->entries[i];
+		store_entry_digest(e, e->digest);
+		free(e->extras);
+		e->extras = store_extras_json(e);
+		e->is_prepared = true;
+	}
+}
+
+/*
+ * Bind the columns INSERT and UPDATE share (?3 to ?18, ?20, ?21).  The
+ * entry outlives the statement's step and reset, so nothing is copied.
+ */
 static void
 store_bind_entry(sqlite3_stmt *stmt, const struct feed_entry *e,
     const char *digest, time_t now)
@@ -720,23 +759,27 @@ store_bind_entry(sqlite3_stmt *stmt, const struct feed_entry *e,
 	const struct feed_person *a = e->nauthors > 0 ? &e->authors[0] : NULL;
 	char			 *extras;
 
-	store_bind_text(stmt, 3, digest);
-	store_bind_text(stmt, 4, e->id);
-	store_bind_text(stmt, 5, e->title.value);
-	store_bind_text(stmt, 6, e->title.type);
-	store_bind_text(stmt, 7, e->link);
-	store_bind_text(stmt, 8, e->summary.value);
-	store_bind_text(stmt, 9, e->summary.type);
-	store_bind_text(stmt, 10, c != NULL ? c->value : NULL);
-	store_bind_text(stmt, 11, c != NULL ? c->type : NULL);
-	store_bind_text(stmt, 12, a != NULL ? a->name : NULL);
-	store_bind_text(stmt, 13, a != NULL ? a->email : NULL);
-	store_bind_text(stmt, 14, a != NULL ? a->uri : NULL);
-	store_bind_date(stmt, 15, &e->published);
-	store_bind_date(stmt, 17, &e->updated);
+	store_bind_kept(stmt, 3, digest);
+	store_bind_kept(stmt, 4, e->id);
+	store_bind_kept(stmt, 5, e->title.value);
+	store_bind_kept(stmt, 6, e->title.type);
+	store_bind_kept(stmt, 7, e->link);
+	store_bind_kept(stmt, 8, e->summary.value);
+	store_bind_kept(stmt, 9, e->summary.type);
+	store_bind_kept(stmt, 10, c != NULL ? c->value : NULL);
+	store_bind_kept(stmt, 11, c != NULL ? c->type : NULL);
+	store_bind_kept(stmt, 12, a != NULL ? a->name : NULL);
+	store_bind_kept(stmt, 13, a != NULL ? a->email : NULL);
+	store_bind_kept(stmt, 14, a != NULL ? a->uri : NULL);
+	store_bind_kept(stmt, 15, e->published.raw);
+	store_bind_instant(stmt, 16, &e->published);
+	store_bind_kept(stmt, 17, e->updated.raw);
+	store_bind_instant(stmt, 18, &e->updated);
 	sqlite3_bind_int64(stmt, 19, (sqlite3_int64)now);
 	sqlite3_bind_int64(stmt, 20, (sqlite3_int64)store_sort_time(e, now));
-	if ((extras = store_extras_json(e)) != NULL)
+	if (e->is_prepared)
+		store_bind_kept(stmt, 21, e->extras);
+	else if ((extras = store_extras_json(e)) != NULL)
 		sqlite3_bind_text(stmt, 21, extras, -1, free);
 	else
 		sqlite3_bind_null(stmt, 21);
@@ -844,7 +887,10 @@ store_put_entry(struct store *st, const struct store_poll *poll,
 
 	memset(&f, 0, sizeof f);
 	key = store_entry_key(e, mode);
-	store_entry_digest(e, digest);
+	if (e->is_prepared)
+		memcpy(digest, e->digest, sizeof digest);
+	else
+		store_entry_digest(e, digest);
 	if (store_find(st, STORE_FIND_ENTRY, name, key, NULL, &f,
 	    cause) != 0)
 		goto out;

@@ -34,6 +34,8 @@ struct fetch_options {
 	bool		 is_private_blocked;	/* refuse private addresses */
 	const struct util_cidr *allow;		/* ...except these; copied */
 	size_t		 nallow;
+	/* Run on each parsed document on a parse thread, or NULL. */
+	void		(*prepare)(struct feed_doc *);
 };
 
 struct fetch_request {

@@ -172,6 +172,13 @@ struct feed_entry {
 	struct feed_source	*source;	/* NULL: absent */
 	struct feed_ext		*ext;
 	size_t			 next;
+	/*
+	 * What storing needs worked out, done ahead on a parse thread
+	 * (store_prepare_doc) so the loop does less.
+	 */
+	bool			 is_prepared;
+	char			 digest[65];	/* hex SHA-256 */
+	char			*extras;	/* extras JSON, or NULL */
 };
 
 struct feed_doc {

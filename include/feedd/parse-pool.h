@@ -23,6 +23,8 @@ struct parse_job;
  */
 typedef void (*parse_job_done_cb)(struct feed_doc *doc, const char *hash,
 		    void *arg);
+/* Runs on the worker after a document is parsed, before the loop gets it. */
+typedef void (*parse_job_prepare_cb)(struct feed_doc *doc);
 /* The bytes waiting fell back under the pool's low mark; loop thread. */
 typedef void (*parse_pool_drained_cb)(void *arg);
 
@@ -33,7 +35,7 @@ struct parse_pool_stats {
 };
 
 struct parse_pool *parse_pool_new(struct event_base *, int nthreads,
-		    parse_pool_drained_cb, void *arg);
+		    parse_job_prepare_cb, parse_pool_drained_cb, void *arg);
 void		 parse_pool_free(struct parse_pool *);
 bool		 parse_pool_is_full(struct parse_pool *);
 int		 parse_pool_threads(void);

@@ -178,6 +178,7 @@ char		*store_entry_key(const struct feed_entry *e,
 		     enum store_dedup mode);
 /* Read a dedup rule name (auto, id, link, content); -1 if unknown. */
 int		 store_dedup_parse(const char *, enum store_dedup *);
+void		 store_prepare_doc(struct feed_doc *);
 
 /*
  * Retention: entries first stored more than retain_days ago, and those

@@ -88,7 +88,7 @@ test_loop_init(struct test_loop *l, int nthreads)
 	memset(l, 0, sizeof *l);
 	l->base = event_base_new();
 	assert_non_null(l->base);
-	l->pool = parse_pool_new(l->base, nthreads, test_drained_cb, l);
+	l->pool = parse_pool_new(l->base, nthreads, NULL, test_drained_cb, l);
 	assert_non_null(l->pool);
 }
 

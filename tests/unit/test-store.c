@@ -655,6 +655,118 @@ database_in_wal_mode(void **state)
 	sqlite3_close(db);
 }
 
+/* How many entries of feeds a and b have the same key, digest, extras. */
+static int
+count_same(const char *path, const char *a, const char *b)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	int		 n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+	    " entries x JOIN entries y ON x.key = y.key WHERE x.feed = ?1"
+	    " AND y.feed = ?2 AND x.digest = y.digest AND x.extras IS"
+	    " y.extras AND x.extras IS NOT NULL", -1, &stmt, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return (n);
+}
+
+/*
+ * What a parse thread works out ahead (store_prepare_doc) is what the
+ * store would have: the same digests and extras, so a prepared poll of
+ * an unchanged feed changes nothing.
+ */
+static void
+prepared_doc_stores_the_same(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct store_counts	 c;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < doc->nentries; i++)
+		add_extras(&doc->entries[i]);
+	assert_int_equal(store_commit_poll(fx->st, "plain", "http://e/f",
+	    NULL, STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	store_prepare_doc(doc);
+	for (i = 0; i < doc->nentries; i++)
+		assert_true(doc->entries[i].is_prepared);
+	assert_int_equal(store_commit_poll(fx->st, "plain", "http://e/f",
+	    NULL, STORE_DEDUP_AUTO, doc, 6000, &c, &cause), 0);
+	assert_int_equal(c.nunchanged, 3);
+	assert_int_equal(c.nupdated, 0);
+	assert_int_equal(store_commit_poll(fx->st, "prepared", "http://e/g",
+	    NULL, STORE_DEDUP_AUTO, doc, 6000, &c, &cause), 0);
+	assert_int_equal(c.nnew, 3);
+	assert_int_equal(count_same(fx->path, "plain", "prepared"), 3);
+	feed_doc_free(doc);
+}
+
+/* The size of path in bytes, 0 if it is not there. */
+static long long
+file_size(const char *path)
+{
+	FILE		*f = fopen(path, "rb");
+	long long	 n;
+
+	if (f == NULL)
+		return (0);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fclose(f);
+	return (n);
+}
+
+/*
+ * Checkpoints (on their own thread) keep the WAL bounded: 100 MB of
+ * polls committed back to back leave a WAL well under that, and every
+ * entry is there.
+ */
+static void
+wal_stays_bounded_under_a_stream_of_polls(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc;
+	struct feed_entry	*e;
+	struct store_counts	 c;
+	char			*cause = NULL, *wal, name[32], id[64];
+	size_t			 body = 8000;
+	long long		 max = 0, n;
+	int			 feed, i;
+
+	xasprintf(&wal, "%s-wal", fx->path);
+	for (feed = 0; feed < 300; feed++) {
+		doc = feed_doc_new();
+		doc->format = FEED_FORMAT_RSS20;
+		for (i = 0; i < 40; i++) {
+			snprintf(id, sizeof id, "urn:%d:%d", feed, i);
+			e = add_entry(doc, id, NULL, id, 1000 + i);
+			e->summary.value = xmalloc(body + 1);
+			memset(e->summary.value, 'a' + (feed + i) % 26, body);
+			e->summary.value[body] = '\0';
+		}
+		snprintf(name, sizeof name, "f%d", feed);
+		assert_int_equal(store_commit_poll(fx->st, name, "http://e/f",
+		    NULL, STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+		assert_int_equal(c.nnew, 40);
+		feed_doc_free(doc);
+		if ((n = file_size(wal)) > max)
+			max = n;
+	}
+	assert_int_equal(store_count_entries(fx->st), 300 * 40);
+	if (max >= 80LL * 1024 * 1024)
+		fail_msg("the WAL grew to %lld bytes", max);
+	free(wal);
+}
+
 static void
 newer_schema_is_refused_untouched(void **state)
 {
@@ -733,6 +845,10 @@ main(void)
 		    prune_feed_removes_a_feed_and_its_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(prepared_doc_stores_the_same,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    wal_stays_bounded_under_a_stream_of_polls, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    newer_schema_is_refused_untouched, setup, teardown),
 		cmocka_unit_test(unwritable_path_gives_a_cause),
