@@ -95,16 +95,27 @@ def load(env):
 	return recs, extra
 
 
+# syslog priorities of the level names feedd's log lines carry
+LEVELS = {"emerg": 0, "alert": 1, "crit": 2, "err": 3, "error": 3,
+    "warning": 4, "warn": 4, "notice": 5, "info": 6, "debug": 7}
+
+
 def feedd_log(path):
 	"""What feedd said about one poll, from its stderr."""
 	c = collections.Counter()
 	new = 0
 	with open(path, errors="replace") as fp:
 		for line in fp:
+			# journald's "<N>" prefix (under systemd), else
+			# "TIMESTAMP LEVEL: " (src/log.c).
 			m = re.match(r"<(\d)>", line)
-			if not m:
-				continue
-			lvl = int(m.group(1))
+			if m:
+				lvl = int(m.group(1))
+			else:
+				m = re.match(r"\S+ (\w+): ", line)
+				if not m or m.group(1) not in LEVELS:
+					continue
+				lvl = LEVELS[m.group(1)]
 			if ": ok, " in line:
 				c["parsed"] += 1
 				m2 = re.search(r"ok, (\d+) new", line)
@@ -112,7 +123,8 @@ def feedd_log(path):
 					new += int(m2.group(1))
 			elif ": not modified" in line:
 				c["notmod"] += 1
-			if "encoding-override" in line:
+			if ("encoding-override" in line or
+			    re.search(r"declared as \S+, but parsed as", line)):
 				c["encoding-override"] += 1
 			elif lvl <= 3:
 				c["errors"] += 1
