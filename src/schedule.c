@@ -1004,7 +1004,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	}
 	log_debug("feed %s: next poll in %llds", sf->cf->name,
 	    (long long)(sf->state.next_poll - now));
-	if (store_set_poll_state(sch->st, sf->cf->name, &sf->state,
+	if (store_set_poll_state(sch->st, sf->cf->name, &sf->state, was,
 	    &cause) != 0) {
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);
