@@ -107,6 +107,7 @@ static int	emit_build(struct emit *, char **);
 static bool	emit_fingerprint(struct emit *, char[65]);
 static bool	emit_stamp_matches(struct emit *, const char[65]);
 static void	emit_stamp_write(struct emit *, const char[65]);
+static int	emit_stamp_add(struct emit *, struct buf *, const char *);
 static void	emit_stamp_remove(struct emit *);
 
 /* Create the emitter; nothing is built until asked. */
@@ -437,28 +438,54 @@ out:
 	return (is_match);
 }
 
-/* Stamp the files just built with fp; a failure only costs a rebuild. */
+/* Add file's line to a stamp; -1 if it is not there. */
+static int
+emit_stamp_add(struct emit *em, struct buf *b, const char *file)
+{
+	struct stat	 sb;
+	char		*path;
+	int		 rc;
+
+	xasprintf(&path, "%s/%s", em->cfg->output_dir, file);
+	rc = stat(path, &sb);
+	free(path);
+	if (rc != 0)
+		return (-1);
+	buf_addf(b, "%jd %lld.%09ld %s\n", (intmax_t)sb.st_size,
+	    (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec, file);
+	return (0);
+}
+
+/*
+ * Stamp the files just built with fp: every document, and every archive
+ * page (a new process writes only those that changed); a failure only
+ * costs a rebuild.
+ */
 static void
 emit_stamp_write(struct emit *em, const char fp[65])
 {
-	struct stat	 sb;
 	struct buf	 b;
-	char		*path, *cause = NULL;
+	char		*cause = NULL, *file;
 	size_t		 i;
+	int64_t		 n, npages = 0;
 	int		 rc;
 
 	buf_init(&b);
 	buf_addf(&b, "%s\n", fp);
 	for (i = 0; i < em->nlasts; i++) {
-		xasprintf(&path, "%s/%s", em->cfg->output_dir,
-		    em->lasts[i].file);
-		rc = stat(path, &sb);
-		free(path);
+		/* The pages come below; archive/.pages only saves work. */
+		if (strncmp(em->lasts[i].file, "archive/", 8) != 0 &&
+		    emit_stamp_add(em, &b, em->lasts[i].file) != 0)
+			goto out;
+	}
+	if (em->cfg->is_archiving)
+		npages = emit_archive_npages(em->archive);
+	for (n = 1; n <= npages; n++) {
+		xasprintf(&file, "archive/%lld.atom", (long long)n);
+		rc = emit_stamp_add(em, &b, file);
+		free(file);
 		if (rc != 0)
 			goto out;
-		buf_addf(&b, "%jd %lld.%09ld %s\n", (intmax_t)sb.st_size,
-		    (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec,
-		    em->lasts[i].file);
 	}
 	if (emit_write_file(em->cfg->output_dir, EMIT_STAMP, b.data, b.len,
 	    &cause) != 0) {
