@@ -76,6 +76,7 @@ struct schedule {
 	void			*activity_arg;
 	TAILQ_HEAD(, schedule_feed) queue;
 	TAILQ_HEAD(, schedule_feed) removed;	/* removed while polling */
+	unsigned short		 seed[3];	/* nrand48's, for jitter */
 };
 
 /* Every stored feed's poll state, read in one query (store_list_feeds). */
@@ -122,7 +123,7 @@ static int	schedule_cmp_name(const void *, const void *);
 static struct schedule_feed **schedule_match(struct schedule_feed **,
 		    size_t, const struct config *);
 static void	schedule_activity(struct schedule *);
-static long	schedule_random(long);
+static long	schedule_random(struct schedule *, long);
 static void	schedule_done_removed(struct schedule_feed *,
 		    struct fetch_result *);
 
@@ -206,6 +207,7 @@ schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
 	sch->cfg = cfg;
 	sch->changed_cb = cb;
 	sch->changed_arg = arg;
+	arc4random_buf(sch->seed, sizeof sch->seed);
 	TAILQ_INIT(&sch->queue);
 	TAILQ_INIT(&sch->removed);
 	sch->nfeeds = cfg->nfeeds;
@@ -415,7 +417,7 @@ schedule_reload(struct schedule *sch, const struct config *cfg,
 		feeds[i] = schedule_feed_new(sch, &cfg->feeds[i], NULL);
 		if (sch->is_daemon && !schedule_is_gone(feeds[i]))
 			schedule_arm(feeds[i], feeds[i]->state.next_poll,
-			    schedule_random(SCHEDULE_SPREAD_MIN_MS));
+			    schedule_random(sch, SCHEDULE_SPREAD_MIN_MS));
 	}
 	/* schedule_match took the feeds that stay out of old. */
 	for (i = 0; i < nold; i++) {
@@ -440,11 +442,15 @@ schedule_failures(const struct schedule *sch)
 	return (sch->nfailures);
 }
 
-/* A random number in [0, n). */
+/*
+ * A random number in [0, n), to spread polls.  Jitter needs spread, not
+ * secrecy: nrand48 from a seed drawn once, since each arc4random call of
+ * glibc 2.36 is a getrandom system call, one per poll.
+ */
 static long
-schedule_random(long n)
+schedule_random(struct schedule *sch, long n)
 {
-	return (n > 0 ? (long)(arc4random_uniform((uint32_t)n)) : 0);
+	return (n > 0 ? nrand48(sch->seed) % n : 0);
 }
 
 /* Arm sf's timer to fire at due plus extra_ms. */
@@ -500,7 +506,7 @@ schedule_start(struct schedule *sch)
 		/* Feeds due later were jittered when their time was set. */
 		schedule_arm(sf, sf->state.next_poll,
 		    sf->state.next_poll <= now ?
-		    schedule_random(feed_spread) : 0);
+		    schedule_random(sch, feed_spread) : 0);
 		if (sf->state.next_poll > time(NULL))
 			log_debug("feed %s: next poll in %lds", sf->cf->name,
 			    (long)(sf->state.next_poll - time(NULL)));
@@ -1028,7 +1034,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	delay = schedule_delay(sf, r, &why);
 	sf->state.last_attempt = now;
 	sf->state.next_poll = schedule_skip(&sf->state, now + delay +
-	    schedule_random((long)(delay / 10) + 1), &why);
+	    schedule_random(sch, (long)(delay / 10) + 1), &why);
 	free(sf->state.next_reason);
 	sf->state.next_reason = xstrdup(sf->state.is_gone ? "gone" : why);
 	if (strcmp(was, store_feed_condition(&sf->state)) != 0) {
