@@ -298,6 +298,7 @@ struct config_state {
 
 	char			**paths;	/* every file read, owned */
 	size_t			 npaths;
+	struct util_sha256	*digest;	/* of every line read */
 	char			**reading;	/* real paths open now: cycles */
 	size_t			 nreading;
 	char			**errors;	/* "FILE:LINE: message" each */
@@ -445,6 +446,7 @@ config_read_cb(char *str, int num, void *arg)
 		return (NULL);
 	}
 	st->lineno++;
+	util_sha256_add(st->digest, st->line, (size_t)n);
 
 	s = st->line;
 	len = (size_t)n;
@@ -1885,6 +1887,7 @@ config_load(const char *path, char **cause)
 	ini_use_stack = false;
 	ini_max_line = CONFIG_MAX_LINE;
 	ini_initial_alloc = CONFIG_MAX_LINE;
+	st.digest = util_sha256_new();
 	if (config_read_file(&st, path) == 0) {
 		/* Defaults are relative to the main file. */
 		st.path = path;
@@ -1898,6 +1901,7 @@ config_load(const char *path, char **cause)
 		}
 	}
 
+	util_sha256_end(st.digest, cfg->digest);
 	if (st.nerrors > 0) {
 		buf_init(&b);
 		for (i = 0; i < st.nerrors; i++)

@@ -128,6 +128,13 @@ emit_archive_scan(struct emit_archive *ar, struct store *st,
 	return (0);
 }
 
+/* How many pages are complete, as of the last scan. */
+int64_t
+emit_archive_npages(const struct emit_archive *ar)
+{
+	return (ar->ncomplete);
+}
+
 /*
  * Publish every complete page whose entries, content or following page
  * changed since it was last published (every page, the first time).

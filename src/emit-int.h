@@ -166,5 +166,7 @@ int	 emit_archive_scan(struct emit_archive *, struct store *,
 /* Build, write and publish the pages that changed since the last call. */
 int	 emit_archive_put(struct emit_archive *, struct emit *,
 	    struct store *, const struct config *, char **cause);
+/* How many pages are complete: archive/1.atom to archive/N.atom. */
+int64_t	 emit_archive_npages(const struct emit_archive *);
 
 #endif

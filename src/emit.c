@@ -5,7 +5,9 @@
  * entry keeps its source id and carries an atom:source naming its feed.
  * Files are replaced atomically (temporary file, fsync, rename), and a
  * rebuild that produces the same bytes writes nothing, so readers'
- * conditional GETs keep getting 304.
+ * conditional GETs keep getting 304.  A stamp in the output directory
+ * says what the files were built from, so that feedd once, when nothing
+ * changed, need not build them at all.
  */
 #include <sys/stat.h>
 
@@ -34,6 +36,12 @@
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 /* Rebuilds wait this long so a burst of polls costs one rebuild. */
 #define EMIT_DEBOUNCE_MS 500
+/*
+ * What the files of the output directory were built from (a fingerprint,
+ * emit_fingerprint) and each file's size and modification time.  The
+ * name escapes emit_remove_stale, which takes ".NAME.XXXXXX".
+ */
+#define EMIT_STAMP ".feedd-stamp"
 
 /* The formats of a combined feed: written as BASE.EXT, served at /BASE.EXT. */
 struct emit_format {
@@ -95,6 +103,12 @@ static void	emit_status_entry(xmlTextWriterPtr,
 		    const struct store_feed_row *, const char *, long);
 static int	emit_write_file(const char *, const char *, const char *,
 		    size_t, char **);
+static int	emit_build(struct emit *, char **);
+static bool	emit_fingerprint(struct emit *, char[65]);
+static bool	emit_stamp_matches(struct emit *, const char[65]);
+static void	emit_stamp_write(struct emit *, const char[65]);
+static int	emit_stamp_add(struct emit *, struct buf *, const char *);
+static void	emit_stamp_remove(struct emit *);
 
 /* Create the emitter; nothing is built until asked. */
 struct emit *
@@ -302,12 +316,205 @@ emit_view_put(struct emit *em, struct emit_view *view, char **cause)
 }
 
 /*
+ * Build, write and publish every output, then stamp them with what they
+ * were built from.  The stamp goes first: until the build has completed,
+ * the files may say something else.
+ */
+int
+emit_now(struct emit *em, char **cause)
+{
+	char	 fp[65];
+	bool	 has_fp;
+	int	 ret;
+
+	/* Read before building: a change made meanwhile makes it stale. */
+	has_fp = emit_fingerprint(em, fp);
+	emit_stamp_remove(em);
+	ret = emit_build(em, cause);
+	if (ret == 0 && has_fp)
+		emit_stamp_write(em, fp);
+	return (ret);
+}
+
+/*
+ * Build the outputs unless the stamp says the files on disk were built
+ * from this very config and store and are still there as written.
+ * Skipped documents are not handed to the callback: this is for a
+ * caller that serves nothing (feedd once).
+ */
+int
+emit_if_stale(struct emit *em, char **cause)
+{
+	char	 fp[65];
+
+	if (emit_fingerprint(em, fp) && emit_stamp_matches(em, fp)) {
+		log_info("emit: %s is up to date, nothing to build",
+		    em->cfg->output_dir);
+		return (0);
+	}
+	return (emit_now(em, cause));
+}
+
+/*
+ * What the outputs are built from, hashed: this feedd (its version and
+ * the very binary, so that a rebuilt emitter does not trust files an
+ * older one wrote), the text of the config, where the database and the
+ * outputs are, and the store's generation.  False when the outputs
+ * depend on the clock too (max_age) or a part cannot be read: then
+ * nothing is skipped.
+ */
+static bool
+emit_fingerprint(struct emit *em, char out[65])
+{
+	const struct config	*cfg = em->cfg;
+	struct stat		 sb;
+	char			*gen, *text;
+	size_t			 i;
+
+	if (cfg->digest[0] == '\0' || cfg->max_age > 0)
+		return (false);
+	for (i = 0; i < cfg->noutputs; i++) {
+		if (cfg->outputs[i].max_age > 0)
+			return (false);
+	}
+	if (stat("/proc/self/exe", &sb) != 0 ||
+	    (gen = store_generation(em->st, NULL)) == NULL)
+		return (false);
+	xasprintf(&text, "feedd %s\n%ju %ju %jd %lld.%09ld\n%s\n%s\n%s\n%s\n",
+	    FEEDD_VERSION, (uintmax_t)sb.st_dev, (uintmax_t)sb.st_ino,
+	    (intmax_t)sb.st_size, (long long)sb.st_mtim.tv_sec,
+	    (long)sb.st_mtim.tv_nsec, cfg->digest, cfg->database,
+	    cfg->output_dir, gen);
+	util_sha256_hex(text, strlen(text), out);
+	free(text);
+	free(gen);
+	return (true);
+}
+
+/*
+ * Whether the stamp holds fp and every file it lists has the size and
+ * modification time it had when stamped (one deleted or replaced since
+ * is built again).
+ */
+static bool
+emit_stamp_matches(struct emit *em, const char fp[65])
+{
+	struct stat	 sb;
+	char		*line = NULL, *path;
+	size_t		 size = 0, nfiles = 0;
+	ssize_t		 n;
+	intmax_t	 len;
+	long long	 sec;
+	long		 nsec;
+	int		 off, rc;
+	bool		 is_match = false;
+	FILE		*f;
+
+	xasprintf(&path, "%s/%s", em->cfg->output_dir, EMIT_STAMP);
+	f = fopen(path, "r");
+	free(path);
+	if (f == NULL)
+		return (false);
+	if (getline(&line, &size, f) != 65 || strncmp(line, fp, 64) != 0)
+		goto out;
+	while ((n = getline(&line, &size, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (sscanf(line, "%jd %lld.%ld %n", &len, &sec, &nsec,
+		    &off) != 3)
+			goto out;
+		xasprintf(&path, "%s/%s", em->cfg->output_dir, line + off);
+		rc = stat(path, &sb);
+		free(path);
+		if (rc != 0 || sb.st_size != len ||
+		    sb.st_mtim.tv_sec != sec || sb.st_mtim.tv_nsec != nsec)
+			goto out;
+		nfiles++;
+	}
+	is_match = !ferror(f) && nfiles > 0;
+out:
+	free(line);
+	fclose(f);
+	return (is_match);
+}
+
+/* Add file's line to a stamp; -1 if it is not there. */
+static int
+emit_stamp_add(struct emit *em, struct buf *b, const char *file)
+{
+	struct stat	 sb;
+	char		*path;
+	int		 rc;
+
+	xasprintf(&path, "%s/%s", em->cfg->output_dir, file);
+	rc = stat(path, &sb);
+	free(path);
+	if (rc != 0)
+		return (-1);
+	buf_addf(b, "%jd %lld.%09ld %s\n", (intmax_t)sb.st_size,
+	    (long long)sb.st_mtim.tv_sec, (long)sb.st_mtim.tv_nsec, file);
+	return (0);
+}
+
+/*
+ * Stamp the files just built with fp: every document, and every archive
+ * page (a new process writes only those that changed); a failure only
+ * costs a rebuild.
+ */
+static void
+emit_stamp_write(struct emit *em, const char fp[65])
+{
+	struct buf	 b;
+	char		*cause = NULL, *file;
+	size_t		 i;
+	int64_t		 n, npages = 0;
+	int		 rc;
+
+	buf_init(&b);
+	buf_addf(&b, "%s\n", fp);
+	for (i = 0; i < em->nlasts; i++) {
+		/* The pages come below; archive/.pages only saves work. */
+		if (strncmp(em->lasts[i].file, "archive/", 8) != 0 &&
+		    emit_stamp_add(em, &b, em->lasts[i].file) != 0)
+			goto out;
+	}
+	if (em->cfg->is_archiving)
+		npages = emit_archive_npages(em->archive);
+	for (n = 1; n <= npages; n++) {
+		xasprintf(&file, "archive/%lld.atom", (long long)n);
+		rc = emit_stamp_add(em, &b, file);
+		free(file);
+		if (rc != 0)
+			goto out;
+	}
+	if (emit_write_file(em->cfg->output_dir, EMIT_STAMP, b.data, b.len,
+	    &cause) != 0) {
+		log_warn("emit: %s", cause);
+		free(cause);
+	}
+out:
+	buf_clear(&b);
+}
+
+/* Remove the stamp, if any. */
+static void
+emit_stamp_remove(struct emit *em)
+{
+	char	*path;
+
+	xasprintf(&path, "%s/%s", em->cfg->output_dir, EMIT_STAMP);
+	if (unlink(path) != 0 && errno != ENOENT)
+		log_warn("emit: %s: cannot remove: %s", path, strerror(errno));
+	free(path);
+}
+
+/*
  * Build, write and publish every output: the archive pages, each view's
  * combined feed in every format, then the other pages.  Each is tried
  * even when one fails; the first failure is the one reported.
  */
-int
-emit_now(struct emit *em, char **cause)
+static int
+emit_build(struct emit *em, char **cause)
 {
 	struct emit_view	*views;
 	size_t			 nviews, i, len;

@@ -798,7 +798,9 @@ main_daemon(const char *path, int is_once, int nverbose)
 			log_info("store: pruned %ld entries past retention",
 			    m.npruned);
 	}
-	if (emit_now(m.em, &cause) != 0) {
+	/* feedd once serves nothing: files still up to date can stay. */
+	if ((is_once ? emit_if_stale(m.em, &cause) :
+	    emit_now(m.em, &cause)) != 0) {
 		log_err("%s", cause);
 		goto out;
 	}

@@ -10,6 +10,7 @@
  */
 #include <sys/queue.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -75,6 +76,13 @@ struct schedule {
 	void			*activity_arg;
 	TAILQ_HEAD(, schedule_feed) queue;
 	TAILQ_HEAD(, schedule_feed) removed;	/* removed while polling */
+	unsigned short		 seed[3];	/* nrand48's, for jitter */
+};
+
+/* Every stored feed's poll state, read in one query (store_list_feeds). */
+struct schedule_stored {
+	struct store_feed_row	*rows;		/* states are taken out */
+	size_t			 nrows;
 };
 
 static void	schedule_timer_cb(evutil_socket_t, short, void *);
@@ -83,7 +91,8 @@ static void	schedule_done_cb(struct fetch_result *, void *);
 static void	schedule_enqueue(struct schedule_feed *);
 static void	schedule_drain(struct schedule *);
 static void	schedule_arm(struct schedule_feed *, time_t, long);
-static void	schedule_load_state(struct schedule_feed *);
+static void	schedule_load_state(struct schedule_feed *,
+		    struct schedule_stored *);
 static void	schedule_set_error(struct schedule_feed *, const char *);
 static int	schedule_store(struct schedule_feed *, struct fetch_result *,
 		    time_t, struct metrics_poll *);
@@ -105,7 +114,7 @@ static void	schedule_lengthen(int64_t *, const char **, int64_t,
 
 static int	schedule_is_gone(struct schedule_feed *);
 static struct schedule_feed *schedule_feed_new(struct schedule *,
-		    const struct config_feed *);
+		    const struct config_feed *, struct schedule_stored *);
 static void	schedule_feed_free(struct schedule_feed *);
 static void	schedule_retire(struct schedule_feed *);
 static void	schedule_apply(struct schedule_feed *,
@@ -114,21 +123,33 @@ static int	schedule_cmp_name(const void *, const void *);
 static struct schedule_feed **schedule_match(struct schedule_feed **,
 		    size_t, const struct config *);
 static void	schedule_activity(struct schedule *);
-static long	schedule_random(long);
+static long	schedule_random(struct schedule *, long);
 static void	schedule_done_removed(struct schedule_feed *,
 		    struct fetch_result *);
 
 /*
- * Read a feed's poll state from the store.  State recorded for another
- * URL (the config changed it) does not apply: validators belong to the
- * URL they came from, and a new URL deserves a first poll.
+ * Take a feed's poll state out of stored (one query at start-up rather
+ * than one per feed), or read it from the store when stored is NULL.
+ * State recorded for
+ * another URL (the config changed it) does not apply: validators belong
+ * to the URL they came from, and a new URL deserves a first poll.
  */
 static void
-schedule_load_state(struct schedule_feed *sf)
+schedule_load_state(struct schedule_feed *sf, struct schedule_stored *stored)
 {
-	char	*cause = NULL;
+	const struct store_feed_row	*row;
+	struct store_feed_state		*state;
+	char				*cause = NULL;
 
-	if (store_get_poll_state(sf->sch->st, sf->cf->name, &sf->state,
+	if (stored != NULL) {
+		row = store_feed_row_find(stored->rows, stored->nrows,
+		    sf->cf->name);
+		if (row != NULL) {
+			state = &stored->rows[row - stored->rows].state;
+			sf->state = *state;
+			memset(state, 0, sizeof *state);
+		}
+	} else if (store_get_poll_state(sf->sch->st, sf->cf->name, &sf->state,
 	    &cause) != 0) {
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);
@@ -139,9 +160,13 @@ schedule_load_state(struct schedule_feed *sf)
 		sf->state.url = xstrdup(sf->cf->url);
 }
 
-/* A feed of the schedule, with its stored state; its timer is not armed. */
+/*
+ * A feed of the schedule, with its stored state (taken out of stored
+ * unless NULL); its timer is not armed.
+ */
 static struct schedule_feed *
-schedule_feed_new(struct schedule *sch, const struct config_feed *cf)
+schedule_feed_new(struct schedule *sch, const struct config_feed *cf,
+    struct schedule_stored *stored)
 {
 	struct schedule_feed	*sf;
 
@@ -149,7 +174,7 @@ schedule_feed_new(struct schedule *sch, const struct config_feed *cf)
 	sf->sch = sch;
 	sf->cf = cf;
 	sf->timer = evtimer_new(sch->base, schedule_timer_cb, sf);
-	schedule_load_state(sf);
+	schedule_load_state(sf, stored);
 	return (sf);
 }
 
@@ -170,7 +195,10 @@ schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
     const struct config *cfg, schedule_changed_cb cb, void *arg)
 {
 	struct schedule		*sch;
+	struct schedule_stored	 stored;
 	size_t			 i;
+	char			*cause = NULL;
+	bool			 is_listed;
 
 	sch = xcalloc(1, sizeof *sch);
 	sch->base = base;
@@ -179,12 +207,21 @@ schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
 	sch->cfg = cfg;
 	sch->changed_cb = cb;
 	sch->changed_arg = arg;
+	arc4random_buf(sch->seed, sizeof sch->seed);
 	TAILQ_INIT(&sch->queue);
 	TAILQ_INIT(&sch->removed);
 	sch->nfeeds = cfg->nfeeds;
 	sch->feeds = xcalloc(cfg->nfeeds, sizeof *sch->feeds);
-	for (i = 0; i < cfg->nfeeds; i++)
-		sch->feeds[i] = schedule_feed_new(sch, &cfg->feeds[i]);
+	/* On failure each feed reads its own, and logs why it cannot. */
+	is_listed = store_list_feeds(st, &stored.rows, &stored.nrows,
+	    &cause) == 0;
+	free(cause);
+	for (i = 0; i < cfg->nfeeds; i++) {
+		sch->feeds[i] = schedule_feed_new(sch, &cfg->feeds[i],
+		    is_listed ? &stored : NULL);
+	}
+	if (is_listed)
+		store_feed_rows_free(stored.rows, stored.nrows);
 	return (sch);
 }
 
@@ -377,10 +414,10 @@ schedule_reload(struct schedule *sch, const struct config *cfg,
 			log_info("feed %s: added", cfg->feeds[i].name);
 			rc->nadded++;
 		}
-		feeds[i] = schedule_feed_new(sch, &cfg->feeds[i]);
+		feeds[i] = schedule_feed_new(sch, &cfg->feeds[i], NULL);
 		if (sch->is_daemon && !schedule_is_gone(feeds[i]))
 			schedule_arm(feeds[i], feeds[i]->state.next_poll,
-			    schedule_random(SCHEDULE_SPREAD_MIN_MS));
+			    schedule_random(sch, SCHEDULE_SPREAD_MIN_MS));
 	}
 	/* schedule_match took the feeds that stay out of old. */
 	for (i = 0; i < nold; i++) {
@@ -405,11 +442,15 @@ schedule_failures(const struct schedule *sch)
 	return (sch->nfailures);
 }
 
-/* A random number in [0, n). */
+/*
+ * A random number in [0, n), to spread polls.  Jitter needs spread, not
+ * secrecy: nrand48 from a seed drawn once, since each arc4random call of
+ * glibc 2.36 is a getrandom system call, one per poll.
+ */
 static long
-schedule_random(long n)
+schedule_random(struct schedule *sch, long n)
 {
-	return (n > 0 ? (long)(arc4random_uniform((uint32_t)n)) : 0);
+	return (n > 0 ? nrand48(sch->seed) % n : 0);
 }
 
 /* Arm sf's timer to fire at due plus extra_ms. */
@@ -465,7 +506,7 @@ schedule_start(struct schedule *sch)
 		/* Feeds due later were jittered when their time was set. */
 		schedule_arm(sf, sf->state.next_poll,
 		    sf->state.next_poll <= now ?
-		    schedule_random(feed_spread) : 0);
+		    schedule_random(sch, feed_spread) : 0);
 		if (sf->state.next_poll > time(NULL))
 			log_debug("feed %s: next poll in %lds", sf->cf->name,
 			    (long)(sf->state.next_poll - time(NULL)));
@@ -993,7 +1034,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	delay = schedule_delay(sf, r, &why);
 	sf->state.last_attempt = now;
 	sf->state.next_poll = schedule_skip(&sf->state, now + delay +
-	    schedule_random((long)(delay / 10) + 1), &why);
+	    schedule_random(sch, (long)(delay / 10) + 1), &why);
 	free(sf->state.next_reason);
 	sf->state.next_reason = xstrdup(sf->state.is_gone ? "gone" : why);
 	if (strcmp(was, store_feed_condition(&sf->state)) != 0) {
@@ -1004,7 +1045,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 	}
 	log_debug("feed %s: next poll in %llds", sf->cf->name,
 	    (long long)(sf->state.next_poll - now));
-	if (store_set_poll_state(sch->st, sf->cf->name, &sf->state,
+	if (store_set_poll_state(sch->st, sf->cf->name, &sf->state, was,
 	    &cause) != 0) {
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);

@@ -17,7 +17,7 @@
 #include "feedd/util.h"
 #include "store-int.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* Tombstones unseen in the source for this many days are forgotten. */
 #define STORE_TOMB_DAYS 30
 
@@ -55,6 +55,8 @@ enum store_stmt_id {
 	STORE_LIST_FEEDS,
 	STORE_COUNT_FEED,
 	STORE_FEED_HAS,
+	STORE_GET_GENERATION,
+	STORE_NEW_GENERATION,
 	STORE_NSTMTS
 };
 
@@ -124,7 +126,10 @@ static const char *store_sql[STORE_NSTMTS] = {
 	"SELECT " STORE_STATE_COLUMNS ", f.name FROM feeds f ORDER BY f.name",
 	"SELECT count(*) FROM entries WHERE feed = ?1",
 	"SELECT EXISTS (SELECT 1 FROM entries WHERE feed = ?1),"
-	" EXISTS (SELECT 1 FROM tombstones WHERE feed = ?1)"
+	" EXISTS (SELECT 1 FROM tombstones WHERE feed = ?1)",
+	"SELECT value FROM meta WHERE key = 'generation'",
+	"UPDATE meta SET value = lower(hex(randomblob(16)))"
+	" WHERE key = 'generation'"
 };
 
 /* Schema version 1: the whole schema. */
@@ -187,13 +192,25 @@ static const char store_schema_v3[] =
 	"ALTER TABLE entries ADD COLUMN extras TEXT";
 
 /*
+ * v4: the generation, a random token drawn anew by every change the
+ * outputs show (store_generation), so that feedd once can tell that the
+ * files it built last time still say what the store holds.  Random
+ * rather than counted: a database deleted and made again must not
+ * repeat an old value.
+ */
+static const char store_schema_v4[] =
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"INSERT INTO meta VALUES ('generation', lower(hex(randomblob(16))))";
+
+/*
  * store_migrations[v] takes a database from user_version v to v + 1.
  * Append a step for each new version; never edit a shipped one.
  */
 static const char *store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
-	store_schema_v3
+	store_schema_v3,
+	store_schema_v4
 };
 
 /* A stored entry found by key or link. */
@@ -436,13 +453,20 @@ fail:
 	return (-1);
 }
 
-/* Step a statement that returns no row, then reset it. */
+/*
+ * Step a statement that returns no row, then reset it.  Every explicit
+ * transaction changes what the outputs show (a poll's entries, a prune,
+ * a shown poll state), so COMMIT first draws a new generation within it.
+ */
 static int
 store_step_done(struct store *st, enum store_stmt_id id, char **cause)
 {
 	sqlite3_stmt	*stmt = st->stmts[id];
 	int		 rc;
 
+	if (id == STORE_COMMIT &&
+	    store_step_done(st, STORE_NEW_GENERATION, cause) != 0)
+		return (-1);
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE) {
 		store_set_cause(st, "write failed", cause);
@@ -1012,13 +1036,36 @@ fail:
 	return (-1);
 }
 
-/* Record when a feed was last tried, its validators, when it is due. */
+/*
+ * Whether the outputs show a feed in this condition: the status feed
+ * lists a feed that is failing, moved or gone, with its next poll, and
+ * the OPML names where a moved feed is polled.  NULL (not known) counts
+ * as shown.
+ */
+static bool
+store_condition_is_shown(const char *c)
+{
+	return (c == NULL || (strcmp(c, "ok") != 0 && strcmp(c, "new") != 0));
+}
+
+/*
+ * Record when a feed was last tried, its validators, when it is due.
+ * Most polls (a 304 of a healthy feed) change nothing the outputs show:
+ * one statement, committed on its own.  A shown state also moves the
+ * generation, in one transaction with it.
+ */
 int
 store_set_poll_state(struct store *st, const char *name,
-    const struct store_feed_state *state, char **cause)
+    const struct store_feed_state *state, const char *was, char **cause)
 {
 	sqlite3_stmt	*stmt = st->stmts[STORE_SET_STATE];
+	bool		 is_shown;
 
+	is_shown = store_condition_is_shown(was) ||
+	    store_condition_is_shown(store_feed_condition(state));
+
+	if (is_shown && store_step_done(st, STORE_BEGIN, cause) != 0)
+		return (-1);
 	store_bind_text(stmt, 1, name);
 	store_bind_text(stmt, 2, state->url);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)state->last_attempt);
@@ -1039,7 +1086,28 @@ store_set_poll_state(struct store *st, const char *name,
 	sqlite3_bind_int64(stmt, 18, (sqlite3_int64)state->skip_hours);
 	sqlite3_bind_int(stmt, 19, state->skip_days);
 	sqlite3_bind_int(stmt, 20, state->is_discovered ? 1 : 0);
-	return (store_step_done(st, STORE_SET_STATE, cause));
+	if (store_step_done(st, STORE_SET_STATE, cause) != 0 ||
+	    (is_shown && store_step_done(st, STORE_COMMIT, cause) != 0)) {
+		if (is_shown)
+			store_step_done(st, STORE_ROLLBACK, NULL);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The generation now; caller frees. */
+char *
+store_generation(struct store *st, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_GET_GENERATION];
+	char		*value = NULL;
+
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		value = store_col_text(stmt, 0);
+	else
+		store_set_cause(st, "cannot read the generation", cause);
+	sqlite3_reset(stmt);
+	return (value);
 }
 
 /* Free a poll state's strings. */

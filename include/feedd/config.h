@@ -67,6 +67,8 @@ struct config_output {
 
 struct config {
 	char			*path;		/* the file read */
+	char			 digest[65];	/* SHA-256 of the text of
+						   every file read */
 	char			*database;	/* absolute path */
 	int64_t			 default_interval;	/* seconds */
 	int			 max_parallel;

@@ -49,6 +49,12 @@ void		 emit_free(struct emit *);
 void		 emit_mark_dirty(struct emit *);
 /* Rebuild, write and publish now.  Returns -1 with *cause on error. */
 int		 emit_now(struct emit *, char **cause);
+/*
+ * Rebuild and write now unless the files in the output directory were
+ * built from the same config, feedd and stored data (and are still as
+ * written); skipped documents are not published.  For feedd once.
+ */
+int		 emit_if_stale(struct emit *, char **cause);
 /* The index page: the river with links to every output; caller frees. */
 char		*emit_index(struct store *, const struct config *, size_t *len,
 		    char **cause);

@@ -123,9 +123,15 @@ int		 store_commit_poll(struct store *, const char *name,
 		     const char *url, const char *title_override,
 		     enum store_dedup dedup, const struct feed_doc *doc,
 		     time_t now, struct store_counts *counts, char **cause);
-/* Record an attempt (success or failure), validators, next poll time. */
+/*
+ * Record an attempt (success or failure), validators, next poll time.
+ * was is the feed's condition before it (store_feed_condition), or NULL
+ * if not known: a feed the outputs show, before or after (failing,
+ * moved or gone), also moves the generation.
+ */
 int		 store_set_poll_state(struct store *, const char *name,
-		     const struct store_feed_state *, char **cause);
+		     const struct store_feed_state *, const char *was,
+		     char **cause);
 /*
  * Returns 0 with *state filled (zeroes and NULLs for an unknown feed),
  * or -1.  Clear the state afterwards.
@@ -133,6 +139,13 @@ int		 store_set_poll_state(struct store *, const char *name,
 int		 store_get_poll_state(struct store *, const char *name,
 		     struct store_feed_state *state, char **cause);
 void		 store_feed_state_clear(struct store_feed_state *);
+/*
+ * A token that changes with every change the outputs show: entries
+ * stored, updated or pruned, a feed's metadata, a shown poll state.
+ * Equal tokens from one database mean the outputs would be built the
+ * same.  Caller frees; NULL with *cause on error.
+ */
+char		*store_generation(struct store *, char **cause);
 /*
  * A feed's condition in one word, from its state: "new" (never polled),
  * "gone", "failing", "moved" (polled at a new URL), else "ok".

@@ -1,10 +1,11 @@
 # A database written by schema version 1 (tests/data/store/v1.sql, made
 # by feedd once before version 3 kept every author, category and
-# enclosure) opens with this feedd: it is migrated to version 3 in
-# place, its entries come out intact with their first author before any
-# poll, and the next poll of the same feed finds the plain entry
-# unchanged (its digest is the one version 1 stored) and the entry with
-# an enclosure and a category updated, which then carries them.
+# enclosure) opens with this feedd: it is migrated to the current
+# version (4 adds the generation emit's stamp compares) in place, its
+# entries come out intact with their first author before any poll, and
+# the next poll of the same feed finds the plain entry unchanged (its
+# digest is the one version 1 stored) and the entry with an enclosure
+# and a category updated, which then carries them.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -49,7 +50,10 @@ CONF
 # 1. The source is unreachable: what comes out is what version 1 stored.
 write_config "file:$T/missing.xml"
 run_feedd once1 once -c "$T/feedd.conf"
-assert_eq 3 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 3"
+assert_eq 4 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 4"
+assert_eq 32 \
+    "$(sql "SELECT length(value) FROM meta WHERE key = 'generation'")" \
+    "the migration draws a generation"
 assert_eq entries_changed "$(sql "SELECT name FROM sqlite_master WHERE name = 'entries_changed'")" \
     "the migration adds the index archive pages are counted by"
 check_eq "$BEFORE" \

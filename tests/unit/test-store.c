@@ -2,11 +2,13 @@
 /*
  * Unit tests for store: dedup keys, one transaction per poll, updates
  * seen as updates (an added enclosure or category too), every author,
- * category and enclosure kept, newest-first reads, poll state, and a
- * database from a newer feedd refused.  Each test uses a real SQLite file in a fresh
+ * category and enclosure kept, newest-first reads, poll state, the
+ * generation moving with what the outputs show, and a database from a
+ * newer feedd refused.  Each test uses a real SQLite file in a fresh
  * temporary directory.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -389,7 +391,8 @@ poll_state_round_trips_and_survives_reopen(void **state)
 	in.feed_interval = 10800;
 	in.skip_hours = 1U << 23;
 	in.skip_days = 1U << 6;
-	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
+	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, NULL,
+	    &cause), 0);
 	store_close(fx->st);
 	fx->st = store_open(fx->path, &cause);
 	assert_non_null(fx->st);
@@ -429,7 +432,8 @@ poll_state_and_entries_share_the_feed_row(void **state)
 	memset(&in, 0, sizeof in);
 	in.url = xstrdup("http://e/f");
 	in.etag = xstrdup("\"v1\"");
-	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, &cause), 0);
+	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, NULL,
+	    &cause), 0);
 	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
 	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	assert_int_equal(store_get_poll_state(fx->st, "ex", &out, &cause), 0);
@@ -453,7 +457,8 @@ list_feeds_gives_state_count_feed_entries(void **state)
 	memset(&in, 0, sizeof in);
 	in.url = xstrdup("http://e/2");
 	in.failures = 2;
-	assert_int_equal(store_set_poll_state(fx->st, "two", &in, &cause), 0);
+	assert_int_equal(store_set_poll_state(fx->st, "two", &in, NULL,
+	    &cause), 0);
 	assert_int_equal(store_commit_poll(fx->st, "one", "http://e/1", NULL,
 	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
 	assert_int_equal(store_list_feeds(fx->st, &rows, &n, &cause), 0);
@@ -590,6 +595,101 @@ pruned_entries_leave_tombstones(void **state)
 	c = commit(fx, doc, STORE_DEDUP_AUTO, 141 * day);
 	assert_int_equal(c.nnew, 3);
 	feed_doc_free(doc);
+}
+
+/*
+ * Whether the generation moved since *last, which it then becomes: the
+ * outputs are stale exactly when it did.
+ */
+static bool
+generation_moved(struct fixture *fx, char **last)
+{
+	char	*now, *cause = NULL;
+	bool	 has_moved;
+
+	now = store_generation(fx->st, &cause);
+	assert_null(cause);
+	assert_non_null(now);
+	assert_int_equal(strlen(now), 32);
+	has_moved = strcmp(now, *last) != 0;
+	free(*last);
+	*last = now;
+	return (has_moved);
+}
+
+/* Set the poll state of feed "ex": failing or not, was its condition. */
+static void
+set_state(struct fixture *fx, int failures, const char *was)
+{
+	struct store_feed_state	 in;
+	char			*cause = NULL;
+
+	memset(&in, 0, sizeof in);
+	in.url = xstrdup("http://e/f");
+	in.last_attempt = 5000;
+	in.next_poll = 9000 + failures;
+	in.failures = failures;
+	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, was,
+	    &cause), 0);
+	store_feed_state_clear(&in);
+}
+
+static void
+generation_moves_with_what_the_outputs_show(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	char			*last, *cause = NULL;
+
+	last = store_generation(fx->st, &cause);
+	assert_non_null(last);
+	/* A poll stored: entries and the feed's title. */
+	commit(fx, doc, STORE_DEDUP_AUTO, 10 * 86400);
+	assert_true(generation_moved(fx, &last));
+	/* A healthy feed polled again (a 304): nothing shown changes. */
+	set_state(fx, 0, "ok");
+	assert_false(generation_moved(fx, &last));
+	set_state(fx, 0, "ok");
+	assert_false(generation_moved(fx, &last));
+	/* It fails: the status feed lists it; failing again, its next poll. */
+	set_state(fx, 1, "ok");
+	assert_true(generation_moved(fx, &last));
+	set_state(fx, 2, "failing");
+	assert_true(generation_moved(fx, &last));
+	/* It recovers: the status feed drops it. */
+	set_state(fx, 0, "failing");
+	assert_true(generation_moved(fx, &last));
+	/* Entries pruned. */
+	store_set_retention(fx->st, 90, 0);
+	assert_int_equal(store_prune(fx->st, 101 * 86400, 10, &cause), 3);
+	assert_true(generation_moved(fx, &last));
+	/* Nothing left to prune: nothing changes. */
+	assert_int_equal(store_prune(fx->st, 101 * 86400, 10, &cause), 0);
+	assert_false(generation_moved(fx, &last));
+	free(last);
+	feed_doc_free(doc);
+}
+
+static void
+generation_differs_between_databases(void **state)
+{
+	struct fixture	*fx = *state;
+	struct store	*st2;
+	char		*path, *a, *b, *cause = NULL;
+
+	xasprintf(&path, "%s/other.db", fx->dir);
+	st2 = store_open(path, &cause);
+	assert_non_null(st2);
+	a = store_generation(fx->st, &cause);
+	b = store_generation(st2, &cause);
+	assert_non_null(a);
+	assert_non_null(b);
+	/* A database made again must not repeat an old generation. */
+	assert_string_not_equal(a, b);
+	free(a);
+	free(b);
+	store_close(st2);
+	free(path);
 }
 
 static void
@@ -841,6 +941,11 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    retain_per_feed_keeps_the_newest, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    generation_moves_with_what_the_outputs_show, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    generation_differs_between_databases, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    prune_feed_removes_a_feed_and_its_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
