@@ -22,12 +22,16 @@
 #include "feedd/util.h"
 #include "store-int.h"
 
-/* SQLite's own automatic threshold, in pages. */
-#define STORE_WAL_PAGES		1000
+/*
+ * Four times SQLite's own threshold (1000 pages of 4 KiB): a cold poll
+ * rewrites the same index pages commit after commit, and each checkpoint
+ * copies a page once however often it was rewritten.
+ */
+#define STORE_WAL_BYTES		(16000 * 1024)
 /* Frames left to copy that the loop thread copies itself, at most... */
-#define STORE_WAL_INLINE	100
-/* ...unless the WAL grew this long while the thread lagged behind. */
-#define STORE_WAL_MAX		(4 * STORE_WAL_PAGES)
+#define STORE_WAL_INLINE	32
+/* ...unless the WAL grew this many times the threshold meanwhile. */
+#define STORE_WAL_MAX		4
 
 struct store_wal {
 	sqlite3		*db;		/* the writer's connection */
@@ -40,6 +44,7 @@ struct store_wal {
 	int		 is_running;	/* the thread checkpoints */
 	int		 is_done;	/* ...and finished: the rest inline */
 	int		 ncopied;	/* frames in the WAL it left copied */
+	int		 npages;	/* the threshold, in pages */
 	int		 is_stopping;
 };
 
@@ -73,12 +78,13 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int npages)
 	struct store_wal	*w = arg;
 	int			 is_inline = 0;
 
-	if (npages < STORE_WAL_PAGES)
+	if (npages < w->npages)
 		return (SQLITE_OK);
 	if (!w->is_started && !w->is_failed)
 		store_wal_start(w);
 	pthread_mutex_lock(&w->lock);
-	if (w->is_failed || (w->is_done && (npages >= STORE_WAL_MAX ||
+	if (w->is_failed || (w->is_done &&
+	    (npages >= STORE_WAL_MAX * w->npages ||
 	    npages - w->ncopied < STORE_WAL_INLINE))) {
 		w->is_done = 0;
 		is_inline = 1;
@@ -94,6 +100,22 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int npages)
 	return (SQLITE_OK);
 }
 
+/* The database's page size in bytes (SQLite's default if unknown). */
+static int
+store_wal_page_size(sqlite3 *db)
+{
+	sqlite3_stmt	*stmt;
+	int		 size = 4096;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return (size);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0) > 0)
+		size = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return (size);
+}
+
 /* Take over db's automatic checkpoints; the thread starts when first needed. */
 struct store_wal *
 store_wal_new(sqlite3 *db, const char *path)
@@ -103,6 +125,7 @@ store_wal_new(sqlite3 *db, const char *path)
 	w = xcalloc(1, sizeof *w);
 	w->db = db;
 	w->path = xstrdup(path);
+	w->npages = STORE_WAL_BYTES / store_wal_page_size(db);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	sqlite3_wal_hook(db, store_wal_hook, w);
@@ -122,7 +145,7 @@ store_wal_free(struct store_wal *w)
 		pthread_mutex_unlock(&w->lock);
 		pthread_join(w->thread, NULL);
 	}
-	sqlite3_wal_autocheckpoint(w->db, STORE_WAL_PAGES);
+	sqlite3_wal_autocheckpoint(w->db, w->npages);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
 	free(w->path);

@@ -282,13 +282,7 @@ store_set_cause(struct store *st, const char *what, char **cause)
 static int
 store_setup_once(struct store *st, char **cause)
 {
-	/*
-	 * Before WAL, or it no longer can: on a new file, 16 KiB pages cut a
-	 * cold poll's writes by a tenth (a 2 KB entry wastes less of a page,
-	 * and each WAL frame is one write call).  Existing files keep theirs.
-	 */
-	if (store_exec(st, "PRAGMA page_size = 16384", cause) != 0 ||
-	    store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0 ||
+	if (store_exec(st, "PRAGMA journal_mode = WAL", cause) != 0 ||
 	    store_exec(st, "PRAGMA synchronous = NORMAL", cause) != 0 ||
 	    /* 8 MiB: the indexes of a million entries stay mostly cached. */
 	    store_exec(st, "PRAGMA cache_size = -8192", cause) != 0 ||
