@@ -2,7 +2,8 @@
 # test server: extra headers and HTTP basic auth (from the config or from
 # a file) are sent; a proxy is used when set; no Cookie or Referer is ever
 # sent; block_private refuses 127.0.0.1 with a clear error unless
-# allow_networks lets it through.
+# allow_networks lets it through; and one feed's options never reach the
+# next feed polled on the same reused transfer handle.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -89,4 +90,31 @@ if grep -q 'refused' "$T/allowed.err"; then
 	fail "allow_networks did not let 127.0.0.1 through"
 fi
 ok "allow_networks makes an exception"
+
+# One transfer at a time, so each poll reuses the last one's handle: a
+# plain feed after one with a header, auth and a proxy sends none of them.
+{
+	printf '[feedd]\ndatabase = serial.db\nblock_private = no\n'
+	printf 'max_parallel = 1\n[output]\ndirectory = serial\n'
+	printf '[http]\nlisten =\n'
+	for i in 1 2 3; do
+		printf '[feed dressed%s]\nurl = %s/files/feeds/rss2.xml?dressed=%s\n' \
+		    "$i" "$SERVER_URL" "$i"
+		printf 'header = X-Test: dressed\nusername = u\npassword = p\n'
+		printf '[feed plain%s]\nurl = %s/files/feeds/rss2.xml?plain=%s\n' \
+		    "$i" "$SERVER_URL" "$i"
+	done
+} >"$T/serial.conf"
+run_feedd serial once -c "$T/serial.conf"
+assert_eq 0 "$RC" "feedd once exits 0"
+server_log >"$T/serial-log.txt"
+assert_eq 3 "$(grep -c 'rss2.xml?dressed=.*Authorization.*X-Test: dressed' \
+    "$T/serial-log.txt")" "each dressed feed sent its header and auth"
+assert_eq 3 "$(grep -c 'rss2.xml?plain=' "$T/serial-log.txt")" \
+    "each plain feed was polled"
+if grep 'rss2.xml?plain=' "$T/serial-log.txt" |
+    grep -q -e 'X-Test' -e 'Authorization'; then
+	fail "a plain feed sent another feed's header or auth"
+fi
+ok "a reused transfer handle carries no option of the feed before"
 finish
