@@ -922,6 +922,11 @@ fetch_report(struct fetch_transfer *t, struct feed_doc *doc,
 	    curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &final) ==
 	    CURLE_OK && final != NULL)
 		r.moved_to = xstrdup(final);
+	/* The poll this callback may start can have the handle. */
+	if (t->easy != NULL) {
+		fetch_easy_put(fx, t->easy);
+		t->easy = NULL;
+	}
 	LIST_REMOVE(t, entry);
 	fx->nrunning--;
 	t->cb(&r, t->arg);
