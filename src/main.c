@@ -88,6 +88,7 @@ static const char *main_health_cb(void *);
 static void	main_drain_start(struct main_ctx *);
 static long	main_prune_batch(struct main_ctx *);
 static void	main_prune_cb(evutil_socket_t, short, void *);
+static struct event_base *main_base_new(void);
 
 /* Print usage to f. */
 void
@@ -131,6 +132,25 @@ main_xml_error_cb(void *ctx, const char *msg, ...)
 {
 	(void)ctx;
 	(void)msg;
+}
+
+/*
+ * The event base.  epoll's change list folds the removal and re-adding
+ * of a socket within one turn of the loop (curl does that for every
+ * transfer on a kept-alive connection) into at most one epoll_ctl.
+ */
+static struct event_base *
+main_base_new(void)
+{
+	struct event_config	*ec;
+	struct event_base	*base;
+
+	if ((ec = event_config_new()) == NULL)
+		return (NULL);
+	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	base = event_base_new_with_config(ec);
+	event_config_free(ec);
+	return (base);
 }
 
 int
@@ -744,7 +764,7 @@ main_daemon(const char *path, int is_once, int nverbose)
 		goto out;
 	}
 	event_set_log_callback(main_event_log_cb);
-	if ((m.base = event_base_new()) == NULL) {
+	if ((m.base = main_base_new()) == NULL) {
 		log_err("event_base_new failed");
 		goto out;
 	}
