@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,12 +176,6 @@ main(int argc, char **argv)
 	int		 is_filters = 0;
 
 	log_open(LOG_LEVEL_INFO);
-	/*
-	 * A fixed trim threshold keeps glibc from raising it (and the mmap
-	 * threshold) as big documents are freed: memory freed after a large
-	 * poll goes back to the system (5 MiB of a cold poll's peak RSS).
-	 */
-	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
 	xmlSetGenericErrorFunc(NULL, main_xml_error_cb);
 	if (argc > 1 && argv[1][0] != '-') {
 		verb = argv[1];
