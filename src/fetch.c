@@ -160,7 +160,15 @@ fetch_new(struct event_base *base, const struct fetch_options *opts,
 	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 	    (long)opts->max_parallel)) != CURLM_OK ||
 	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-	    (long)opts->per_host)) != CURLM_OK) {
+	    (long)opts->per_host)) != CURLM_OK ||
+	    /*
+	     * curl keeps four idle connections per handle it holds, and
+	     * closes the rest; while documents are parsed it holds few, so
+	     * without this kept-alive connections were closed and opened
+	     * again.
+	     */
+	    (mc = curl_multi_setopt(fx->multi, CURLMOPT_MAXCONNECTS,
+	    4L * opts->max_parallel)) != CURLM_OK) {
 		xasprintf(cause, "fetch: %s", curl_multi_strerror(mc));
 		goto fail;
 	}
