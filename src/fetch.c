@@ -52,6 +52,7 @@ struct fetch_transfer {
 	CURLcode		 rc;		/* how the transfer ended */
 	size_t			 nbytes;	/* decoded body bytes */
 	int			 is_paused;	/* until the pool drains */
+	int			 has_paused;	/* ever: its handle is not reused */
 	size_t			 max_body;
 	int			 is_too_large;
 	int			 is_discarding;	/* non-2xx body */
@@ -737,7 +738,7 @@ fetch_write_cb(char *data, size_t size, size_t n, void *arg)
 		if (parse_pool_is_full(t->fx->pool)) {
 			log_debug("feed %s: parsing is behind; transfer "
 			    "paused", t->name);
-			t->is_paused = 1;
+			t->is_paused = t->has_paused = 1;
 			return (CURL_WRITEFUNC_PAUSE);
 		}
 		parse_job_push(t->job, data, len);
@@ -930,8 +931,12 @@ fetch_report(struct fetch_transfer *t, struct feed_doc *doc,
 	    curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &final) ==
 	    CURLE_OK && final != NULL)
 		r.moved_to = xstrdup(final);
-	/* The poll this callback may start can have the handle. */
-	if (t->easy != NULL) {
+	/*
+	 * The poll this callback may start can have the handle, unless it
+	 * ever paused: what curl kept for a paused transfer that ended is
+	 * not something to trust curl_easy_reset with.
+	 */
+	if (t->easy != NULL && !t->has_paused) {
 		fetch_easy_put(fx, t->easy);
 		t->easy = NULL;
 	}
@@ -951,7 +956,9 @@ fetch_transfer_free(struct fetch_transfer *t)
 {
 	if (t->failed != NULL)
 		event_free(t->failed);
-	if (t->easy != NULL)
+	if (t->easy != NULL && t->has_paused)
+		curl_easy_cleanup(t->easy);
+	else if (t->easy != NULL)
 		fetch_easy_put(t->fx, t->easy);
 	curl_slist_free_all(t->headers);
 	if (t->job != NULL)
