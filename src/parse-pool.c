@@ -189,6 +189,17 @@ parse_pool_wake(struct parse_pool *pool)
 	while (n == -1 && errno == EINTR);
 }
 
+/* Tell the loop once the bytes waiting fell under the low mark; locked. */
+static void
+parse_pool_check_drained(struct parse_pool *pool)
+{
+	if (pool->is_draining && pool->waiting < PARSE_POOL_LOW) {
+		pool->is_draining = 0;
+		pool->is_drained = 1;
+		parse_pool_wake(pool);
+	}
+}
+
 /*
  * Whether the bytes waiting passed the high mark.  When they did, the
  * drained callback runs once they are back under the low mark.
@@ -292,6 +303,7 @@ parse_job_cancel(struct parse_job *job)
 	pthread_mutex_lock(&pool->lock);
 	pool->waiting -= job->in.len;
 	buf_reset(&job->in);
+	parse_pool_check_drained(pool);
 	if (job->is_busy) {
 		job->is_canceled = 1;
 		pthread_mutex_unlock(&pool->lock);
@@ -341,11 +353,7 @@ parse_job_take(struct parse_job *job, struct buf *in)
 	job->in = *in;
 	*in = swap;
 	pool->waiting -= in->len;
-	if (pool->is_draining && pool->waiting < PARSE_POOL_LOW) {
-		pool->is_draining = 0;
-		pool->is_drained = 1;
-		parse_pool_wake(pool);
-	}
+	parse_pool_check_drained(pool);
 	return (job->is_finishing);
 }
 

@@ -4,8 +4,9 @@
  * threads: documents pushed in chunks across many jobs at once come back
  * whole, each with the SHA-256 of its bytes; finished documents the loop
  * has not collected stop the workers, so bytes pile up, the pool says it
- * is full, and once the loop collects, the drained callback runs; a
- * cancelled job never calls back, whatever state it was in.
+ * is full, and once the loop collects, the drained callback runs (also
+ * when the bytes go with a cancelled job); a cancelled job never calls
+ * back, whatever state it was in.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -233,7 +234,7 @@ test_pool_backpressure(void **state)
 	test_wait_done(l.pool, PARSE_POOL_MAX_DONE);
 	assert_false(parse_pool_is_full(l.pool));
 
-	body = test_rss(99, 50, PARSE_POOL_HIGH + 100000, &len);
+	body = test_rss(99, 50, PARSE_POOL_HIGH + 1024 * 1024, &len);
 	big = parse_job_new(l.pool, NULL);
 	parse_job_push(big, body, len);
 	/* Time for an idle worker to take them, were any allowed to. */
@@ -298,6 +299,45 @@ test_pool_cancel(void **state)
 	test_loop_free(&l);
 }
 
+/*
+ * Bytes that made the pool full go away with their cancelled job: the
+ * drained callback still runs, or transfers paused for them would wait
+ * for ever.
+ */
+static void
+test_pool_cancel_drains(void **state)
+{
+	struct test_loop	 l;
+	struct test_result	 r[PARSE_POOL_MAX_DONE];
+	struct parse_job	*job;
+	char			*body;
+	size_t			 len;
+	int			 i;
+
+	(void)state;
+	memset(r, 0, sizeof r);
+	test_loop_init(&l, 1);
+	for (i = 0; i < PARSE_POOL_MAX_DONE; i++) {
+		body = test_rss(i, 1, 100, &len);
+		job = parse_job_new(l.pool, NULL);
+		parse_job_push(job, body, len);
+		parse_job_finish(job, test_done_cb, &r[i]);
+		free(body);
+	}
+	test_wait_done(l.pool, PARSE_POOL_MAX_DONE);
+	body = test_rss(7, 10, PARSE_POOL_HIGH + 1024 * 1024, &len);
+	job = parse_job_new(l.pool, NULL);
+	parse_job_push(job, body, len);
+	assert_true(parse_pool_is_full(l.pool));
+	parse_job_cancel(job);
+	test_loop_until(&l, test_is_drained, &l);
+	assert_false(parse_pool_is_full(l.pool));
+	free(body);
+	for (i = 0; i < PARSE_POOL_MAX_DONE; i++)
+		free(r[i].title);
+	test_loop_free(&l);
+}
+
 int
 main(void)
 {
@@ -305,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_pool_interleaved),
 		cmocka_unit_test(test_pool_backpressure),
 		cmocka_unit_test(test_pool_cancel),
+		cmocka_unit_test(test_pool_cancel_drains),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
