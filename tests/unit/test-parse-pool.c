@@ -204,6 +204,25 @@ test_wait_done(struct parse_pool *pool, int n)
 	assert_int_equal(ps.ndone, n);
 }
 
+/* Finish PARSE_POOL_MAX_DONE small jobs into r, left uncollected. */
+static void
+test_park_done(struct test_loop *l, struct test_result *r)
+{
+	struct parse_job	*job;
+	char			*body;
+	size_t			 len;
+	int			 i;
+
+	for (i = 0; i < PARSE_POOL_MAX_DONE; i++) {
+		body = test_rss(i, 1, 100, &len);
+		job = parse_job_new(l->pool, NULL);
+		parse_job_push(job, body, len);
+		parse_job_finish(job, test_done_cb, &r[i]);
+		free(body);
+	}
+	test_wait_done(l->pool, PARSE_POOL_MAX_DONE);
+}
+
 /*
  * Documents the loop has not collected stop the workers: bytes pushed
  * meanwhile wait, the pool is full past its mark, and collecting lets
@@ -224,14 +243,7 @@ test_pool_backpressure(void **state)
 	(void)state;
 	memset(r, 0, sizeof r);
 	test_loop_init(&l, 2);
-	for (i = 0; i < PARSE_POOL_MAX_DONE; i++) {
-		body = test_rss(i, 1, 100, &len);
-		big = parse_job_new(l.pool, NULL);
-		parse_job_push(big, body, len);
-		parse_job_finish(big, test_done_cb, &r[i]);
-		free(body);
-	}
-	test_wait_done(l.pool, PARSE_POOL_MAX_DONE);
+	test_park_done(&l, r);
 	assert_false(parse_pool_is_full(l.pool));
 
 	body = test_rss(99, 50, PARSE_POOL_HIGH + 1024 * 1024, &len);
@@ -317,14 +329,7 @@ test_pool_cancel_drains(void **state)
 	(void)state;
 	memset(r, 0, sizeof r);
 	test_loop_init(&l, 1);
-	for (i = 0; i < PARSE_POOL_MAX_DONE; i++) {
-		body = test_rss(i, 1, 100, &len);
-		job = parse_job_new(l.pool, NULL);
-		parse_job_push(job, body, len);
-		parse_job_finish(job, test_done_cb, &r[i]);
-		free(body);
-	}
-	test_wait_done(l.pool, PARSE_POOL_MAX_DONE);
+	test_park_done(&l, r);
 	body = test_rss(7, 10, PARSE_POOL_HIGH + 1024 * 1024, &len);
 	job = parse_job_new(l.pool, NULL);
 	parse_job_push(job, body, len);
