@@ -101,7 +101,7 @@ cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$ROOT/include" \
 cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$ROOT/include" \
     -o "$B/ingest-many" "$ROOT/bench/ingest-many.c" \
     "$B/libfeedd_store.a" "$B/libfeedd_util.a" \
-    $(pkg-config --libs sqlite3 libcrypto)
+    $(pkg-config --libs sqlite3 jansson libcrypto) -lpthread
 
 REC=$OUT/records
 : >"$REC"
