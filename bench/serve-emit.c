@@ -93,6 +93,7 @@ main(int argc, char **argv)
 	struct event_base	*base;
 	struct emit		*em;
 	struct serve_count	 c = { NULL, 0, 0 };
+	struct http_options	 ho;
 	char			*cause = NULL;
 	int			 ch, ret = 0;
 	const char		*path = NULL;
@@ -108,14 +109,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: serve-emit -c config\n");
 		return (2);
 	}
-	log_open(LOG_LEVEL_WARN, 1);
+	log_open(LOG_LEVEL_WARN);
 	if ((cfg = config_load(path, &cause)) == NULL ||
 	    (st = store_open(cfg->database, &cause)) == NULL) {
 		fprintf(stderr, "serve-emit: %s\n", cause);
 		return (1);
 	}
+	memset(&ho, 0, sizeof ho);
+	ho.listen = "127.0.0.1:0";
+	ho.fd = -1;
 	if ((base = event_base_new()) == NULL ||
-	    (c.http = http_new(base, "127.0.0.1:0", &cause)) == NULL) {
+	    (c.http = http_new(base, &ho, &cause)) == NULL) {
 		fprintf(stderr, "serve-emit: %s\n", cause != NULL ? cause :
 		    "event_base_new failed");
 		return (1);
