@@ -217,7 +217,7 @@ parse_pool_is_full(struct parse_pool *pool)
 	return (full);
 }
 
-/* What the pool holds now, for metrics and tests. */
+/* What the pool holds now. */
 void
 parse_pool_get_stats(struct parse_pool *pool, struct parse_pool_stats *ps)
 {
