@@ -106,7 +106,7 @@ static void	fetch_report(struct fetch_transfer *, struct feed_doc *,
 static void	fetch_drained_cb(void *);
 static void	fetch_transfer_free(struct fetch_transfer *);
 static CURL	*fetch_easy_get(struct fetcher *);
-static void	 fetch_easy_put(struct fetcher *, CURL *);
+static void	 fetch_easy_release(struct fetch_transfer *);
 static void	fetch_failed_cb(evutil_socket_t, short, void *);
 static void	fetch_status_line(struct fetch_transfer *, const char *);
 static void	fetch_private_init(void);
@@ -412,19 +412,28 @@ fetch_easy_get(struct fetcher *fx)
 	return (easy);
 }
 
-/* Keep a handle no longer in the multi handle, up to max_parallel. */
+/*
+ * A transfer is done with its handle (no longer in the multi handle):
+ * keep it for reuse, up to max_parallel, unless the transfer ever paused
+ * (what curl kept for a paused transfer that ended is not something to
+ * trust curl_easy_reset with).
+ */
 static void
-fetch_easy_put(struct fetcher *fx, CURL *easy)
+fetch_easy_release(struct fetch_transfer *t)
 {
-	size_t	 max = fx->opts.max_parallel > 0 ?
-		    (size_t)fx->opts.max_parallel : 1;
+	struct fetcher	*fx = t->fx;
+	size_t		 max = fx->opts.max_parallel > 0 ?
+			    (size_t)fx->opts.max_parallel : 1;
 
+	if (t->easy == NULL)
+		return;
 	if (fx->idle == NULL)
 		fx->idle = xreallocarray(NULL, max, sizeof *fx->idle);
-	if (fx->nidle == max)
-		curl_easy_cleanup(easy);
+	if (t->has_paused || fx->nidle == max)
+		curl_easy_cleanup(t->easy);
 	else
-		fx->idle[fx->nidle++] = easy;
+		fx->idle[fx->nidle++] = t->easy;
+	t->easy = NULL;
 }
 
 /* Start a transfer; cb always runs once, later, from the loop. */
@@ -931,15 +940,8 @@ fetch_report(struct fetch_transfer *t, struct feed_doc *doc,
 	    curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &final) ==
 	    CURLE_OK && final != NULL)
 		r.moved_to = xstrdup(final);
-	/*
-	 * The poll this callback may start can have the handle, unless it
-	 * ever paused: what curl kept for a paused transfer that ended is
-	 * not something to trust curl_easy_reset with.
-	 */
-	if (t->easy != NULL && !t->has_paused) {
-		fetch_easy_put(fx, t->easy);
-		t->easy = NULL;
-	}
+	/* The poll this callback may start can have the handle. */
+	fetch_easy_release(t);
 	LIST_REMOVE(t, entry);
 	fx->nrunning--;
 	t->cb(&r, t->arg);
@@ -956,10 +958,7 @@ fetch_transfer_free(struct fetch_transfer *t)
 {
 	if (t->failed != NULL)
 		event_free(t->failed);
-	if (t->easy != NULL && t->has_paused)
-		curl_easy_cleanup(t->easy);
-	else if (t->easy != NULL)
-		fetch_easy_put(t->fx, t->easy);
+	fetch_easy_release(t);
 	curl_slist_free_all(t->headers);
 	if (t->job != NULL)
 		parse_job_cancel(t->job);

@@ -19,7 +19,6 @@
 
 #include <curl/curl.h>
 #include <event2/event.h>
-#include <libxml/parser.h>
 #include <systemd/sd-daemon.h>
 
 #include "feedd/config.h"
@@ -125,14 +124,6 @@ main_event_log_cb(int severity, const char *msg)
 		log_debug("libevent: %s", msg);
 }
 
-/* libxml2's global error output is silenced: parse reports per context. */
-static void
-main_xml_error_cb(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
 /*
  * The event base.  epoll's change list folds the removal and re-adding
  * of a socket within one turn of the loop (curl does that for every
@@ -176,7 +167,9 @@ main(int argc, char **argv)
 	int		 is_filters = 0;
 
 	log_open(LOG_LEVEL_INFO);
-	xmlSetGenericErrorFunc(NULL, main_xml_error_cb);
+	/* libxml2's generic error output is silenced: parse reports per
+	 * document, and the parse threads start from a ready libxml2. */
+	parse_thread_init();
 	if (argc > 1 && argv[1][0] != '-') {
 		verb = argv[1];
 		argc--;
