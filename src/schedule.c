@@ -38,6 +38,12 @@
  * follows it, so that one hijacked response cannot steal a subscription.
  */
 #define SCHEDULE_MOVE_CONFIRMATIONS 2
+/*
+ * Poll states that wait for a commit (store_flush) wait at most this
+ * long while other polls run: a crash loses no more than that, and
+ * losing them costs only a poll that could have been conditional.
+ */
+#define SCHEDULE_FLUSH_SECS 1
 /* Backoff doubles per consecutive failure, up to 2^this times the floor. */
 #define SCHEDULE_MAX_BACKOFF_SHIFT 20
 
@@ -76,6 +82,7 @@ struct schedule {
 	void			*activity_arg;
 	TAILQ_HEAD(, schedule_feed) queue;
 	TAILQ_HEAD(, schedule_feed) removed;	/* removed while polling */
+	struct event		*flush;		/* commits waiting poll states */
 	unsigned short		 seed[3];	/* nrand48's, for jitter */
 };
 
@@ -87,6 +94,7 @@ struct schedule_stored {
 
 static void	schedule_timer_cb(evutil_socket_t, short, void *);
 static void	schedule_idle_now_cb(evutil_socket_t, short, void *);
+static void	schedule_flush_cb(evutil_socket_t, short, void *);
 static void	schedule_done_cb(struct fetch_result *, void *);
 static void	schedule_enqueue(struct schedule_feed *);
 static void	schedule_drain(struct schedule *);
@@ -210,6 +218,7 @@ schedule_new(struct event_base *base, struct fetcher *fx, struct store *st,
 	arc4random_buf(sch->seed, sizeof sch->seed);
 	TAILQ_INIT(&sch->queue);
 	TAILQ_INIT(&sch->removed);
+	sch->flush = evtimer_new(base, schedule_flush_cb, sch);
 	sch->nfeeds = cfg->nfeeds;
 	sch->feeds = xcalloc(cfg->nfeeds, sizeof *sch->feeds);
 	/* On failure each feed reads its own, and logs why it cannot. */
@@ -234,6 +243,9 @@ schedule_free(struct schedule *sch)
 
 	if (sch == NULL)
 		return;
+	store_flush(sch->st);
+	if (sch->flush != NULL)
+		event_free(sch->flush);
 	for (i = 0; i < sch->nfeeds; i++)
 		schedule_feed_free(sch->feeds[i]);
 	while ((sf = TAILQ_FIRST(&sch->removed)) != NULL) {
@@ -938,6 +950,33 @@ schedule_done_removed(struct schedule_feed *sf, struct fetch_result *r)
 		sch->idle_cb(sch->idle_arg);
 }
 
+static void
+schedule_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct schedule	*sch = arg;
+
+	(void)fd;
+	(void)what;
+	store_flush(sch->st);
+}
+
+/*
+ * Commit the poll states written so far once no poll runs; while polls
+ * come back in a burst, a little later, so that they share one commit.
+ */
+static void
+schedule_flush(struct schedule *sch)
+{
+	struct timeval	 tv = { SCHEDULE_FLUSH_SECS, 0 };
+
+	if (sch->nrunning == 0 || sch->flush == NULL) {
+		if (sch->flush != NULL)
+			evtimer_del(sch->flush);
+		store_flush(sch->st);
+	} else if (!evtimer_pending(sch->flush, NULL))
+		evtimer_add(sch->flush, &tv);
+}
+
 /* A poll ended: store it, record when it is due next, start the next. */
 static void
 schedule_done_cb(struct fetch_result *r, void *arg)
@@ -1050,6 +1089,7 @@ schedule_done_cb(struct fetch_result *r, void *arg)
 		log_err("feed %s: %s", sf->cf->name, cause);
 		free(cause);
 	}
+	schedule_flush(sch);
 	if (sf->is_rediscovered && !sch->is_stopping) {
 		/* The feed a page named is polled now, in once mode too. */
 		sf->is_rediscovered = 0;

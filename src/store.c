@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "feedd/log.h"
 #include "feedd/store.h"
 #include "feedd/util.h"
 #include "store-int.h"
@@ -236,6 +237,7 @@ struct store {
 	char		*path;
 	int		 retain_days;	/* 0: keep entries forever */
 	int		 retain_per_feed; /* 0: no limit */
+	bool		 is_batched;	/* the open transaction: poll states */
 	sqlite3_stmt	*stmts[STORE_NSTMTS];
 };
 
@@ -360,6 +362,7 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	store_flush(st);
 	for (i = 0; i < STORE_NSTMTS; i++)
 		sqlite3_finalize(st->stmts[i]);
 	/* Its connection closes first, so ours checkpoints what is left. */
@@ -451,6 +454,8 @@ fail:
  * Step a statement that returns no row, then reset it.  Every explicit
  * transaction changes what the outputs show (a poll's entries, a prune,
  * a shown poll state), so COMMIT first draws a new generation within it.
+ * Any write but a poll state's commits the batched poll states first,
+ * so that they never share a transaction with anything else.
  */
 static int
 store_step_done(struct store *st, enum store_stmt_id id, char **cause)
@@ -458,6 +463,8 @@ store_step_done(struct store *st, enum store_stmt_id id, char **cause)
 	sqlite3_stmt	*stmt = st->stmts[id];
 	int		 rc;
 
+	if (id != STORE_SET_STATE)
+		store_flush(st);
 	if (id == STORE_COMMIT &&
 	    store_step_done(st, STORE_NEW_GENERATION, cause) != 0)
 		return (-1);
@@ -1045,8 +1052,8 @@ store_condition_is_shown(const char *c)
 /*
  * Record when a feed was last tried, its validators, when it is due.
  * Most polls (a 304 of a healthy feed) change nothing the outputs show:
- * one statement, committed on its own.  A shown state also moves the
- * generation, in one transaction with it.
+ * one statement, batched with others like it (store_flush).  A shown
+ * state also moves the generation, in one transaction with it.
  */
 int
 store_set_poll_state(struct store *st, const char *name,
@@ -1060,6 +1067,11 @@ store_set_poll_state(struct store *st, const char *name,
 
 	if (is_shown && store_step_done(st, STORE_BEGIN, cause) != 0)
 		return (-1);
+	if (!is_shown && !st->is_batched) {
+		if (store_step_done(st, STORE_BEGIN, cause) != 0)
+			return (-1);
+		st->is_batched = true;
+	}
 	store_bind_text(stmt, 1, name);
 	store_bind_text(stmt, 2, state->url);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)state->last_attempt);
@@ -1087,6 +1099,30 @@ store_set_poll_state(struct store *st, const char *name,
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * Commit the poll states store_set_poll_state batched, if any.  Losing
+ * them costs only a poll that could have been conditional, so a failure
+ * is logged, not returned: it must not fail the write that flushed.
+ */
+void
+store_flush(struct store *st)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_COMMIT];
+	int		 rc;
+
+	if (!st->is_batched)
+		return;
+	st->is_batched = false;
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return;
+	log_warn("store: %s: poll states not saved: %s", st->path,
+	    sqlite3_errmsg(st->db));
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* The generation now; caller frees. */

@@ -127,11 +127,17 @@ int		 store_commit_poll(struct store *, const char *name,
  * Record an attempt (success or failure), validators, next poll time.
  * was is the feed's condition before it (store_feed_condition), or NULL
  * if not known: a feed the outputs show, before or after (failing,
- * moved or gone), also moves the generation.
+ * moved or gone), also moves the generation, committed at once.  A state
+ * the outputs do not show (most polls: a healthy feed's 304) waits in an
+ * open transaction for others like it, until store_flush, the next other
+ * write or store_close commits them: a thousand 304s, one commit.  This
+ * connection reads them at once; others only once committed.
  */
 int		 store_set_poll_state(struct store *, const char *name,
 		     const struct store_feed_state *, const char *was,
 		     char **cause);
+/* Commit the poll states waiting, if any; a failure is logged. */
+void		 store_flush(struct store *);
 /*
  * Returns 0 with *state filled (zeroes and NULLs for an unknown feed),
  * or -1.  Clear the state afterwards.

@@ -634,6 +634,78 @@ set_state(struct fixture *fx, int failures, const char *was)
 	store_feed_state_clear(&in);
 }
 
+/* feed "ex"'s next poll as another connection reads it, or -1. */
+static long long
+next_poll_elsewhere(struct fixture *fx)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	long long	 next = -1;
+
+	assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT next_poll FROM feeds"
+	    " WHERE name = 'ex'", -1, &stmt, NULL), SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		next = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return (next);
+}
+
+/* Set feed "ex"'s next poll, its condition healthy before and after. */
+static void
+set_quiet_state(struct fixture *fx, time_t next)
+{
+	struct store_feed_state	 in;
+	char			*cause = NULL;
+
+	memset(&in, 0, sizeof in);
+	in.url = xstrdup("http://e/f");
+	in.next_poll = next;
+	assert_int_equal(store_set_poll_state(fx->st, "ex", &in, "ok",
+	    &cause), 0);
+	store_feed_state_clear(&in);
+}
+
+static void
+quiet_poll_states_wait_for_a_flush(void **state)
+{
+	struct fixture		*fx = *state;
+	struct store_feed_state	 out;
+	struct feed_doc		*doc = three_entries();
+	char			*cause = NULL;
+
+	commit(fx, doc, STORE_DEDUP_AUTO, 10 * 86400);
+	/* A 304's state: read here at once, elsewhere once flushed. */
+	set_quiet_state(fx, 100);
+	set_quiet_state(fx, 200);
+	assert_int_equal(store_get_poll_state(fx->st, "ex", &out, &cause), 0);
+	assert_int_equal(out.next_poll, 200);
+	store_feed_state_clear(&out);
+	assert_int_equal(next_poll_elsewhere(fx), 0);
+	store_flush(fx->st);
+	assert_int_equal(next_poll_elsewhere(fx), 200);
+	store_flush(fx->st);
+	/* Any other write commits them first: a poll stored... */
+	set_quiet_state(fx, 300);
+	commit(fx, doc, STORE_DEDUP_AUTO, 10 * 86400);
+	assert_int_equal(next_poll_elsewhere(fx), 300);
+	/* ...a shown state (a failure), in a transaction of its own... */
+	set_quiet_state(fx, 400);
+	set_state(fx, 1, "ok");
+	assert_int_equal(next_poll_elsewhere(fx), 9001);
+	/* ...and closing the store. */
+	set_state(fx, 0, "failing");
+	set_quiet_state(fx, 500);
+	assert_int_equal(next_poll_elsewhere(fx), 9000);
+	store_close(fx->st);
+	assert_int_equal(next_poll_elsewhere(fx), 500);
+	fx->st = store_open(fx->path, &cause);
+	assert_non_null(fx->st);
+	feed_doc_free(doc);
+}
+
 static void
 generation_moves_with_what_the_outputs_show(void **state)
 {
@@ -948,6 +1020,8 @@ main(void)
 		    generation_differs_between_databases, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    prune_feed_removes_a_feed_and_its_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    quiet_poll_states_wait_for_a_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(prepared_doc_stores_the_same,
