@@ -74,4 +74,45 @@ if grep -q 'broken: failing' "$T/out/status.atom"; then
 else
 	ok "a recovered feed leaves status.atom"
 fi
+# The daemon commits a healthy poll's state while other polls still run
+# (a burst of them shares one commit, at most a second later): feedd
+# status shows the quick feed polled long before the slow one answers.
+cat >"$T/live.conf" <<CONF
+[feedd]
+database = live.db
+shutdown_grace = 1s
+
+[output]
+directory = live-out
+
+[http]
+listen =
+
+[feed quick]
+url = $SERVER_URL/files/feeds/rss2.xml?delay_ms=1500
+
+[feed slow]
+url = $SERVER_URL/files/feeds/atom.xml?delay_ms=60000
+CONF
+start_bg live "$FEEDD" -c "$T/live.conf"
+LIVE_PID=$BG_PID
+# live_state FEED: its STATE column in a fresh feedd status.
+live_state() {
+	"$FEEDD" status -c "$T/live.conf" >"$T/live-status.out" 2>&1 || return 1
+	awk -v n="$1" '/^[^ ]/ && $1 == n { print $2 }' "$T/live-status.out"
+}
+quick_is_ok() {
+	[ "$(live_state quick)" = ok ]
+}
+# Within 8 s: the retention timer's first pass, 10 s after start-up,
+# would commit it anyway.
+if wait_for 8 quick_is_ok; then
+	ok "a poll's state is committed while another poll runs"
+else
+	not_ok "the quick feed's poll state never showed while the slow one ran"
+fi
+check_eq new "$(live_state slow)" "the slow feed is still being polled"
+kill -TERM "$LIVE_PID"
+wait_pid 30 "$LIVE_PID" || not_ok "feedd did not stop on SIGTERM"
+
 finish
