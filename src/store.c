@@ -510,13 +510,16 @@ store_bind_instant(sqlite3_stmt *stmt, int i, const struct feed_date *d)
 		sqlite3_bind_null(stmt, i);
 }
 
-/* Feed a string and a separator into a digest buffer. */
+/*
+ * Feed a string and a separator to a digest, straight from the entry,
+ * rather than copied into one growing buffer first.
+ */
 static void
-store_digest_add(struct buf *b, const char *s)
+store_digest_add(struct util_sha256 *h, const char *s)
 {
 	if (s != NULL)
-		buf_adds(b, s);
-	buf_addc(b, '\x1f');
+		util_sha256_add(h, s, strlen(s));
+	util_sha256_add(h, "\x1f", 1);
 }
 
 /*
@@ -528,7 +531,7 @@ store_digest_add(struct buf *b, const char *s)
 char *
 store_entry_key(const struct feed_entry *e, enum store_dedup mode)
 {
-	struct buf	 b;
+	struct util_sha256 *h;
 	char		 hex[65], *key;
 	bool		 has_id = e->id != NULL && *e->id != '\0';
 	bool		 has_link = e->link != NULL && *e->link != '\0';
@@ -542,13 +545,12 @@ store_entry_key(const struct feed_entry *e, enum store_dedup mode)
 		xasprintf(&key, "link:%s", e->link);
 		return (key);
 	}
-	buf_init(&b);
-	store_digest_add(&b, e->title.value);
-	store_digest_add(&b, e->published.raw);
-	store_digest_add(&b, e->ncontent > 0 ? e->content[0].value :
+	h = util_sha256_new();
+	store_digest_add(h, e->title.value);
+	store_digest_add(h, e->published.raw);
+	store_digest_add(h, e->ncontent > 0 ? e->content[0].value :
 	    e->summary.value);
-	util_sha256_hex(b.data, b.len, hex);
-	buf_clear(&b);
+	util_sha256_end(h, hex);
 	xasprintf(&key, "hash:%s", hex);
 	return (key);
 }
@@ -584,7 +586,7 @@ store_is_enclosure(const struct feed_link *l)
  * upgrade does not turn every entry into an update.
  */
 static void
-store_digest_extras(struct buf *b, const struct feed_entry *e)
+store_digest_extras(struct util_sha256 *h, const struct feed_entry *e)
 {
 	const struct feed_person	*a;
 	const struct feed_category	*c;
@@ -593,26 +595,26 @@ store_digest_extras(struct buf *b, const struct feed_entry *e)
 
 	for (i = 1; i < e->nauthors; i++) {
 		a = &e->authors[i];
-		store_digest_add(b, "author");
-		store_digest_add(b, a->name);
-		store_digest_add(b, a->email);
-		store_digest_add(b, a->uri);
+		store_digest_add(h, "author");
+		store_digest_add(h, a->name);
+		store_digest_add(h, a->email);
+		store_digest_add(h, a->uri);
 	}
 	for (i = 0; i < e->ncategories; i++) {
 		c = &e->categories[i];
-		store_digest_add(b, "category");
-		store_digest_add(b, c->term);
-		store_digest_add(b, c->scheme);
-		store_digest_add(b, c->label);
+		store_digest_add(h, "category");
+		store_digest_add(h, c->term);
+		store_digest_add(h, c->scheme);
+		store_digest_add(h, c->label);
 	}
 	for (i = 0; i < e->nlinks; i++) {
 		l = &e->links[i];
 		if (!store_is_enclosure(l))
 			continue;
-		store_digest_add(b, "enclosure");
-		store_digest_add(b, l->href);
-		store_digest_add(b, l->type);
-		store_digest_add(b, l->length);
+		store_digest_add(h, "enclosure");
+		store_digest_add(h, l->href);
+		store_digest_add(h, l->type);
+		store_digest_add(h, l->length);
 	}
 }
 
@@ -622,25 +624,24 @@ store_entry_digest(const struct feed_entry *e, char hex[65])
 {
 	const struct feed_text	 *c = e->ncontent > 0 ? &e->content[0] : NULL;
 	const struct feed_person *a = e->nauthors > 0 ? &e->authors[0] : NULL;
-	struct buf		  b;
+	struct util_sha256	 *h;
 
 	/* Not the id: a guid that changes on every fetch is no update. */
-	buf_init(&b);
-	store_digest_add(&b, e->title.value);
-	store_digest_add(&b, e->title.type);
-	store_digest_add(&b, e->link);
-	store_digest_add(&b, e->summary.value);
-	store_digest_add(&b, e->summary.type);
-	store_digest_add(&b, c != NULL ? c->value : NULL);
-	store_digest_add(&b, c != NULL ? c->type : NULL);
-	store_digest_add(&b, a != NULL ? a->name : NULL);
-	store_digest_add(&b, a != NULL ? a->email : NULL);
-	store_digest_add(&b, a != NULL ? a->uri : NULL);
-	store_digest_add(&b, e->published.raw);
-	store_digest_add(&b, e->updated.raw);
-	store_digest_extras(&b, e);
-	util_sha256_hex(b.data, b.len, hex);
-	buf_clear(&b);
+	h = util_sha256_new();
+	store_digest_add(h, e->title.value);
+	store_digest_add(h, e->title.type);
+	store_digest_add(h, e->link);
+	store_digest_add(h, e->summary.value);
+	store_digest_add(h, e->summary.type);
+	store_digest_add(h, c != NULL ? c->value : NULL);
+	store_digest_add(h, c != NULL ? c->type : NULL);
+	store_digest_add(h, a != NULL ? a->name : NULL);
+	store_digest_add(h, a != NULL ? a->email : NULL);
+	store_digest_add(h, a != NULL ? a->uri : NULL);
+	store_digest_add(h, e->published.raw);
+	store_digest_add(h, e->updated.raw);
+	store_digest_extras(h, e);
+	util_sha256_end(h, hex);
 }
 
 /*
