@@ -1320,7 +1320,9 @@ parse_start(struct parse_ctx *ctx)
 		free(msg);
 	}
 	ctx->doc->encoding = enc;
-	ctx->is_utf8 = strcmp(enc, "utf-8") == 0 && !ctx->check_ascii;
+	/* A text/xml document in us-ascii is decoded with its fallback. */
+	ctx->is_utf8 = strcmp(ctx->check_ascii ? ctx->ascii_fallback : enc,
+	    "utf-8") == 0;
 	/*
 	 * Python's codec names "437" or "855" are not XML encoding names,
 	 * and libxml2 would flag the declaration ill-formed although the

@@ -869,6 +869,32 @@ test_mislabelled_utf8_read_as_cp1252(void **state)
 	feed_doc_free(doc);
 }
 
+/*
+ * Served as text/xml without a charset (nginx's default for .xml), the
+ * same document means us-ascii, is decoded as the UTF-8 it declares, and
+ * its stray Windows-1252 bytes are repaired just the same.
+ */
+static void
+test_mislabelled_utf8_as_text_xml(void **state)
+{
+	struct parse_options	 po;
+	struct feed_doc		*doc;
+
+	(void)state;
+	memset(&po, 0, sizeof po);
+	po.content_type = "text/xml";
+	doc = test_parse_file("mislabelled.xml", &po);
+	assert_true(doc->is_bozo);
+	assert_string_equal(doc->bozo_kind, "encoding-override");
+	assert_string_equal(doc->encoding, "utf-8");
+	assert_int_equal(doc->nentries, 3);
+	assert_string_equal(doc->entries[0].title.value, "caf\xc3\xa9 one");
+	assert_string_equal(doc->entries[1].title.value,
+	    "two \xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac");
+	assert_string_equal(doc->entries[2].title.value, "three \xc3\x83");
+	feed_doc_free(doc);
+}
+
 static void
 test_encodings(void **state)
 {
@@ -1401,6 +1427,7 @@ main(void)
 		cmocka_unit_test(test_limits_keep_entries_before),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_mislabelled_utf8_read_as_cp1252),
+		cmocka_unit_test(test_mislabelled_utf8_as_text_xml),
 		cmocka_unit_test(test_fetch_hints),
 		cmocka_unit_test(test_media_content_is_an_enclosure),
 		cmocka_unit_test(test_web_page_names_its_feeds),
