@@ -58,6 +58,8 @@
 #define HTTP_MAX_BODY		(64 * 1024)
 /* File descriptors kept for the database, outputs and transfers. */
 #define HTTP_SPARE_FDS		64
+/* How much of a waiting request the trim looks at for its headers' end. */
+#define HTTP_PEEK		4096
 #define HTTP_ATOM_TYPE		"application/atom+xml; charset=utf-8"
 
 struct http_doc {
@@ -441,10 +443,34 @@ http_conn_cb(struct event_base *base, void *arg)
 }
 
 /*
+ * Whether all of a connection's request headers are there, read by
+ * evhttp or still in the socket: such a client sent its request at once
+ * and is no slow one, however many of those came in the same burst.
+ */
+static bool
+http_conn_has_request(struct http_conn *c)
+{
+	char			 buf[HTTP_PEEK];
+	struct evbuffer_ptr	 end;
+	evutil_socket_t		 fd;
+	ssize_t			 n;
+
+	end = evbuffer_search(bufferevent_get_input(c->bev), "\r\n\r\n", 4,
+	    NULL);
+	if (end.pos != -1)
+		return (true);
+	if ((fd = bufferevent_getfd(c->bev)) < 0)
+		return (false);
+	n = recv(fd, buf, sizeof buf, MSG_PEEK | MSG_DONTWAIT);
+	return (n > 0 && memmem(buf, (size_t)n, "\r\n\r\n", 4) != NULL);
+}
+
+/*
  * Back under the cap: close refused connections, then those that have
  * waited longest for a request, oldest first.  It runs a turn of the
- * loop after the accepts, so a client that sent its request at once is
- * being answered by then and is not a candidate: the slow ones pay.
+ * loop after the accepts; a client whose whole request is there by then
+ * is being answered, or is kept and counted, even refused in a burst:
+ * the slow ones pay.
  */
 static void
 http_trim_cb(evutil_socket_t fd, short what, void *arg)
@@ -455,13 +481,19 @@ http_trim_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	TAILQ_FOREACH(c, &h->conns, entry) {
-		if (c->state == HTTP_CONN_REFUSED && !http_conn_is_freed(c))
+		if (c->state != HTTP_CONN_REFUSED || http_conn_is_freed(c))
+			continue;
+		if (http_conn_has_request(c)) {
+			c->state = HTTP_CONN_WAITING;
+			h->nopen++;
+		} else
 			http_close(h, c, "over_cap");
 	}
 	TAILQ_FOREACH(c, &h->conns, entry) {
 		if (h->nopen <= (size_t)h->max_connections)
 			break;
-		if (c->state == HTTP_CONN_WAITING && !http_conn_is_freed(c))
+		if (c->state == HTTP_CONN_WAITING && !http_conn_is_freed(c) &&
+		    !http_conn_has_request(c))
 			http_close(h, c, "over_cap");
 	}
 }
@@ -1059,9 +1091,11 @@ http_request_cb(struct evhttp_request *req, void *arg)
 	const char		*path;
 	int			 code;
 
-	/* A refused connection is answered, then closed as planned. */
+	/* A refused connection that got its request in is answered too. */
 	if ((c = http_conn_find(h, req)) != NULL &&
-	    c->state == HTTP_CONN_WAITING) {
+	    (c->state == HTTP_CONN_WAITING || c->state == HTTP_CONN_REFUSED)) {
+		if (c->state == HTTP_CONN_REFUSED)
+			h->nopen++;
 		c->state = HTTP_CONN_SERVING;
 		evhttp_request_set_on_complete_cb(req, http_complete_cb, c);
 	}
