@@ -424,6 +424,7 @@ parse_pool_main(void *arg)
 	struct parse_job	*job;
 	struct buf		 in;
 
+	util_thread_background("feedd parse");
 	parse_thread_init();
 	buf_init(&in);
 	pthread_mutex_lock(&pool->lock);

@@ -160,6 +160,7 @@ store_wal_main(void *arg)
 	sqlite3			*db = NULL;
 	int			 ncopied;
 
+	util_thread_background("feedd wal");
 	/* A first read opens the WAL; until then there is nothing to copy. */
 	if (sqlite3_open_v2(w->path, &db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||

@@ -3,6 +3,7 @@
  * Allocators that never return NULL, the growable buffer every module
  * accumulates strings in, durations and time formatting.
  */
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -10,10 +11,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -334,6 +337,27 @@ void
 util_sha256_free(struct util_sha256 *h)
 {
 	EVP_MD_CTX_free((EVP_MD_CTX *)h);
+}
+
+/*
+ * The loop thread fetches, stores and answers HTTP; the threads beside it
+ * (parsing, checkpoints) only ever have work it handed them.  Where they
+ * compete for a core, the loop should win: it keeps transfers and
+ * readers moving, and on a busy machine a cold poll finished sooner
+ * (docs/benchmarks.md).  Linux gives each thread its own nice value.
+ */
+void
+util_thread_background(const char *name)
+{
+	int	 nice;
+
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && setpriority(PRIO_PROCESS, (id_t)gettid(),
+	    nice + UTIL_BACKGROUND_NICE) != 0)
+		log_debug("%s: cannot lower the thread's priority: %s", name,
+		    strerror(errno));
+	pthread_setname_np(pthread_self(), name);
 }
 
 /* Parse an address with an optional prefix length. */

@@ -173,4 +173,12 @@ void	 util_sha256_end(struct util_sha256 *, char out[65]);
 /* Free a context without a digest; NULL is fine. */
 void	 util_sha256_free(struct util_sha256 *);
 
+/* How much nicer than the process a background thread runs. */
+#define UTIL_BACKGROUND_NICE	5
+/*
+ * Make the calling thread a background one: named (for top -H and ps -L)
+ * and UTIL_BACKGROUND_NICE lower in priority than the process.
+ */
+void	 util_thread_background(const char *name);
+
 #endif

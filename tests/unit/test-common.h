@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Helpers the parser's unit tests share: finding and reading fixtures,
- * and checking a table of expected strings.  Included after cmocka.h.
+ * Helpers the unit tests share: finding and reading fixtures, checking a
+ * table of expected strings, and finding the threads a module started.
+ * Included after cmocka.h.
  */
 #ifndef FEEDD_TEST_COMMON_H
 #define FEEDD_TEST_COMMON_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "feedd/util.h"
 
@@ -74,6 +78,77 @@ test_check(const struct test_expect *x, size_t n)
 			fail_msg("%s: got \"%s\", want \"%s\"", x[i].what,
 			    x[i].got, x[i].want);
 	}
+}
+
+/* A thread's name and nice value from /proc; -1 if it is gone. */
+static __attribute__((unused)) int
+test_thread_stat(const char *tid, char *name, size_t size, long *nice)
+{
+	char	 path[64], stat[1024], *p, *end;
+	FILE	*f;
+	size_t	 len;
+	int	 field;
+
+	snprintf(path, sizeof path, "/proc/self/task/%s/comm", tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	if (fgets(name, (int)size, f) == NULL)
+		*name = '\0';
+	name[strcspn(name, "\n")] = '\0';
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/self/task/%s/stat", tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (-1);
+	len = fread(stat, 1, sizeof stat - 1, f);
+	fclose(f);
+	stat[len] = '\0';
+	/* The name may hold spaces: fields count from the last ')'. */
+	if ((p = strrchr(stat, ')')) == NULL)
+		return (-1);
+	for (field = 2; field < 19 && p != NULL; field++)
+		p = strchr(p + 1, ' ');
+	if (p == NULL)
+		return (-1);
+	*nice = strtol(p + 1, &end, 10);
+	return (0);
+}
+
+/*
+ * Wait (up to ten seconds) until want threads are named name, and check
+ * that each runs UTIL_BACKGROUND_NICE lower than the calling thread.
+ */
+static __attribute__((unused)) void
+test_background_threads(const char *name, int want)
+{
+	struct timespec	 tick = { 0, 10 * 1000 * 1000 };
+	struct dirent	*d;
+	DIR		*dir;
+	char		 self[32], got[64];
+	long		 nice, own;
+	int		 n = 0, i;
+
+	snprintf(self, sizeof self, "%ld", (long)gettid());
+	assert_int_equal(test_thread_stat(self, got, sizeof got, &own), 0);
+	for (i = 0; i < 1000; i++) {
+		assert_non_null(dir = opendir("/proc/self/task"));
+		n = 0;
+		while ((d = readdir(dir)) != NULL) {
+			if (*d->d_name == '.' || test_thread_stat(d->d_name,
+			    got, sizeof got, &nice) != 0 ||
+			    strcmp(got, name) != 0)
+				continue;
+			if (nice != own + UTIL_BACKGROUND_NICE)
+				fail_msg("thread %s (%s) runs at nice %ld, "
+				    "not %ld", d->d_name, name, nice,
+				    own + UTIL_BACKGROUND_NICE);
+			n++;
+		}
+		closedir(dir);
+		if (n >= want)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	assert_int_equal(n, want);
 }
 
 #endif

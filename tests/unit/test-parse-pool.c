@@ -24,6 +24,7 @@
 #include "feedd/parse-pool.h"
 #include "feedd/parse.h"
 #include "feedd/util.h"
+#include "test-common.h"
 
 #define TEST_JOBS	24
 
@@ -124,6 +125,18 @@ test_all_called(void *arg)
 			return (0);
 	}
 	return (1);
+}
+
+/* Workers are named and yield a shared core to the loop thread. */
+static void
+test_pool_workers_are_background(void **state)
+{
+	struct test_loop	 l;
+
+	(void)state;
+	test_loop_init(&l, 3);
+	test_background_threads("feedd parse", 3);
+	test_loop_free(&l);
 }
 
 /* Many jobs at once, their chunks interleaved: each comes back whole. */
@@ -347,6 +360,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pool_workers_are_background),
 		cmocka_unit_test(test_pool_interleaved),
 		cmocka_unit_test(test_pool_backpressure),
 		cmocka_unit_test(test_pool_cancel),
