@@ -657,6 +657,51 @@ config_set_dedup(struct config_state *st, const struct config_key *k,
 }
 
 /* A comma-separated list of networks: 10.0.0.0/8, ::1, ... */
+/*
+ * Whether s is a DNS host name: dot-separated labels of letters, digits
+ * and hyphens, one at least with a letter (so a mistyped address is not
+ * taken for a name), and an optional final dot.
+ */
+static bool
+config_is_host_name(const char *s)
+{
+	size_t	 len = strlen(s), label = 0;
+	bool	 has_letter = false;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0 || len > 253)
+		return (false);
+	for (; len > 0; s++, len--) {
+		if (*s == '.') {
+			if (label == 0 || s[-1] == '-')
+				return (false);
+			label = 0;
+		} else if (isalnum((unsigned char)*s) ||
+		    (*s == '-' && label > 0)) {
+			if (isalpha((unsigned char)*s))
+				has_letter = true;
+			if (++label > 63)
+				return (false);
+		} else
+			return (false);
+	}
+	return (label > 0 && s[-1] != '-' && has_letter);
+}
+
+/* A host name as fetch compares it: lower case, without a final dot. */
+static char *
+config_host_name(const char *s)
+{
+	char	*name = xstrdup(s), *p;
+
+	for (p = name; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (p > name && p[-1] == '.')
+		p[-1] = '\0';
+	return (name);
+}
+
 static int
 config_set_networks(struct config_state *st, const char *value)
 {
@@ -670,15 +715,22 @@ config_set_networks(struct config_state *st, const char *value)
 		item = util_trim(item);
 		if (*item == '\0')
 			continue;
-		if (util_parse_cidr(item, &net) != 0) {
+		if (util_parse_cidr(item, &net) == 0) {
+			cfg->allow_networks = xreallocarray(
+			    cfg->allow_networks, cfg->nallow_networks + 1,
+			    sizeof *cfg->allow_networks);
+			cfg->allow_networks[cfg->nallow_networks++] = net;
+		} else if (config_is_host_name(item)) {
+			cfg->allow_hosts = xreallocarray(cfg->allow_hosts,
+			    cfg->nallow_hosts + 1, sizeof *cfg->allow_hosts);
+			cfg->allow_hosts[cfg->nallow_hosts++] =
+			    config_host_name(item);
+		} else {
 			config_error(st, st->lineno, "bad network \"%s\": use "
-			    "an address or address/bits", item);
+			    "an address, address/bits or a host name", item);
 			error = -1;
 			break;
 		}
-		cfg->allow_networks = xreallocarray(cfg->allow_networks,
-		    cfg->nallow_networks + 1, sizeof *cfg->allow_networks);
-		cfg->allow_networks[cfg->nallow_networks++] = net;
 	}
 	free(copy);
 	return (error);
@@ -1943,6 +1995,9 @@ config_free(struct config *cfg)
 	free(cfg->database);
 	free(cfg->fetch.user_agent);
 	free(cfg->allow_networks);
+	for (i = 0; i < cfg->nallow_hosts; i++)
+		free(cfg->allow_hosts[i]);
+	free(cfg->allow_hosts);
 	free(cfg->dedup);
 	free(cfg->output_dir);
 	free(cfg->output_title);

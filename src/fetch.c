@@ -126,6 +126,8 @@ fetch_new(struct event_base *base, const struct fetch_options *opts,
 {
 	struct fetcher	*fx;
 	CURLMcode	 mc = CURLM_OK;
+	char		**hosts;
+	size_t		 i;
 
 	fx = xcalloc(1, sizeof *fx);
 	fx->base = base;
@@ -138,6 +140,10 @@ fetch_new(struct event_base *base, const struct fetch_options *opts,
 		memcpy((void *)fx->opts.allow, opts->allow, opts->nallow *
 		    sizeof *opts->allow);
 	}
+	hosts = xcalloc(opts->nallow_hosts + 1, sizeof *hosts);
+	for (i = 0; i < opts->nallow_hosts; i++)
+		hosts[i] = xstrdup(opts->allow_hosts[i]);
+	fx->opts.allow_hosts = hosts;
 	fetch_private_init();
 	LIST_INIT(&fx->transfers);
 	if ((fx->pool = parse_pool_new(base, parse_pool_threads(),
@@ -185,6 +191,7 @@ void
 fetch_free(struct fetcher *fx)
 {
 	struct fetch_transfer	*t;
+	size_t			 i;
 
 	if (fx == NULL)
 		return;
@@ -205,6 +212,9 @@ fetch_free(struct fetcher *fx)
 		event_free(fx->timer);
 	free((char *)fx->opts.user_agent);
 	free((void *)fx->opts.allow);
+	for (i = 0; i < fx->opts.nallow_hosts; i++)
+		free(fx->opts.allow_hosts[i]);
+	free((void *)fx->opts.allow_hosts);
 	free(fx);
 }
 
@@ -369,9 +379,42 @@ fetch_is_blocked(const struct fetcher *fx, const struct sockaddr *sa)
 }
 
 /*
+ * Whether the host this transfer is connecting to (after any redirect:
+ * curl's effective URL) is one allow_networks names.  Only the name the
+ * feed's URL or a redirect gives counts, never a reverse lookup.
+ */
+static int
+fetch_is_allowed_host(const struct fetch_transfer *t)
+{
+	const struct fetcher	*fx = t->fx;
+	CURLU			*u;
+	char			*url = NULL, *host = NULL;
+	size_t			 i, len;
+	int			 is_allowed = 0;
+
+	if (fx->opts.nallow_hosts == 0 || curl_easy_getinfo(t->easy,
+	    CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK || url == NULL ||
+	    (u = curl_url()) == NULL)
+		return (0);
+	if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		len = strlen(host);
+		if (len > 0 && host[len - 1] == '.')
+			host[--len] = '\0';
+		for (i = 0; i < fx->opts.nallow_hosts && !is_allowed; i++)
+			is_allowed = strcasecmp(host,
+			    fx->opts.allow_hosts[i]) == 0;
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+	return (is_allowed);
+}
+
+/*
  * curl is about to open a socket to the address it resolved: the check
  * is on the address really connected to, after DNS and after every
- * redirect, so neither can get round it.  A configured proxy is trusted.
+ * redirect, so neither can get round it.  A configured proxy is trusted,
+ * and so is a host allow_networks names, whatever its address.
  */
 static curl_socket_t
 fetch_open_socket_cb(void *arg, curlsocktype purpose,
@@ -382,7 +425,8 @@ fetch_open_socket_cb(void *arg, curlsocktype purpose,
 	const void		*in;
 
 	(void)purpose;
-	if (!t->is_proxied && fetch_is_blocked(t->fx, &a->addr)) {
+	if (!t->is_proxied && fetch_is_blocked(t->fx, &a->addr) &&
+	    !fetch_is_allowed_host(t)) {
 		if (a->family == AF_INET6)
 			in = &((struct sockaddr_in6 *)&a->addr)->sin6_addr;
 		else

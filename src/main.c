@@ -77,6 +77,7 @@ static struct http *main_http_new(struct main_ctx *, const struct config *,
 		    char **);
 static int	main_http_same(const struct config *, const struct config *);
 static void	main_reload_fixed(const struct config *, struct config *);
+static bool	main_same_strings(char *const *, size_t, char *const *, size_t);
 static void	main_status_send(struct main_ctx *, const char *);
 static void	main_activity_cb(void *);
 static void	main_status_cb(evutil_socket_t, short, void *);
@@ -454,6 +455,21 @@ main_activity_cb(void *arg)
 		evtimer_add(m->status, &tv);
 }
 
+/* Whether two lists hold the same strings in the same order. */
+static bool
+main_same_strings(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t	 i;
+
+	if (na != nb)
+		return (false);
+	for (i = 0; i < na; i++) {
+		if (strcmp(a[i], b[i]) != 0)
+			return (false);
+	}
+	return (true);
+}
+
 /*
  * Settings that only a restart can change: say so, and keep the running
  * ones in the new config so that everything reads what is in effect.
@@ -474,7 +490,9 @@ main_reload_fixed(const struct config *old, struct config *cfg)
 	    old->nallow_networks != cfg->nallow_networks ||
 	    (old->nallow_networks > 0 && memcmp(old->allow_networks,
 	    cfg->allow_networks, old->nallow_networks *
-	    sizeof *old->allow_networks) != 0))
+	    sizeof *old->allow_networks) != 0) ||
+	    !main_same_strings(old->allow_hosts, old->nallow_hosts,
+	    cfg->allow_hosts, cfg->nallow_hosts))
 		log_warn("%s: max_parallel, per_host, block_private and "
 		    "allow_networks change only on restart", cfg->path);
 	cfg->max_parallel = old->max_parallel;
@@ -767,6 +785,8 @@ main_daemon(const char *path, int is_once, int nverbose)
 	fo.is_private_blocked = m.cfg->is_private_blocked;
 	fo.allow = m.cfg->allow_networks;
 	fo.nallow = m.cfg->nallow_networks;
+	fo.allow_hosts = m.cfg->allow_hosts;
+	fo.nallow_hosts = m.cfg->nallow_hosts;
 	/* What storing can work out ahead, off the loop. */
 	fo.prepare = store_prepare_doc;
 	if ((m.fx = fetch_new(m.base, &fo, &cause)) == NULL) {

@@ -82,6 +82,8 @@ struct config {
 	bool			 is_collapsing;	/* one entry per article */
 	struct util_cidr	*allow_networks; /* exceptions to it */
 	size_t			 nallow_networks;
+	char			**allow_hosts;	/* ...by host name, lower case */
+	size_t			 nallow_hosts;
 	char			*output_dir;	/* absolute path */
 	char			*output_title;
 	int			 max_entries;

@@ -34,6 +34,8 @@ struct fetch_options {
 	bool		 is_private_blocked;	/* refuse private addresses */
 	const struct util_cidr *allow;		/* ...except these; copied */
 	size_t		 nallow;
+	char *const	*allow_hosts;	/* ...and these hosts (lower case) */
+	size_t		 nallow_hosts;
 	/* Run on each parsed document on a parse thread, or NULL. */
 	void		(*prepare)(struct feed_doc *);
 };

@@ -91,6 +91,39 @@ if grep -q 'refused' "$T/allowed.err"; then
 fi
 ok "allow_networks makes an exception"
 
+# A host name in allow_networks lets that host through, whatever its
+# address; the same server by address, or reached through a redirect from
+# the named host, is still refused.
+HOST_URL="http://localhost:$SERVER_PORT"
+cat >"$T/hosts.conf" <<CONF
+[feedd]
+database = hosts.db
+block_private = yes
+allow_networks = 10.0.0.0/8, LocalHost
+[output]
+directory = hosts
+[http]
+listen =
+[feed named]
+url = $HOST_URL/files/feeds/rss2.xml?named=1
+[feed numeric]
+url = $SERVER_URL/files/feeds/atom.xml?numeric=1
+[feed hop]
+url = $HOST_URL/script?status=302&location=$SERVER_URL/files/feeds/rss2.xml%3Fhop%3D1
+CONF
+run_feedd hosts once -c "$T/hosts.conf"
+assert_eq 0 "$RC" "feedd once exits 0"
+grep -q 'feed named: ok' "$T/hosts.err" ||
+    fail "a host allow_networks names was refused"
+ok "allow_networks lets a named host through"
+grep -q 'feed numeric: permanent error: refused to connect to 127.0.0.1' \
+    "$T/hosts.err" || fail "the same server by address was let through"
+grep -q 'feed hop: permanent error: refused to connect to 127.0.0.1' \
+    "$T/hosts.err" || fail "a redirect from the named host got round the guard"
+assert_eq 0 "$(server_hits '/files/feeds/rss2.xml?hop=1')" \
+    "the redirect's target was never requested"
+ok "a host name does not let its redirects or its address through"
+
 # One transfer at a time, so each poll reuses the last one's handle: a
 # plain feed after one with a header, auth and a proxy sends none of them.
 {

@@ -181,7 +181,10 @@ static const struct test_error test_errors[] = {
 	{ "error_password_file_missing", "bad-password-file.conf", 4,
 	  "no-such-secret: No such file or directory" },
 	{ "error_bad_network", "bad-network.conf", 2,
-	  "bad network \"intranet\"" },
+	  "bad network \"10.1.0.300\": use an address, address/bits or a "
+	  "host name" },
+	{ "error_bad_host_name", "bad-host-name.conf", 2,
+	  "bad network \"intranet-.example\"" },
 	{ "error_bad_choice", "bad-choice.conf", 2,
 	  "bad value \"maybe\" for block_private" },
 	{ "error_bad_dedup", "bad-dedup.conf", 3,
@@ -534,7 +537,10 @@ check_service(const struct config *cfg, const char *file)
 	assert_int_equal(cfg->shutdown_grace, 30);
 }
 
-/* exposed.conf: auto blocks private addresses; per-feed request options. */
+/*
+ * exposed.conf: auto blocks private addresses, but for the networks and
+ * host names (lower case, no final dot) allowed; per-feed request options.
+ */
 static void
 check_exposed(const struct config *cfg, const char *file)
 {
@@ -543,6 +549,10 @@ check_exposed(const struct config *cfg, const char *file)
 
 	(void)file;
 	assert_true(cfg->is_private_blocked);
+	assert_int_equal(cfg->nallow_networks, 2);
+	assert_int_equal(cfg->nallow_hosts, 2);
+	assert_string_equal(cfg->allow_hosts[0], "intranet.example");
+	assert_string_equal(cfg->allow_hosts[1], "build-01.lan");
 	assert_int_equal(f->nheaders, 2);
 	assert_string_equal(f->headers[0], "X-One: 1");
 	assert_string_equal(f->headers[1], "X-Two: two words");
