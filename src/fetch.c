@@ -65,8 +65,13 @@ struct fetch_transfer {
 	char			*expires;
 	char			*date;
 	char			*retry_after;
+	char			*location;
 	int			 nhops;		/* redirect responses seen */
 	int			 is_temporary;	/* a hop was not 301/308 */
+	int			 is_redirect;	/* this response is a redirect */
+	char			**visited;	/* URLs requested, in order */
+	size_t			 nvisited;
+	char			*loop;		/* a redirect back to one, or NULL */
 	int			 is_proxied;	/* the proxy is trusted */
 	char			 blocked[64];	/* address refused, or "" */
 	struct event		*failed;	/* reports a failed start */
@@ -643,6 +648,7 @@ static const struct {
 	{ "etag", offsetof(struct fetch_transfer, etag) },
 	{ "expires", offsetof(struct fetch_transfer, expires) },
 	{ "last-modified", offsetof(struct fetch_transfer, last_modified) },
+	{ "location", offsetof(struct fetch_transfer, location) },
 	{ "retry-after", offsetof(struct fetch_transfer, retry_after) },
 };
 
@@ -655,16 +661,61 @@ static void
 fetch_status_line(struct fetch_transfer *t, const char *line)
 {
 	const char	*p;
+	char		*url = NULL;
 	long		 code;
 
+	t->is_redirect = 0;
+	if (curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url) ==
+	    CURLE_OK && url != NULL && (t->nvisited == 0 ||
+	    strcmp(t->visited[t->nvisited - 1], url) != 0)) {
+		t->visited = xreallocarray(t->visited, t->nvisited + 1,
+		    sizeof *t->visited);
+		t->visited[t->nvisited++] = xstrdup(url);
+	}
 	if ((p = strchr(line, ' ')) == NULL)
 		return;
 	code = strtol(p + 1, NULL, 10);
 	if (code < 300 || code > 399 || code == 304)
 		return;
 	t->nhops++;
+	t->is_redirect = 1;
 	if (code != 301 && code != 308)
 		t->is_temporary = 1;
+}
+
+/*
+ * The headers of a redirect are in: if it leads back to a URL this poll
+ * already requested, say so and stop, rather than go round the loop
+ * until max_redirects runs out.
+ */
+static int
+fetch_is_loop(struct fetch_transfer *t)
+{
+	CURLU	*u;
+	char	*target = NULL;
+	size_t	 i, len;
+
+	if (!t->is_redirect || t->location == NULL || t->nvisited == 0 ||
+	    (u = curl_url()) == NULL)
+		return (0);
+	/* Resolved as curl will, against the URL that answered. */
+	if (curl_url_set(u, CURLUPART_URL, t->visited[t->nvisited - 1], 0) !=
+	    CURLUE_OK || curl_url_set(u, CURLUPART_URL, t->location, 0) !=
+	    CURLUE_OK || curl_url_get(u, CURLUPART_URL, &target, 0) !=
+	    CURLUE_OK)
+		target = NULL;
+	curl_url_cleanup(u);
+	if (target == NULL)
+		return (0);
+	/* The fragment is never sent: "#top" asks for the same again. */
+	len = strcspn(target, "#");
+	for (i = 0; i < t->nvisited && t->loop == NULL; i++) {
+		if (strcspn(t->visited[i], "#") == len &&
+		    strncmp(t->visited[i], target, len) == 0)
+			t->loop = xstrdup(target);
+	}
+	curl_free(target);
+	return (t->loop != NULL);
 }
 
 /* Seconds in a header value that is a number, or -1. */
@@ -732,7 +783,10 @@ fetch_header_cb(char *data, size_t size, size_t n, void *arg)
 	char			*line, *value, **slot = NULL;
 
 	line = xstrndup(data, len);
-	if (strncmp(line, "HTTP/", 5) == 0) {
+	if (strcmp(line, "\r\n") == 0 || strcmp(line, "\n") == 0) {
+		if (fetch_is_loop(t))
+			len = 0;	/* curl stops the transfer */
+	} else if (strncmp(line, "HTTP/", 5) == 0) {
 		fetch_status_line(t, line);
 		for (i = 0; i < nitems(fetch_headers); i++) {
 			slot = (char **)((char *)t + fetch_headers[i].off);
@@ -957,6 +1011,10 @@ fetch_report(struct fetch_transfer *t, struct feed_doc *doc,
 		xasprintf(&r.error, "body larger than %zu bytes, cut off",
 		    t->max_body);
 		r.doc = doc;
+	} else if (t->loop != NULL) {
+		r.status = FETCH_TRANSIENT;
+		xasprintf(&r.error, "redirect loop: back to %s after %d "
+		    "redirect%s", t->loop, t->nhops, t->nhops == 1 ? "" : "s");
 	} else if (t->is_too_large || t->rc == CURLE_FILESIZE_EXCEEDED) {
 		r.status = FETCH_PERMANENT;
 		xasprintf(&r.error, "body larger than %zu bytes",
@@ -1000,6 +1058,8 @@ fetch_report(struct fetch_transfer *t, struct feed_doc *doc,
 static void
 fetch_transfer_free(struct fetch_transfer *t)
 {
+	size_t	 i;
+
 	if (t->failed != NULL)
 		event_free(t->failed);
 	fetch_easy_release(t);
@@ -1015,6 +1075,11 @@ fetch_transfer_free(struct fetch_transfer *t)
 	free(t->expires);
 	free(t->date);
 	free(t->retry_after);
+	free(t->location);
+	for (i = 0; i < t->nvisited; i++)
+		free(t->visited[i]);
+	free(t->visited);
+	free(t->loop);
 	free(t->name);
 	free(t->url);
 	free(t);

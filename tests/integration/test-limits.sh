@@ -42,8 +42,9 @@ else
 	not_ok "six polls of one host opened $conns connections"
 fi
 
-# 2. Redirects: a chain longer than max_redirects (a loop is one too:
-# it is stopped by the same count), and max_redirects = 0.
+# 2. Redirects: a chain longer than max_redirects, max_redirects = 0, and
+# a loop, stopped at the first redirect back to a URL already requested
+# (here the same one).
 CHAIN=$("$PYTHON" -c 'from urllib.parse import quote
 u = "/files/feeds/atom.xml"
 for i in range(5):
@@ -67,6 +68,12 @@ url = $SERVER_URL$CHAIN
 [feed short]
 url = $SERVER_URL/script?status=302&location=/files/feeds/atom.xml
 max_redirects = 0
+
+[feed loop]
+url = $SERVER_URL/script?status=301&location=self
+
+[feed pingpong]
+url = $SERVER_URL/script?status=302&location=toggle
 CONF
 run_feedd redir once -c "$T/redir.conf"
 assert_eq 0 "$RC" "feedd once exits 0"
@@ -76,6 +83,15 @@ ok "a chain of redirects stops at max_redirects"
 grep -q 'feed short: .*Maximum (0) redirects followed' "$T/redir.err" ||
     fail "max_redirects = 0 followed a redirect"
 ok "max_redirects = 0 follows no redirect"
+grep -q "feed loop: transient error: redirect loop: back to $SERVER_URL/script?status=301&location=self after 1 redirect (" \
+    "$T/redir.err" || fail "a redirect back to the same URL was not called a loop"
+assert_eq 1 "$(server_hits '/script?status=301&location=self')" \
+    "a redirect loop is stopped before it is followed"
+grep -q "feed pingpong: transient error: redirect loop: back to $SERVER_URL/script?status=302&location=toggle after 2 redirects (" \
+    "$T/redir.err" || fail "a loop of two URLs was not called a loop"
+assert_eq 1 "$(server_hits '/script?status=302&location=toggle')" \
+    "the first URL of a loop of two is requested once"
+ok "a redirect loop is named as one, at the first redirect back"
 
 # 3. A gzip bomb and a stalled transfer.
 cat >"$T/bomb.conf" <<CONF

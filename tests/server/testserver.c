@@ -10,7 +10,9 @@
  *                      Content-Type by extension.  The /script parameters
  *                      below apply here too (body defaults to PATH).
  *   /script?...        a scripted reply: status=N, body=FILE (under the
- *                      docroot), etag=, last_modified=, location=,
+ *                      docroot), etag=, last_modified=, location= (self:
+ *                      this request's own path and query; toggle: that
+ *                      with &hop=1 added or taken off, a loop of two),
  *                      retry_after=, cache_control=, content_encoding=,
  *                      expires_in=N
  *                      (Expires N seconds from now), content_type=,
@@ -164,6 +166,8 @@ static int		 ts_script_parse(struct ts_script *,
 			    const struct evkeyvalq *, char **);
 static int		 ts_is_not_modified(struct evhttp_request *,
 			    const struct ts_script *, const char *);
+static void		 ts_add_location(struct evkeyvalq *,
+			    struct evhttp_request *, const char *);
 static void		 ts_reply_text(struct evhttp_request *, int,
 			    const char *, ...)
 			    __attribute__((format(printf, 3, 4)));
@@ -568,6 +572,33 @@ ts_is_not_modified(struct evhttp_request *req, const struct ts_script *sc,
 	return (0);
 }
 
+
+/*
+ * The Location header: location as given, or for "self" this request's
+ * own URI, and for "toggle" that URI with "&hop=1" added or taken off
+ * (two URLs that send a client back and forth).
+ */
+static void
+ts_add_location(struct evkeyvalq *out, struct evhttp_request *req,
+    const char *location)
+{
+	const char	*uri = evhttp_request_get_uri(req);
+	char		*to;
+	size_t		 len = strlen(uri);
+
+	if (strcmp(location, "toggle") == 0) {
+		if (len > 6 && strcmp(uri + len - 6, "&hop=1") == 0)
+			to = strndup(uri, len - 6);
+		else if (asprintf(&to, "%s&hop=1", uri) == -1)
+			to = NULL;
+		if (to == NULL)
+			ts_fatal("out of memory");
+		evhttp_add_header(out, "Location", to);
+		free(to);
+	} else
+		evhttp_add_header(out, "Location", strcmp(location, "self") == 0 ?
+		    uri : location);
+}
 /* Send a short text/plain reply right away. */
 static void
 ts_reply_text(struct evhttp_request *req, int status, const char *fmt, ...)
@@ -640,7 +671,7 @@ ts_serve(struct ts_server *srv, struct evhttp_request *req,
 	if (sc.last_modified != NULL)
 		evhttp_add_header(out, "Last-Modified", sc.last_modified);
 	if (sc.location != NULL)
-		evhttp_add_header(out, "Location", sc.location);
+		ts_add_location(out, req, sc.location);
 	if (sc.retry_after != NULL)
 		evhttp_add_header(out, "Retry-After", sc.retry_after);
 	if (sc.cache_control != NULL)
