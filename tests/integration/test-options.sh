@@ -1,6 +1,7 @@
 # Per-feed request options and the private-address guard, against the
 # test server: extra headers and HTTP basic auth (from the config or from
-# a file) are sent; a proxy is used when set; no Cookie or Referer is ever
+# a file) are sent; a proxy is used when set, or from the environment
+# (http_proxy, no_proxy); no Cookie or Referer is ever
 # sent; block_private refuses 127.0.0.1 with a clear error unless
 # allow_networks lets it through; and one feed's options never reach the
 # next feed polled on the same reused transfer handle.
@@ -90,6 +91,33 @@ if grep -q 'refused' "$T/allowed.err"; then
 	fail "allow_networks did not let 127.0.0.1 through"
 fi
 ok "allow_networks makes an exception"
+
+# The usual proxy environment variables apply to feeds without a proxy of
+# their own: http_proxy is used, and no_proxy is honoured.
+cat >"$T/env.conf" <<CONF
+[feedd]
+database = env.db
+block_private = no
+[output]
+directory = env
+[http]
+listen =
+[feed viaenv]
+url = http://feeds.invalid/files/feeds/rss2.xml?viaenv=1
+[feed direct]
+url = $SERVER_URL/files/feeds/atom.xml?direct=1
+CONF
+export http_proxy="$SERVER_URL" no_proxy=127.0.0.1
+run_feedd env once -c "$T/env.conf"
+unset http_proxy no_proxy
+assert_eq 0 "$RC" "feedd once exits 0"
+server_log >"$T/env-log.txt"
+grep -q "^GET http://feeds.invalid/files/feeds/rss2.xml?viaenv=1" \
+    "$T/env-log.txt" || fail "http_proxy from the environment was not used"
+grep -q "^GET /files/feeds/atom.xml?direct=1" "$T/env-log.txt" ||
+    fail "no_proxy from the environment was not honoured"
+grep -q 'feed viaenv: ok' "$T/env.err" || fail "the proxied feed failed"
+ok "the proxy environment variables apply"
 
 # A host name in allow_networks lets that host through, whatever its
 # address; the same server by address, or reached through a redirect from
