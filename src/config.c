@@ -656,7 +656,6 @@ config_set_dedup(struct config_state *st, const struct config_key *k,
 	return (-1);
 }
 
-/* A comma-separated list of networks: 10.0.0.0/8, ::1, ... */
 /*
  * Whether s is a DNS host name: dot-separated labels of letters, digits
  * and hyphens, one at least with a letter (so a mistyped address is not
@@ -702,6 +701,7 @@ config_host_name(const char *s)
 	return (name);
 }
 
+/* A comma-separated list of networks and host names: 10.0.0.0/8, ::1 */
 static int
 config_set_networks(struct config_state *st, const char *value)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Allocators that never return NULL, the growable buffer every module
- * accumulates strings in, durations and time formatting.
+ * accumulates strings in, durations and time formatting, and the set-up
+ * of the threads that work beside the loop.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
