@@ -18,7 +18,7 @@
 #include "feedd/util.h"
 #include "store-int.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* Tombstones unseen in the source for this many days are forgotten. */
 #define STORE_TOMB_DAYS 30
 
@@ -29,6 +29,32 @@
 	" f.body_hash, f.next_reason, f.state_since, f.feed_interval," \
 	" f.skip_hours, f.skip_days, f.is_discovered"
 #define STORE_STATE_NCOLUMNS 19
+
+/* An entry with its feed's columns, in the order store_read_item reads. */
+#define STORE_ITEM_SELECT "SELECT e.feed," \
+	" COALESCE(f.title_override, f.title), f.url, f.feed_id, f.link," \
+	" f.updated, e.key, e.first_seen, e.sort_time, e.entry_id, e.title," \
+	" e.title_type, e.link, e.summary, e.summary_type, e.content," \
+	" e.content_type, e.author_name, e.author_email, e.author_uri," \
+	" e.published_raw, e.published, e.updated_raw, e.updated, e.changed," \
+	" e.rowid, e.extras FROM entries e JOIN feeds f ON f.name = e.feed"
+
+/*
+ * Reading entries newest first over every feed, or a list of them: the
+ * per-feed index (feed, sort_time) is searched once per feed for a
+ * window of sort times, the window's rowids sorted, and the rows read in
+ * that order; windows reach further back until enough are kept.  An
+ * index on sort_time alone would be quicker to read, but a feed's entries
+ * land all over it, so a first poll of thousands of feeds rewrote most
+ * of its pages with every commit (docs/benchmarks.md).
+ */
+#define STORE_WINDOW_FIRST	(2 * 86400)	/* seconds back from now */
+#define STORE_WINDOW_GROWTH	8		/* each next one is this wider */
+#define STORE_WINDOWS		5		/* the last has no lower end */
+/* Rowids read at a time: twice those still wanted and a few, or... */
+#define STORE_PAGE_MIN		16
+/* ...with no limit, this many. */
+#define STORE_PAGE_MAX		4096
 
 /* Prepared statements, indexed by enum store_stmt_id. */
 enum store_stmt_id {
@@ -51,7 +77,7 @@ enum store_stmt_id {
 	STORE_DELETE_FEED,
 	STORE_INSERT_ENTRY,
 	STORE_UPDATE_ENTRY,
-	STORE_NEWEST,
+	STORE_GET_ITEM,
 	STORE_COUNT,
 	STORE_LIST_FEEDS,
 	STORE_COUNT_FEED,
@@ -114,15 +140,7 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" author_email = ?13, author_uri = ?14, published_raw = ?15,"
 	" published = ?16, updated_raw = ?17, updated = ?18, changed = ?19,"
 	" sort_time = ?20, extras = ?21 WHERE feed = ?1 AND key = ?2",
-	"SELECT e.feed, COALESCE(f.title_override, f.title), f.url,"
-	" f.feed_id, f.link, f.updated, e.key, e.first_seen, e.sort_time,"
-	" e.entry_id, e.title, e.title_type, e.link, e.summary,"
-	" e.summary_type, e.content, e.content_type, e.author_name,"
-	" e.author_email, e.author_uri, e.published_raw, e.published,"
-	" e.updated_raw, e.updated, e.changed, e.rowid, e.extras"
-	" FROM entries e JOIN feeds f ON f.name = e.feed"
-	" WHERE ?2 IS NULL OR e.feed = ?2"
-	" ORDER BY e.sort_time DESC, e.rowid DESC LIMIT ?1",
+	STORE_ITEM_SELECT " WHERE e.rowid = ?1",
 	"SELECT count(*) FROM entries",
 	"SELECT " STORE_STATE_COLUMNS ", f.name FROM feeds f ORDER BY f.name",
 	"SELECT count(*) FROM entries WHERE feed = ?1",
@@ -204,6 +222,15 @@ static const char store_schema_v4[] =
 	"INSERT INTO meta VALUES ('generation', lower(hex(randomblob(16))))";
 
 /*
+ * v5: no index on sort_time alone.  Each feed's entries landed on pages
+ * all over it, so every commit of a poll rewrote many of them: at 5,000
+ * feeds that index was most of what a first poll wrote to the WAL.
+ * store_select reads newest first through entries_feed_sort instead.
+ */
+static const char store_schema_v5[] =
+	"DROP INDEX IF EXISTS entries_sort";
+
+/*
  * store_migrations[v] takes a database from user_version v to v + 1.
  * Append a step for each new version; never edit a shipped one.
  */
@@ -211,7 +238,8 @@ static const char *store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_schema_v2,
 	store_schema_v3,
-	store_schema_v4
+	store_schema_v4,
+	store_schema_v5
 };
 
 /* A stored entry found by key or link. */
@@ -1362,7 +1390,7 @@ store_read_extras(sqlite3_stmt *stmt, int i, struct feed_entry *e)
 	json_decref(root);
 }
 
-/* Fill one item from a row of STORE_NEWEST. */
+/* Fill one item from a row of STORE_ITEM_SELECT. */
 static void
 store_read_item(sqlite3_stmt *stmt, struct store_item *it)
 {
@@ -1404,46 +1432,42 @@ store_read_item(sqlite3_stmt *stmt, struct store_item *it)
 	it->rowid = sqlite3_column_int64(stmt, 25);
 }
 
-/* The newest max entries across all feeds, newest first. */
+/* The newest max entries of feed, or of all feeds, newest first. */
 int
 store_newest(struct store *st, const char *feed, size_t max,
     struct store_item **items, size_t *nitems, char **cause)
 {
-	sqlite3_stmt	*stmt = st->stmts[STORE_NEWEST];
-	struct store_item *it;
-	size_t		 n = 0;
-	int		 rc;
+	struct store_query	 q;
+	char			*one[1];
 
+	memset(&q, 0, sizeof q);
+	if (feed != NULL) {
+		one[0] = (char *)feed;
+		q.feeds = one;
+		q.nfeeds = 1;
+	}
+	q.max = max == SIZE_MAX ? 0 : max;
 	*items = NULL;
 	*nitems = 0;
-	sqlite3_bind_int64(stmt, 1, (sqlite3_int64)(max > INT64_MAX ?
-	    INT64_MAX : max));
-	store_bind_text(stmt, 2, feed);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*items = xreallocarray(*items, n + 1, sizeof **items);
-		it = &(*items)[n++];
-		memset(it, 0, sizeof *it);
-		store_read_item(stmt, it);
-	}
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
-	if (rc != SQLITE_DONE) {
-		store_set_cause(st, "read failed", cause);
-		store_items_free(*items, n);
+	if (store_select(st, &q, items, nitems, cause) != 0) {
+		store_items_free(*items, *nitems);
 		*items = NULL;
+		*nitems = 0;
 		return (-1);
 	}
-	*nitems = n;
 	return (0);
 }
 
 /*
- * Prepare the statement for query: store_newest's columns with the
- * query's conditions, newest first, without a limit (rows are stepped
- * only as far as needed).  Only the conditions asked for are written:
- * without statistics SQLite would take any rowid range for the best
- * index, sorting every entry for the main feed instead of walking
- * entries_sort.  Prepared per call: outputs are rebuilt rarely.
+ * Prepare the statement for query.  With a rowid range (an archive page):
+ * the rows themselves, newest first, found by rowid.  Otherwise one page
+ * of the rowids and sort times of a window of sort times (?1 to before
+ * ?2), newest first after (?3, ?4), at most ?5 of them, found through the
+ * per-feed index: with a limit SQLite keeps only that many while it
+ * reads, instead of sorting the whole window.  Feed names are ?6 on.
+ * Only the conditions asked for are written: without statistics SQLite
+ * would take any rowid range for the best index.  Prepared per call:
+ * outputs are rebuilt rarely.
  */
 static sqlite3_stmt *
 store_select_prepare(struct store *st, const struct store_query *q,
@@ -1451,40 +1475,108 @@ store_select_prepare(struct store *st, const struct store_query *q,
 {
 	sqlite3_stmt	*stmt = NULL;
 	struct buf	 sql;
-	const char	*base = store_sql[STORE_NEWEST];
+	bool		 is_range = q->min_rowid > 0 || q->max_rowid > 0;
 	size_t		 i;
 
 	buf_init(&sql);
-	buf_add(&sql, base, (size_t)(strstr(base, " WHERE ") - base));
-	buf_adds(&sql, " WHERE 1");
-	if (q->since != 0)
-		buf_adds(&sql, " AND e.sort_time >= ?1");
-	if (q->min_rowid > 0 || q->max_rowid > 0)
-		buf_adds(&sql, " AND e.rowid BETWEEN ?2 AND ?3");
+	if (is_range) {
+		buf_adds(&sql, STORE_ITEM_SELECT " WHERE e.rowid BETWEEN ?2 AND"
+		    " ?3");
+		if (q->since != 0)
+			buf_adds(&sql, " AND e.sort_time >= ?1");
+	} else
+		buf_adds(&sql, "SELECT e.rowid, e.sort_time FROM entries e"
+		    " WHERE e.sort_time >= ?1 AND e.sort_time < ?2 AND"
+		    " (e.sort_time, e.rowid) < (?3, ?4)");
 	if (q->feeds != NULL) {
 		buf_adds(&sql, " AND e.feed IN (");
 		for (i = 0; i < q->nfeeds; i++)
-			buf_addf(&sql, "%s?%zu", i == 0 ? "" : ", ", i + 4);
+			buf_addf(&sql, "%s?%zu", i == 0 ? "" : ", ", i + 6);
 		buf_adds(&sql, ")");
-	}
+	} else if (!is_range)
+		buf_adds(&sql, " AND e.feed IN (SELECT name FROM feeds)");
 	buf_adds(&sql, " ORDER BY e.sort_time DESC, e.rowid DESC");
+	if (!is_range)
+		buf_adds(&sql, " LIMIT ?5");
 	if (sqlite3_prepare_v2(st->db, sql.data, -1, &stmt, NULL) !=
 	    SQLITE_OK) {
 		store_set_cause(st, "cannot prepare", cause);
 		stmt = NULL;
 	} else {
-		if (q->since != 0)
+		if (is_range) {
 			sqlite3_bind_int64(stmt, 1, (sqlite3_int64)q->since);
-		if (q->min_rowid > 0 || q->max_rowid > 0) {
 			sqlite3_bind_int64(stmt, 2, q->min_rowid);
 			sqlite3_bind_int64(stmt, 3, q->max_rowid > 0 ?
 			    q->max_rowid : INT64_MAX);
 		}
 		for (i = 0; q->feeds != NULL && i < q->nfeeds; i++)
-			store_bind_text(stmt, (int)i + 4, q->feeds[i]);
+			store_bind_text(stmt, (int)i + 6, q->feeds[i]);
 	}
 	buf_clear(&sql);
 	return (stmt);
+}
+
+/*
+ * Offer the item in stmt's row to q->keep and append it if kept; returns
+ * whether q wants more.
+ */
+static bool
+store_select_offer(const struct store_query *q, sqlite3_stmt *stmt,
+    struct store_item **items, size_t *nitems, size_t *nkept)
+{
+	struct store_item	 it;
+
+	memset(&it, 0, sizeof it);
+	store_read_item(stmt, &it);
+	if (q->keep != NULL && !q->keep(&it, q->arg))
+		store_item_clear(&it);
+	else {
+		*items = xreallocarray(*items, *nitems + 1, sizeof **items);
+		(*items)[(*nitems)++] = it;
+		(*nkept)++;
+	}
+	return (q->max == 0 || *nkept < q->max);
+}
+
+/*
+ * Step one window's rowids (stmt, bound and reset here) page by page,
+ * reading and offering each row; returns SQLITE_DONE when the window is
+ * used up, SQLITE_ROW when q has enough, or an error.
+ */
+static int
+store_select_window(struct store *st, const struct store_query *q,
+    sqlite3_stmt *keys, int64_t lo, int64_t hi, struct store_item **items,
+    size_t *nitems, size_t *nkept)
+{
+	sqlite3_stmt	*row = st->stmts[STORE_GET_ITEM];
+	int64_t		 after_time = INT64_MAX, after_rowid = INT64_MAX;
+	size_t		 page, nread = 0;
+	bool		 is_more = true;
+	int		 rc = SQLITE_DONE, rrc;
+
+	do {
+		page = q->max == 0 ? STORE_PAGE_MAX : 2 * (q->max - *nkept) +
+		    STORE_PAGE_MIN;
+		sqlite3_reset(keys);
+		sqlite3_bind_int64(keys, 1, lo);
+		sqlite3_bind_int64(keys, 2, hi);
+		sqlite3_bind_int64(keys, 3, after_time);
+		sqlite3_bind_int64(keys, 4, after_rowid);
+		sqlite3_bind_int64(keys, 5, (sqlite3_int64)page);
+		for (nread = 0; is_more &&
+		    (rc = sqlite3_step(keys)) == SQLITE_ROW; nread++) {
+			after_rowid = sqlite3_column_int64(keys, 0);
+			after_time = sqlite3_column_int64(keys, 1);
+			sqlite3_bind_int64(row, 1, after_rowid);
+			if ((rrc = sqlite3_step(row)) == SQLITE_ROW)
+				is_more = store_select_offer(q, row, items,
+				    nitems, nkept);
+			sqlite3_reset(row);
+			if (rrc != SQLITE_ROW && rrc != SQLITE_DONE)
+				return (rrc);
+		}
+	} while (is_more && rc == SQLITE_DONE && nread == page);
+	return (is_more ? rc : SQLITE_ROW);
 }
 
 /* Append the entries query selects, asking query->keep about each. */
@@ -1492,26 +1584,32 @@ int
 store_select(struct store *st, const struct store_query *q,
     struct store_item **items, size_t *nitems, char **cause)
 {
-	sqlite3_stmt		*stmt;
-	struct store_item	 it;
-	size_t			 nkept = 0;
-	int			 rc = SQLITE_DONE;
+	sqlite3_stmt	*stmt;
+	size_t		 nkept = 0;
+	int64_t		 now = (int64_t)time(NULL), lo, hi = INT64_MAX;
+	int64_t		 span = STORE_WINDOW_FIRST;
+	int		 rc = SQLITE_DONE, i;
 
 	if (q->feeds != NULL && q->nfeeds == 0)
 		return (0);
 	if ((stmt = store_select_prepare(st, q, cause)) == NULL)
 		return (-1);
-	while ((q->max == 0 || nkept < q->max) &&
-	    (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&it, 0, sizeof it);
-		store_read_item(stmt, &it);
-		if (q->keep != NULL && !q->keep(&it, q->arg)) {
-			store_item_clear(&it);
-			continue;
+	if (q->min_rowid > 0 || q->max_rowid > 0) {
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW &&
+		    store_select_offer(q, stmt, items, nitems, &nkept))
+			;
+	} else {
+		for (i = 0; i < STORE_WINDOWS && rc == SQLITE_DONE; i++) {
+			lo = i == STORE_WINDOWS - 1 ? INT64_MIN : now - span;
+			if (q->since != 0 && lo <= (int64_t)q->since) {
+				lo = (int64_t)q->since;
+				i = STORE_WINDOWS - 1;	/* the last one */
+			}
+			rc = store_select_window(st, q, stmt, lo, hi, items,
+			    nitems, &nkept);
+			hi = lo;
+			span *= STORE_WINDOW_GROWTH;
 		}
-		*items = xreallocarray(*items, *nitems + 1, sizeof **items);
-		(*items)[(*nitems)++] = it;
-		nkept++;
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		store_set_cause(st, "read failed", cause);

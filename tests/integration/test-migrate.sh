@@ -1,7 +1,8 @@
 # A database written by schema version 1 (tests/data/store/v1.sql, made
 # by feedd once before version 3 kept every author, category and
 # enclosure) opens with this feedd: it is migrated to the current
-# version (4 adds the generation emit's stamp compares) in place, its
+# version (4 adds the generation emit's stamp compares, 5 drops the index
+# on sort time alone) in place, its
 # entries come out intact with their first author before any poll, and
 # the next poll of the same feed finds the plain entry unchanged (its
 # digest is the one version 1 stored) and the entry with an enclosure
@@ -50,12 +51,14 @@ CONF
 # 1. The source is unreachable: what comes out is what version 1 stored.
 write_config "file:$T/missing.xml"
 run_feedd once1 once -c "$T/feedd.conf"
-assert_eq 4 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 4"
+assert_eq 5 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 5"
 assert_eq 32 \
     "$(sql "SELECT length(value) FROM meta WHERE key = 'generation'")" \
     "the migration draws a generation"
 assert_eq entries_changed "$(sql "SELECT name FROM sqlite_master WHERE name = 'entries_changed'")" \
     "the migration adds the index archive pages are counted by"
+assert_eq "" "$(sql "SELECT name FROM sqlite_master WHERE name = 'entries_sort'")" \
+    "the migration drops the index on sort time alone"
 check_eq "$BEFORE" \
     "$(sql 'SELECT key, first_seen, changed FROM entries ORDER BY key')" \
     "every version 1 entry is kept, first seen and changed unchanged"

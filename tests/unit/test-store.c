@@ -828,6 +828,165 @@ database_in_wal_mode(void **state)
 	sqlite3_close(db);
 }
 
+/* An entry of newest_first_across_every_window. */
+struct test_dated {
+	const char	*feed;
+	const char	*id;
+	long long	 age;		/* seconds before now */
+	int		 order;		/* 0: newest of all */
+};
+
+/* Keep every other entry offered (a filter that drops some). */
+static bool
+keep_every_other(const struct store_item *it, void *arg)
+{
+	int	*n = arg;
+
+	(void)it;
+	return ((*n)++ % 2 == 0);
+}
+
+/* Keep only m-2 and m-4 (a filter that drops almost everything). */
+static bool
+keep_two(const struct store_item *it, void *arg)
+{
+	(void)arg;
+	return (strcmp(it->e.id, "m-2") == 0 || strcmp(it->e.id, "m-4") == 0);
+}
+
+/*
+ * Entries are read newest first (sort time, then the last stored) across
+ * every window store_select reads through, from a minute to a century
+ * old, with a limit, a lower bound, a list of feeds and a filter, and
+ * across the pages of one window; and no index on sort time alone is
+ * left for polls to rewrite.
+ */
+static void
+newest_first_across_every_window(void **state)
+{
+	static const struct test_dated dated[] = {
+		{ "b", "b-century", 100LL * 365 * 86400, 9 },
+		{ "a", "a-minute", 60, 0 },
+		{ "c", "c-year", 400LL * 86400, 7 },
+		{ "a", "a-tie", 10LL * 86400, 4 },
+		{ "b", "b-hour", 3600, 1 },
+		{ "c", "c-days", 3LL * 86400, 2 },
+		{ "b", "b-decade", 3000LL * 86400, 8 },
+		{ "c", "c-tie", 10LL * 86400, 3 },	/* stored later */
+		{ "a", "a-months", 100LL * 86400, 6 },
+		{ "b", "b-weeks", 20LL * 86400, 5 },
+	};
+	static const char *want[] = { "a-minute", "b-hour", "c-days",
+	    "c-tie", "a-tie", "b-weeks", "a-months", "c-year", "b-decade",
+	    "b-century" };
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc;
+	struct store_counts	 c;
+	struct store_query	 q;
+	struct store_item	*items = NULL;
+	char			*cause = NULL, b[] = "b", *feeds[] = { b };
+	char			 id[16];
+	time_t			 now = time(NULL);
+	size_t			 i, n = 0;
+	int			 nseen = 0;
+	sqlite3			*db;
+	sqlite3_stmt		*stmt;
+
+	/* One entry a commit, so rowids follow the table's order. */
+	for (i = 0; i < sizeof dated / sizeof dated[0]; i++) {
+		doc = feed_doc_new();
+		doc->format = FEED_FORMAT_RSS20;
+		add_entry(doc, dated[i].id, NULL, dated[i].id,
+		    now - (time_t)dated[i].age);
+		assert_int_equal(store_commit_poll(fx->st, dated[i].feed,
+		    "http://e/f", NULL, STORE_DEDUP_AUTO, doc, now, &c,
+		    &cause), 0);
+		feed_doc_free(doc);
+	}
+
+	assert_int_equal(store_newest(fx->st, NULL, SIZE_MAX, &items, &n,
+	    &cause), 0);
+	assert_int_equal(n, 10);
+	for (i = 0; i < n; i++)
+		assert_string_equal(items[i].e.id, want[i]);
+	store_items_free(items, n);
+
+	assert_int_equal(store_newest(fx->st, NULL, 4, &items, &n, &cause),
+	    0);
+	assert_int_equal(n, 4);
+	assert_string_equal(items[3].e.id, "c-tie");
+	store_items_free(items, n);
+
+	items = NULL;
+	n = 0;
+	memset(&q, 0, sizeof q);
+	q.since = now - 50 * 86400;
+	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
+	assert_int_equal(n, 6);
+	assert_string_equal(items[5].e.id, "b-weeks");
+	store_items_free(items, n);
+
+	items = NULL;
+	n = 0;
+	memset(&q, 0, sizeof q);
+	q.feeds = feeds;
+	q.nfeeds = 1;
+	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(items[0].e.id, "b-hour");
+	assert_string_equal(items[1].e.id, "b-weeks");
+	assert_string_equal(items[2].e.id, "b-decade");
+	assert_string_equal(items[3].e.id, "b-century");
+	store_items_free(items, n);
+
+	items = NULL;
+	n = 0;
+	memset(&q, 0, sizeof q);
+	q.max = 4;
+	q.keep = keep_every_other;
+	q.arg = &nseen;
+	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
+	assert_int_equal(n, 4);
+	for (i = 0; i < n; i++)
+		assert_string_equal(items[i].e.id, want[2 * i]);
+	store_items_free(items, n);
+	assert_int_equal(nseen, 7);
+
+	/*
+	 * Fifty entries of one date, stored one by one: read in pages, the
+	 * two a filter keeps come last (the first stored), in order.
+	 */
+	for (i = 0; i < 50; i++) {
+		doc = feed_doc_new();
+		doc->format = FEED_FORMAT_RSS20;
+		snprintf(id, sizeof id, "m-%zu", i);
+		add_entry(doc, id, NULL, id, now - 5 * 86400);
+		assert_int_equal(store_commit_poll(fx->st, "many",
+		    "http://e/m", NULL, STORE_DEDUP_AUTO, doc, now, &c,
+		    &cause), 0);
+		feed_doc_free(doc);
+	}
+	items = NULL;
+	n = 0;
+	memset(&q, 0, sizeof q);
+	q.max = 2;
+	q.keep = keep_two;
+	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(items[0].e.id, "m-4");
+	assert_string_equal(items[1].e.id, "m-2");
+	store_items_free(items, n);
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+	    " sqlite_master WHERE name = 'entries_sort'", -1, &stmt, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
 /* How many entries of feeds a and b have the same key, digest, extras. */
 static int
 count_same(const char *path, const char *a, const char *b)
@@ -1029,6 +1188,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(prepared_doc_stores_the_same,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    newest_first_across_every_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    wal_stays_bounded_under_a_stream_of_polls, setup, teardown),
 		cmocka_unit_test_setup_teardown(
