@@ -833,7 +833,6 @@ struct test_dated {
 	const char	*feed;
 	const char	*id;
 	long long	 age;		/* seconds before now */
-	int		 order;		/* 0: newest of all */
 };
 
 /* Keep every other entry offered (a filter that drops some). */
@@ -854,6 +853,38 @@ keep_two(const struct store_item *it, void *arg)
 	return (strcmp(it->e.id, "m-2") == 0 || strcmp(it->e.id, "m-4") == 0);
 }
 
+/* Store one entry, published at t, as a poll of feed of its own. */
+static void
+commit_one(struct fixture *fx, const char *feed, const char *id, time_t t,
+    time_t now)
+{
+	struct feed_doc		*doc = feed_doc_new();
+	struct store_counts	 c;
+	char			*cause = NULL;
+
+	doc->format = FEED_FORMAT_RSS20;
+	add_entry(doc, id, NULL, id, t);
+	assert_int_equal(store_commit_poll(fx->st, feed, "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, now, &c, &cause), 0);
+	feed_doc_free(doc);
+}
+
+/* store_select of q gives exactly the entries want, in that order. */
+static void
+assert_selects(struct fixture *fx, const struct store_query *q,
+    const char *const *want, size_t nwant)
+{
+	struct store_item	*items = NULL;
+	char			*cause = NULL;
+	size_t			 i, n = 0;
+
+	assert_int_equal(store_select(fx->st, q, &items, &n, &cause), 0);
+	assert_int_equal(n, nwant);
+	for (i = 0; i < n; i++)
+		assert_string_equal(items[i].e.id, want[i]);
+	store_items_free(items, n);
+}
+
 /*
  * Entries are read newest first (sort time, then the last stored) across
  * every window store_select reads through, from a minute to a century
@@ -865,23 +896,26 @@ static void
 newest_first_across_every_window(void **state)
 {
 	static const struct test_dated dated[] = {
-		{ "b", "b-century", 100LL * 365 * 86400, 9 },
-		{ "a", "a-minute", 60, 0 },
-		{ "c", "c-year", 400LL * 86400, 7 },
-		{ "a", "a-tie", 10LL * 86400, 4 },
-		{ "b", "b-hour", 3600, 1 },
-		{ "c", "c-days", 3LL * 86400, 2 },
-		{ "b", "b-decade", 3000LL * 86400, 8 },
-		{ "c", "c-tie", 10LL * 86400, 3 },	/* stored later */
-		{ "a", "a-months", 100LL * 86400, 6 },
-		{ "b", "b-weeks", 20LL * 86400, 5 },
+		{ "b", "b-century", 100LL * 365 * 86400 },
+		{ "a", "a-minute", 60 },
+		{ "c", "c-year", 400LL * 86400 },
+		{ "a", "a-tie", 10LL * 86400 },
+		{ "b", "b-hour", 3600 },
+		{ "c", "c-days", 3LL * 86400 },
+		{ "b", "b-decade", 3000LL * 86400 },
+		{ "c", "c-tie", 10LL * 86400 },		/* stored later */
+		{ "a", "a-months", 100LL * 86400 },
+		{ "b", "b-weeks", 20LL * 86400 },
 	};
-	static const char *want[] = { "a-minute", "b-hour", "c-days",
+	static const char *const want[] = { "a-minute", "b-hour", "c-days",
 	    "c-tie", "a-tie", "b-weeks", "a-months", "c-year", "b-decade",
 	    "b-century" };
+	static const char *const want_b[] = { "b-hour", "b-weeks",
+	    "b-decade", "b-century" };
+	static const char *const want_other[] = { "a-minute", "c-days",
+	    "a-tie", "a-months" };
+	static const char *const want_two[] = { "m-4", "m-2" };
 	struct fixture		*fx = *state;
-	struct feed_doc		*doc;
-	struct store_counts	 c;
 	struct store_query	 q;
 	struct store_item	*items = NULL;
 	char			*cause = NULL, b[] = "b", *feeds[] = { b };
@@ -893,89 +927,47 @@ newest_first_across_every_window(void **state)
 	sqlite3_stmt		*stmt;
 
 	/* One entry a commit, so rowids follow the table's order. */
-	for (i = 0; i < sizeof dated / sizeof dated[0]; i++) {
-		doc = feed_doc_new();
-		doc->format = FEED_FORMAT_RSS20;
-		add_entry(doc, dated[i].id, NULL, dated[i].id,
-		    now - (time_t)dated[i].age);
-		assert_int_equal(store_commit_poll(fx->st, dated[i].feed,
-		    "http://e/f", NULL, STORE_DEDUP_AUTO, doc, now, &c,
-		    &cause), 0);
-		feed_doc_free(doc);
-	}
+	for (i = 0; i < sizeof dated / sizeof dated[0]; i++)
+		commit_one(fx, dated[i].feed, dated[i].id,
+		    now - (time_t)dated[i].age, now);
 
-	assert_int_equal(store_newest(fx->st, NULL, SIZE_MAX, &items, &n,
-	    &cause), 0);
-	assert_int_equal(n, 10);
-	for (i = 0; i < n; i++)
-		assert_string_equal(items[i].e.id, want[i]);
-	store_items_free(items, n);
-
-	assert_int_equal(store_newest(fx->st, NULL, 4, &items, &n, &cause),
-	    0);
-	assert_int_equal(n, 4);
-	assert_string_equal(items[3].e.id, "c-tie");
-	store_items_free(items, n);
-
-	items = NULL;
-	n = 0;
+	memset(&q, 0, sizeof q);
+	assert_selects(fx, &q, want, 10);
+	q.max = 4;
+	assert_selects(fx, &q, want, 4);
 	memset(&q, 0, sizeof q);
 	q.since = now - 50 * 86400;
-	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
-	assert_int_equal(n, 6);
-	assert_string_equal(items[5].e.id, "b-weeks");
-	store_items_free(items, n);
-
-	items = NULL;
-	n = 0;
+	assert_selects(fx, &q, want, 6);
 	memset(&q, 0, sizeof q);
 	q.feeds = feeds;
 	q.nfeeds = 1;
-	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
-	assert_int_equal(n, 4);
-	assert_string_equal(items[0].e.id, "b-hour");
-	assert_string_equal(items[1].e.id, "b-weeks");
-	assert_string_equal(items[2].e.id, "b-decade");
-	assert_string_equal(items[3].e.id, "b-century");
-	store_items_free(items, n);
-
-	items = NULL;
-	n = 0;
+	assert_selects(fx, &q, want_b, 4);
 	memset(&q, 0, sizeof q);
 	q.max = 4;
 	q.keep = keep_every_other;
 	q.arg = &nseen;
-	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
-	assert_int_equal(n, 4);
-	for (i = 0; i < n; i++)
-		assert_string_equal(items[i].e.id, want[2 * i]);
-	store_items_free(items, n);
+	assert_selects(fx, &q, want_other, 4);
 	assert_int_equal(nseen, 7);
+
+	/* store_newest reads the same way. */
+	assert_int_equal(store_newest(fx->st, NULL, 3, &items, &n, &cause),
+	    0);
+	assert_int_equal(n, 3);
+	assert_string_equal(items[2].e.id, "c-days");
+	store_items_free(items, n);
 
 	/*
 	 * Fifty entries of one date, stored one by one: read in pages, the
 	 * two a filter keeps come last (the first stored), in order.
 	 */
 	for (i = 0; i < 50; i++) {
-		doc = feed_doc_new();
-		doc->format = FEED_FORMAT_RSS20;
 		snprintf(id, sizeof id, "m-%zu", i);
-		add_entry(doc, id, NULL, id, now - 5 * 86400);
-		assert_int_equal(store_commit_poll(fx->st, "many",
-		    "http://e/m", NULL, STORE_DEDUP_AUTO, doc, now, &c,
-		    &cause), 0);
-		feed_doc_free(doc);
+		commit_one(fx, "many", id, now - 5 * 86400, now);
 	}
-	items = NULL;
-	n = 0;
 	memset(&q, 0, sizeof q);
 	q.max = 2;
 	q.keep = keep_two;
-	assert_int_equal(store_select(fx->st, &q, &items, &n, &cause), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(items[0].e.id, "m-4");
-	assert_string_equal(items[1].e.id, "m-2");
-	store_items_free(items, n);
+	assert_selects(fx, &q, want_two, 2);
 
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
