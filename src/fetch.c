@@ -69,7 +69,7 @@ struct fetch_transfer {
 	int			 nhops;		/* redirect responses seen */
 	int			 is_temporary;	/* a hop was not 301/308 */
 	int			 is_redirect;	/* this response is a redirect */
-	char			**visited;	/* URLs requested, in order */
+	char			**visited;	/* URLs that redirected, in order */
 	size_t			 nvisited;
 	char			*loop;		/* a redirect back to one, or NULL */
 	int			 is_proxied;	/* the proxy is trusted */
@@ -665,13 +665,6 @@ fetch_status_line(struct fetch_transfer *t, const char *line)
 	long		 code;
 
 	t->is_redirect = 0;
-	if (curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url) ==
-	    CURLE_OK && url != NULL && (t->nvisited == 0 ||
-	    strcmp(t->visited[t->nvisited - 1], url) != 0)) {
-		t->visited = xreallocarray(t->visited, t->nvisited + 1,
-		    sizeof *t->visited);
-		t->visited[t->nvisited++] = xstrdup(url);
-	}
 	if ((p = strchr(line, ' ')) == NULL)
 		return;
 	code = strtol(p + 1, NULL, 10);
@@ -681,12 +674,19 @@ fetch_status_line(struct fetch_transfer *t, const char *line)
 	t->is_redirect = 1;
 	if (code != 301 && code != 308)
 		t->is_temporary = 1;
+	/* Only a URL that redirected can be gone back to in a loop. */
+	if (curl_easy_getinfo(t->easy, CURLINFO_EFFECTIVE_URL, &url) ==
+	    CURLE_OK && url != NULL) {
+		t->visited = xreallocarray(t->visited, t->nvisited + 1,
+		    sizeof *t->visited);
+		t->visited[t->nvisited++] = xstrdup(url);
+	}
 }
 
 /*
- * The headers of a redirect are in: if it leads back to a URL this poll
- * already requested, say so and stop, rather than go round the loop
- * until max_redirects runs out.
+ * The headers of a redirect are in: if it leads back to a URL that
+ * redirected earlier in this poll (this one included), say so and stop,
+ * rather than go round the loop until max_redirects runs out.
  */
 static int
 fetch_is_loop(struct fetch_transfer *t)
