@@ -812,20 +812,61 @@ prune_feed_removes_a_feed_and_its_entries(void **state)
 	feed_doc_free(doc);
 }
 
+/* The first column of the one row a PRAGMA gives, as text. */
+static void
+assert_pragma(const char *path, const char *pragma, const char *want)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, pragma, -1, &stmt, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), want);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
+/* A new database is in WAL mode, with 16 KiB pages. */
 static void
 database_in_wal_mode(void **state)
 {
 	struct fixture	*fx = *state;
-	sqlite3		*db;
-	sqlite3_stmt	*stmt;
 
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1,
-	    &stmt, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
-	sqlite3_finalize(stmt);
+	assert_pragma(fx->path, "PRAGMA journal_mode", "wal");
+	assert_pragma(fx->path, "PRAGMA page_size", "16384");
+}
+
+/* An existing database keeps its page size, and works. */
+static void
+existing_database_keeps_its_page_size(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc;
+	struct store_counts	 c;
+	struct store		*st;
+	char			*cause = NULL, *path;
+	sqlite3			*db;
+
+	xasprintf(&path, "%s.4k", fx->path);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA page_size = 4096;"
+	    " CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
+	st = store_open(path, &cause);
+	assert_non_null(st);
+	doc = feed_doc_new();
+	doc->format = FEED_FORMAT_RSS20;
+	add_entry(doc, "urn:1", NULL, "one", 1000);
+	assert_int_equal(store_commit_poll(st, "ex", "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	assert_int_equal(c.nnew, 1);
+	feed_doc_free(doc);
+	store_close(st);
+	assert_pragma(path, "PRAGMA page_size", "4096");
+	assert_pragma(path, "PRAGMA journal_mode", "wal");
+	free(path);
 }
 
 /* An entry of newest_first_across_every_window. */
@@ -1176,6 +1217,8 @@ main(void)
 		    prune_feed_removes_a_feed_and_its_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    quiet_poll_states_wait_for_a_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    existing_database_keeps_its_page_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_in_wal_mode, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(prepared_doc_stores_the_same,
