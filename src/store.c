@@ -128,12 +128,13 @@ static const char *store_sql[STORE_NSTMTS] = {
 	"SELECT feed, key FROM entries WHERE feed = ?1 LIMIT ?2",
 	"DELETE FROM feeds WHERE name = ?1 AND NOT EXISTS (SELECT 1 FROM"
 	" entries WHERE feed = ?1)",
+	/* Does nothing for a key stored already (store_put_entry). */
 	"INSERT INTO entries (feed, key, digest, entry_id, title, title_type,"
 	" link, summary, summary_type, content, content_type, author_name,"
 	" author_email, author_uri, published_raw, published, updated_raw,"
 	" updated, first_seen, changed, sort_time, extras) VALUES (?1, ?2,"
 	" ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-	" ?18, ?19, ?19, ?20, ?21)",
+	" ?18, ?19, ?19, ?20, ?21) ON CONFLICT (feed, key) DO NOTHING",
 	"UPDATE entries SET digest = ?3, entry_id = ?4, title = ?5,"
 	" title_type = ?6, link = ?7, summary = ?8, summary_type = ?9,"
 	" content = ?10, content_type = ?11, author_name = ?12,"
@@ -281,6 +282,9 @@ static int	store_put_entry(struct store *, const struct store_poll *,
 		    const struct feed_entry *, time_t, struct store_counts *,
 		    char **);
 static int	store_feed_has(struct store *, struct store_poll *, char **);
+static int	store_write_entry(struct store *, enum store_stmt_id,
+		    const char *, const char *, const struct feed_entry *,
+		    const char *, time_t, char **);
 static char	*store_col_text(sqlite3_stmt *, int);
 static void	store_read_state(sqlite3_stmt *, struct store_feed_state *);
 static long	store_prune_overflow(struct store *, const char *, time_t,
@@ -936,6 +940,20 @@ store_find_auto(struct store *st, const char *name, const struct feed_entry *e,
 	return (0);
 }
 
+/* Run the INSERT or UPDATE id for e under key. */
+static int
+store_write_entry(struct store *st, enum store_stmt_id id, const char *name,
+    const char *key, const struct feed_entry *e, const char *digest,
+    time_t now, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[id];
+
+	store_bind_text(stmt, 1, name);
+	store_bind_text(stmt, 2, key);
+	store_bind_entry(stmt, e, digest, now);
+	return (store_step_done(st, id, cause));
+}
+
 /*
  * Insert e, or update it when its stored digest differs.  A key that was
  * pruned stays pruned while its source still lists it.
@@ -959,6 +977,20 @@ store_put_entry(struct store *st, const struct store_poll *poll,
 		memcpy(digest, e->digest, sizeof digest);
 	else
 		store_entry_digest(e, digest);
+	/*
+	 * A feed's first poll has nothing to look up, unless the document
+	 * repeats a key: insert, and look up only if that did nothing.
+	 */
+	if (!poll->has_entries && !poll->has_tombs) {
+		if (store_write_entry(st, STORE_INSERT_ENTRY, name, key, e,
+		    digest, now, cause) != 0)
+			goto out;
+		if (sqlite3_changes(st->db) > 0) {
+			counts->nnew++;
+			ret = 0;
+			goto out;
+		}
+	}
 	if (store_find(st, STORE_FIND_ENTRY, name, key, NULL, &f,
 	    cause) != 0)
 		goto out;
@@ -986,11 +1018,7 @@ store_put_entry(struct store *st, const struct store_poll *poll,
 		goto out;
 	}
 	id = f.is_found ? STORE_UPDATE_ENTRY : STORE_INSERT_ENTRY;
-	stmt = st->stmts[id];
-	store_bind_text(stmt, 1, name);
-	store_bind_text(stmt, 2, key);
-	store_bind_entry(stmt, e, digest, now);
-	if (store_step_done(st, id, cause) != 0)
+	if (store_write_entry(st, id, name, key, e, digest, now, cause) != 0)
 		goto out;
 	if (f.is_found)
 		counts->nupdated++;

@@ -168,6 +168,72 @@ second_poll_of_same_feed_adds_nothing(void **state)
 	feed_doc_free(doc);
 }
 
+/* The title stored for entry id of feed, read through a connection of its own. */
+static char *
+stored_title(const char *path, const char *feed, const char *id)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	char		*title = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT title FROM entries"
+	    " WHERE feed = ?1 AND entry_id = ?2", -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, feed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		title = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return (title);
+}
+
+/*
+ * A document that lists a key twice: entries are stored oldest (last
+ * listed) first, so the first listed is an update of the other, or
+ * unchanged, whether the feed is polled for the first time
+ * (store_put_entry inserts without looking up) or not.
+ */
+static void
+repeated_key_in_one_document_counts_alike(void **state)
+{
+	static const char *const feeds[] = { "new", "old" };
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc, *old;
+	struct store_counts	 c;
+	char			*cause = NULL, *title;
+	size_t			 i;
+
+	old = feed_doc_new();
+	old->format = FEED_FORMAT_RSS20;
+	add_entry(old, "urn:z", NULL, "zed", 500);
+	assert_int_equal(store_commit_poll(fx->st, "old", "http://e/o", NULL,
+	    STORE_DEDUP_AUTO, old, 4000, &c, &cause), 0);
+	feed_doc_free(old);
+
+	doc = feed_doc_new();
+	doc->format = FEED_FORMAT_RSS20;
+	add_entry(doc, "urn:1", NULL, "one, edited", 1000);
+	add_entry(doc, "urn:2", NULL, "two", 2000);
+	add_entry(doc, "urn:1", NULL, "one", 1000);
+	add_entry(doc, "urn:2", NULL, "two", 2000);
+	for (i = 0; i < nitems(feeds); i++) {
+		assert_int_equal(store_commit_poll(fx->st, feeds[i],
+		    "http://e/f", NULL, STORE_DEDUP_AUTO, doc, 5000, &c,
+		    &cause), 0);
+		assert_int_equal(c.nnew, 2);
+		assert_int_equal(c.nupdated, 1);
+		assert_int_equal(c.nunchanged, 1);
+		title = stored_title(fx->path, feeds[i], "urn:1");
+		assert_non_null(title);
+		assert_string_equal(title, "one, edited");
+		free(title);
+	}
+	assert_int_equal(store_count_entries(fx->st), 5);
+	feed_doc_free(doc);
+}
+
 static void
 same_entry_in_two_feeds_is_stored_per_feed(void **state)
 {
@@ -1197,6 +1263,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    list_feeds_gives_state_count_feed_entries, setup, teardown),
 		cmocka_unit_test(key_follows_the_dedup_rule),
+		cmocka_unit_test_setup_teardown(
+		    repeated_key_in_one_document_counts_alike, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    auto_new_guid_same_link_and_title_is_the_same_entry, setup,
 		    teardown),
