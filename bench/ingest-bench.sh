@@ -106,7 +106,7 @@ cmake -S "$SRC" -B "$B" -DCMAKE_BUILD_TYPE=Release >"$OUT/cmake.log" 2>&1 &&
 cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$SRC/include" \
     -o "$B/ingest-many" "$ROOT/bench/ingest-many.c" \
     "$B/libfeedd_store.a" "$B/libfeedd_util.a" \
-    $(pkg-config --libs sqlite3 jansson libcrypto) -lpthread
+    $(pkg-config --libs sqlite3 jansson libcrypto libxxhash) -lpthread
 cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -o "$B/timeit" \
     "$ROOT/bench/timeit.c"
 IM=$B/ingest-many

@@ -118,7 +118,7 @@ done
 cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$SRC/include" \
     $(pkg-config --cflags libxml-2.0) -o "$B/parse-many" \
     "$ROOT/bench/parse-many.c" "$B/libfeedd_parse.a" "$B/libfeedd_util.a" \
-    $(pkg-config --libs libxml-2.0 libcurl jansson libcrypto) -lm
+    $(pkg-config --libs libxml-2.0 libcurl jansson libcrypto libxxhash) -lm
 cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -o "$B/timeit" \
     "$ROOT/bench/timeit.c"
 

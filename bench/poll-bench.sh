@@ -139,7 +139,7 @@ PARSE_MANY=$B/poll-parse-many
 cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$SRC/include" \
     $(pkg-config --cflags libxml-2.0) -o "$PARSE_MANY" \
     "$ROOT/bench/parse-many.c" "$B/libfeedd_parse.a" "$B/libfeedd_util.a" \
-    $(pkg-config --libs libxml-2.0 libcurl jansson libcrypto) -lm \
+    $(pkg-config --libs libxml-2.0 libcurl jansson libcrypto libxxhash) -lm \
     2>"$OUT/poll-parse-many.log" || {
 	log "bench/parse-many.c did not build against $B; no parse-only row"
 	PARSE_MANY=

@@ -96,12 +96,12 @@ cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$ROOT/include" \
     -o "$B/serve-emit" "$ROOT/bench/serve-emit.c" \
     -Wl,--start-group "$B"/libfeedd_*.a -Wl,--end-group \
     $(pkg-config --libs libcurl libevent_core libevent_extra libxml-2.0 \
-    sqlite3 inih jansson libcrypto zlib libsystemd)
+    sqlite3 inih jansson libcrypto libxxhash zlib libsystemd)
 # shellcheck disable=SC2046
 cc -std=c11 -O2 -D_GNU_SOURCE -Wall -Wextra -I"$ROOT/include" \
     -o "$B/ingest-many" "$ROOT/bench/ingest-many.c" \
     "$B/libfeedd_store.a" "$B/libfeedd_util.a" \
-    $(pkg-config --libs sqlite3 jansson libcrypto) -lpthread
+    $(pkg-config --libs sqlite3 jansson libcrypto libxxhash) -lpthread
 
 REC=$OUT/records
 : >"$REC"

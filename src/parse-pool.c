@@ -48,7 +48,7 @@ TAILQ_HEAD(parse_jobs, parse_job);
 struct parse_job {
 	struct parse_pool	*pool;
 	struct parse_ctx	*parse;
-	struct util_sha256	*hash;
+	struct util_hash	*hash;
 	struct buf		 in;		/* pushed, not yet taken */
 	int			 is_finishing;	/* no more bytes will come */
 	int			 is_canceled;	/* the worker frees it */
@@ -57,7 +57,7 @@ struct parse_job {
 	parse_job_done_cb	 cb;
 	void			*arg;
 	struct feed_doc		*doc;
-	char			 hex[65];
+	char			 hex[UTIL_HASH_HEX];
 	TAILQ_ENTRY(parse_job)	 entry;
 };
 
@@ -245,7 +245,7 @@ parse_job_new(struct parse_pool *pool, const struct parse_options *po)
 	job = xcalloc(1, sizeof *job);
 	job->pool = pool;
 	job->parse = parse_new(po);
-	job->hash = util_sha256_new();
+	job->hash = util_hash_new();
 	return (job);
 }
 
@@ -253,7 +253,7 @@ static void
 parse_job_free(struct parse_job *job)
 {
 	parse_free(job->parse);
-	util_sha256_free(job->hash);
+	util_hash_free(job->hash);
 	feed_doc_free(job->doc);
 	buf_clear(&job->in);
 	free(job);
@@ -332,7 +332,7 @@ parse_job_run(struct parse_job *job, struct buf *in, int is_end)
 	size_t	 off, n;
 
 	if (in->len > 0)
-		util_sha256_add(job->hash, in->data, in->len);
+		util_hash_add(job->hash, in->data, in->len);
 	for (off = 0; off < in->len; off += n) {
 		n = in->len - off;
 		if (n > PARSE_POOL_PIECE)
@@ -345,7 +345,7 @@ parse_job_run(struct parse_job *job, struct buf *in, int is_end)
 		buf_reset(in);
 	if (is_end) {
 		job->doc = parse_finish(job->parse);
-		util_sha256_end(job->hash, job->hex);
+		util_hash_end(job->hash, job->hex);
 		job->hash = NULL;
 		if (job->pool->prepare != NULL &&
 		    job->doc->format != FEED_FORMAT_NONE)

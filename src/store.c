@@ -18,7 +18,7 @@
 #include "feedd/util.h"
 #include "store-int.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 /* Tombstones unseen in the source for this many days are forgotten. */
 #define STORE_TOMB_DAYS 30
 
@@ -77,6 +77,7 @@ enum store_stmt_id {
 	STORE_DELETE_FEED,
 	STORE_INSERT_ENTRY,
 	STORE_UPDATE_ENTRY,
+	STORE_SET_DIGEST,
 	STORE_GET_ITEM,
 	STORE_COUNT,
 	STORE_LIST_FEEDS,
@@ -141,6 +142,7 @@ static const char *store_sql[STORE_NSTMTS] = {
 	" author_email = ?13, author_uri = ?14, published_raw = ?15,"
 	" published = ?16, updated_raw = ?17, updated = ?18, changed = ?19,"
 	" sort_time = ?20, extras = ?21 WHERE feed = ?1 AND key = ?2",
+	"UPDATE entries SET digest = ?3 WHERE feed = ?1 AND key = ?2",
 	STORE_ITEM_SELECT " WHERE e.rowid = ?1",
 	"SELECT count(*) FROM entries",
 	"SELECT " STORE_STATE_COLUMNS ", f.name FROM feeds f ORDER BY f.name",
@@ -175,7 +177,7 @@ static const char store_schema_v1[] =
 	"CREATE TABLE entries ("
 	" feed TEXT NOT NULL REFERENCES feeds(name),"
 	" key TEXT NOT NULL,"		/* dedup key within the feed */
-	" digest TEXT NOT NULL,"	/* SHA-256 of what is stored */
+	" digest TEXT NOT NULL,"	/* of what is stored (see v6) */
 	" entry_id TEXT, title TEXT, title_type TEXT, link TEXT,"
 	" summary TEXT, summary_type TEXT, content TEXT, content_type TEXT,"
 	" author_name TEXT, author_email TEXT, author_uri TEXT,"
@@ -232,6 +234,16 @@ static const char store_schema_v5[] =
 	"DROP INDEX IF EXISTS entries_sort";
 
 /*
+ * v6: entry digests are util_hash (32 hex digits) instead of SHA-256,
+ * which took a tenth of a parse thread's time in a first poll.  They
+ * cannot be redone in SQL: each SHA-256 one is checked and replaced when
+ * its entry is next polled (store_same_digest).  The step changes
+ * nothing but the version, so that an older feedd, which would take
+ * every such digest for a change, refuses the file.
+ */
+static const char store_schema_v6[] = "";
+
+/*
  * store_migrations[v] takes a database from user_version v to v + 1.
  * Append a step for each new version; never edit a shipped one.
  */
@@ -240,7 +252,8 @@ static const char *store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v2,
 	store_schema_v3,
 	store_schema_v4,
-	store_schema_v5
+	store_schema_v5,
+	store_schema_v6
 };
 
 /* A stored entry found by key or link. */
@@ -282,6 +295,9 @@ static int	store_put_entry(struct store *, const struct store_poll *,
 		    const struct feed_entry *, time_t, struct store_counts *,
 		    char **);
 static int	store_feed_has(struct store *, struct store_poll *, char **);
+static int	store_same_digest(struct store *, const char *, const char *,
+		    const struct feed_entry *, const char *, const char *,
+		    char **);
 static int	store_write_entry(struct store *, enum store_stmt_id,
 		    const char *, const char *, const struct feed_entry *,
 		    const char *, time_t, char **);
@@ -557,15 +573,30 @@ store_bind_instant(sqlite3_stmt *stmt, int i, const struct feed_date *d)
 }
 
 /*
+ * A digest being worked out: SHA-256 for keys (and for entry digests
+ * stored before schema version 6), else the fast hash.
+ */
+struct store_digest {
+	struct util_hash	*fast;
+	struct util_sha256	*sha;
+};
+
+/*
  * Feed a string and a separator to a digest, straight from the entry,
  * rather than copied into one growing buffer first.
  */
 static void
-store_digest_add(struct util_sha256 *h, const char *s)
+store_digest_add(struct store_digest *d, const char *s)
 {
-	if (s != NULL)
-		util_sha256_add(h, s, strlen(s));
-	util_sha256_add(h, "\x1f", 1);
+	if (d->fast != NULL) {
+		if (s != NULL)
+			util_hash_add(d->fast, s, strlen(s));
+		util_hash_add(d->fast, "\x1f", 1);
+	} else {
+		if (s != NULL)
+			util_sha256_add(d->sha, s, strlen(s));
+		util_sha256_add(d->sha, "\x1f", 1);
+	}
 }
 
 /*
@@ -577,7 +608,7 @@ store_digest_add(struct util_sha256 *h, const char *s)
 char *
 store_entry_key(const struct feed_entry *e, enum store_dedup mode)
 {
-	struct util_sha256 *h;
+	struct store_digest d = { NULL, NULL };
 	char		 hex[65], *key;
 	bool		 has_id = e->id != NULL && *e->id != '\0';
 	bool		 has_link = e->link != NULL && *e->link != '\0';
@@ -591,12 +622,12 @@ store_entry_key(const struct feed_entry *e, enum store_dedup mode)
 		xasprintf(&key, "link:%s", e->link);
 		return (key);
 	}
-	h = util_sha256_new();
-	store_digest_add(h, e->title.value);
-	store_digest_add(h, e->published.raw);
-	store_digest_add(h, e->ncontent > 0 ? e->content[0].value :
+	d.sha = util_sha256_new();
+	store_digest_add(&d, e->title.value);
+	store_digest_add(&d, e->published.raw);
+	store_digest_add(&d, e->ncontent > 0 ? e->content[0].value :
 	    e->summary.value);
-	util_sha256_end(h, hex);
+	util_sha256_end(d.sha, hex);
 	xasprintf(&key, "hash:%s", hex);
 	return (key);
 }
@@ -632,7 +663,7 @@ store_is_enclosure(const struct feed_link *l)
  * upgrade does not turn every entry into an update.
  */
 static void
-store_digest_extras(struct util_sha256 *h, const struct feed_entry *e)
+store_digest_extras(struct store_digest *h, const struct feed_entry *e)
 {
 	const struct feed_person	*a;
 	const struct feed_category	*c;
@@ -664,16 +695,14 @@ store_digest_extras(struct util_sha256 *h, const struct feed_entry *e)
 	}
 }
 
-/* The digest of everything stored for e: a change means an update. */
+/* Feed a digest everything stored for e: a change means an update. */
 static void
-store_entry_digest(const struct feed_entry *e, char hex[65])
+store_digest_entry(struct store_digest *h, const struct feed_entry *e)
 {
 	const struct feed_text	 *c = e->ncontent > 0 ? &e->content[0] : NULL;
 	const struct feed_person *a = e->nauthors > 0 ? &e->authors[0] : NULL;
-	struct util_sha256	 *h;
 
 	/* Not the id: a guid that changes on every fetch is no update. */
-	h = util_sha256_new();
 	store_digest_add(h, e->title.value);
 	store_digest_add(h, e->title.type);
 	store_digest_add(h, e->link);
@@ -687,7 +716,26 @@ store_entry_digest(const struct feed_entry *e, char hex[65])
 	store_digest_add(h, e->published.raw);
 	store_digest_add(h, e->updated.raw);
 	store_digest_extras(h, e);
-	util_sha256_end(h, hex);
+}
+
+/* e's digest, as stored from schema version 6 on: the fast hash. */
+static void
+store_entry_digest(const struct feed_entry *e, char hex[UTIL_HASH_HEX])
+{
+	struct store_digest	 d = { util_hash_new(), NULL };
+
+	store_digest_entry(&d, e);
+	util_hash_end(d.fast, hex);
+}
+
+/* e's digest as versions before 6 stored it: SHA-256. */
+static void
+store_entry_digest_v5(const struct feed_entry *e, char hex[65])
+{
+	struct store_digest	 d = { NULL, util_sha256_new() };
+
+	store_digest_entry(&d, e);
+	util_sha256_end(d.sha, hex);
 }
 
 /*
@@ -940,6 +988,36 @@ store_find_auto(struct store *st, const char *name, const struct feed_entry *e,
 	return (0);
 }
 
+/*
+ * Whether stored, the digest found for e under key, says e is unchanged
+ * (1) or not (0); -1 on error.  Before schema version 6 digests were
+ * SHA-256 (64 hex digits): such a one is checked the old way and, when
+ * it matches, replaced by the fast one, so that an upgrade neither turns
+ * every entry into an update nor hashes it twice on every poll.
+ */
+static int
+store_same_digest(struct store *st, const char *name, const char *key,
+    const struct feed_entry *e, const char *stored, const char *digest,
+    char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_SET_DIGEST];
+	char		 old[65];
+
+	if (strcmp(stored, digest) == 0)
+		return (1);
+	if (strlen(stored) != 64)
+		return (0);
+	store_entry_digest_v5(e, old);
+	if (strcmp(stored, old) != 0)
+		return (0);
+	store_bind_text(stmt, 1, name);
+	store_bind_text(stmt, 2, key);
+	store_bind_kept(stmt, 3, digest);
+	if (store_step_done(st, STORE_SET_DIGEST, cause) != 0)
+		return (-1);
+	return (1);
+}
+
 /* Run the INSERT or UPDATE id for e under key. */
 static int
 store_write_entry(struct store *st, enum store_stmt_id id, const char *name,
@@ -967,8 +1045,8 @@ store_put_entry(struct store *st, const struct store_poll *poll,
 	enum store_dedup	 mode = poll->dedup;
 	struct store_found	 f;
 	sqlite3_stmt		*stmt;
-	char			*key, digest[65];
-	int			 ret = -1;
+	char			*key, digest[UTIL_HASH_HEX];
+	int			 ret = -1, same;
 	enum store_stmt_id	 id;
 
 	memset(&f, 0, sizeof f);
@@ -1012,10 +1090,15 @@ store_put_entry(struct store *st, const struct store_poll *poll,
 			}
 			goto out;
 		}
-	} else if (f.is_found && strcmp(f.digest, digest) == 0) {
-		counts->nunchanged++;
-		ret = 0;
-		goto out;
+	} else if (f.is_found) {
+		if ((same = store_same_digest(st, name, key, e, f.digest,
+		    digest, cause)) < 0)
+			goto out;
+		if (same) {
+			counts->nunchanged++;
+			ret = 0;
+			goto out;
+		}
 	}
 	id = f.is_found ? STORE_UPDATE_ENTRY : STORE_INSERT_ENTRY;
 	if (store_write_entry(st, id, name, key, e, digest, now, cause) != 0)

@@ -20,11 +20,12 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <xxhash.h>
 
 #include "feedd/log.h"
 #include "feedd/util.h"
 
-static void	util_hex(const unsigned char *, unsigned int, char[65]);
+static void	util_hex(const unsigned char *, unsigned int, char *);
 static bool	util_prefix_equal(const unsigned char *, const unsigned char *,
 		    int);
 
@@ -285,9 +286,9 @@ util_sha256_hex(const void *data, size_t len, char out[65])
 	util_hex(md, mdlen, out);
 }
 
-/* Write the hex form of a digest. */
+/* Write the hex form of a digest of up to 32 bytes (out: 2 * len + 1). */
 static void
-util_hex(const unsigned char *md, unsigned int len, char out[65])
+util_hex(const unsigned char *md, unsigned int len, char *out)
 {
 	static const char	 digits[] = "0123456789abcdef";
 	unsigned int		 i;
@@ -338,6 +339,44 @@ void
 util_sha256_free(struct util_sha256 *h)
 {
 	EVP_MD_CTX_free((EVP_MD_CTX *)h);
+}
+
+/* Start an incremental XXH3-128. */
+struct util_hash *
+util_hash_new(void)
+{
+	XXH3_state_t	*st;
+
+	if ((st = XXH3_createState()) == NULL)
+		fatalx("XXH3_createState failed");
+	XXH3_128bits_reset(st);
+	return ((struct util_hash *)st);
+}
+
+/* Add data to an incremental XXH3-128. */
+void
+util_hash_add(struct util_hash *h, const void *data, size_t len)
+{
+	XXH3_128bits_update((XXH3_state_t *)h, data, len);
+}
+
+/* Finish an incremental XXH3-128 into hex (its canonical form), and free it. */
+void
+util_hash_end(struct util_hash *h, char out[UTIL_HASH_HEX])
+{
+	XXH128_canonical_t	 c;
+
+	XXH128_canonicalFromHash(&c,
+	    XXH3_128bits_digest((XXH3_state_t *)h));
+	util_hex(c.digest, sizeof c.digest, out);
+	XXH3_freeState((XXH3_state_t *)h);
+}
+
+/* Free an incremental XXH3-128 that will not be finished. */
+void
+util_hash_free(struct util_hash *h)
+{
+	XXH3_freeState((XXH3_state_t *)h);
 }
 
 /*

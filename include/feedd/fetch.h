@@ -74,7 +74,7 @@ struct fetch_result {
 	long			 retry_after;	/* Retry-After, s from now */
 	char			*moved_to;	/* final URL when every hop was
 						   301 or 308, else NULL */
-	char			 body_hash[65];	/* SHA-256 of the decoded body */
+	char			 body_hash[UTIL_HASH_HEX]; /* of the decoded body */
 	bool			 is_truncated;	/* OK, but cut off at max_body:
 						   doc has what came before */
 	char			*discovered;	/* not a feed, but a web page

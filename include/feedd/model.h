@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "feedd/util.h"
+
 /* Detected formats, in feedparser's vocabulary (see feed_format_name). */
 enum feed_format {
 	FEED_FORMAT_NONE = 0,	/* not a feed */
@@ -177,7 +179,7 @@ struct feed_entry {
 	 * (store_prepare_doc) so the loop does less.
 	 */
 	bool			 is_prepared;
-	char			 digest[65];	/* hex SHA-256 */
+	char			 digest[UTIL_HASH_HEX]; /* store_entry_digest */
 	char			*extras;	/* extras JSON, or NULL */
 };
 

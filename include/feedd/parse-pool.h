@@ -18,8 +18,8 @@ struct parse_pool;
 struct parse_job;
 
 /*
- * A finished job: doc (the callee owns it) and the SHA-256 of the bytes
- * pushed, in hex.  Runs on the loop thread.
+ * A finished job: doc (the callee owns it) and the util_hash of the
+ * bytes pushed, in hex.  Runs on the loop thread.
  */
 typedef void (*parse_job_done_cb)(struct feed_doc *doc, const char *hash,
 		    void *arg);

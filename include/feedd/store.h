@@ -49,7 +49,7 @@ struct store_feed_state {
 	int	 failures;	/* consecutive failed polls */
 	char	*last_error;	/* why the last poll failed, or NULL */
 	long	 last_status;	/* HTTP status of the last poll, 0: none */
-	char	*body_hash;	/* SHA-256 of the last 200 body, or NULL */
+	char	*body_hash;	/* util_hash of the last 200 body, or NULL */
 	char	*next_reason;	/* why next_poll is when it is, or NULL */
 	time_t	 state_since;	/* when it last became ok, failing, moved
 				   or gone; 0: never polled */

@@ -173,6 +173,21 @@ void	 util_sha256_end(struct util_sha256 *, char out[65]);
 /* Free a context without a digest; NULL is fine. */
 void	 util_sha256_free(struct util_sha256 *);
 
+/*
+ * A fast 128-bit hash (XXH3), in hex, over data that arrives in pieces:
+ * for telling a changed body or entry from an unchanged one, ten times
+ * quicker than SHA-256 and as good for that.  Not for anything a forged
+ * collision could win (keys, tokens, ETags stay SHA-256).
+ */
+#define UTIL_HASH_HEX	33	/* 32 hex digits and the NUL */
+struct util_hash;
+struct util_hash *util_hash_new(void);
+void	 util_hash_add(struct util_hash *, const void *, size_t);
+/* Write the hex digest and free the context. */
+void	 util_hash_end(struct util_hash *, char out[UTIL_HASH_HEX]);
+/* Free a context without a digest; NULL is fine. */
+void	 util_hash_free(struct util_hash *);
+
 /* How much nicer than the process a background thread runs. */
 #define UTIL_BACKGROUND_NICE	5
 /*

@@ -2,11 +2,13 @@
 # by feedd once before version 3 kept every author, category and
 # enclosure) opens with this feedd: it is migrated to the current
 # version (4 adds the generation emit's stamp compares, 5 drops the index
-# on sort time alone) in place, its
-# entries come out intact with their first author before any poll, and
-# the next poll of the same feed finds the plain entry unchanged (its
-# digest is the one version 1 stored) and the entry with an enclosure
-# and a category updated, which then carries them.
+# on sort time alone, 6 moves entry digests from SHA-256 to XXH3) in
+# place, its entries come out intact with their first author before any
+# poll, and the next poll of the same feed finds the plain entry
+# unchanged (its SHA-256 digest is the one version 1 stored, and is
+# replaced by the new kind) and the entry with an enclosure and a
+# category updated, which then carries them; the poll after that finds
+# both unchanged by their new digests.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -51,7 +53,7 @@ CONF
 # 1. The source is unreachable: what comes out is what version 1 stored.
 write_config "file:$T/missing.xml"
 run_feedd once1 once -c "$T/feedd.conf"
-assert_eq 5 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 5"
+assert_eq 6 "$(sql 'PRAGMA user_version')" "feedd migrates it to version 6"
 assert_eq 32 \
     "$(sql "SELECT length(value) FROM meta WHERE key = 'generation'")" \
     "the migration draws a generation"
@@ -87,4 +89,14 @@ $(xpath "$T/out/feed.atom" "string(//*[local-name()='link'][@rel='enclosure']/@t
 $(xpath "$T/out/feed.atom" "string(//*[local-name()='link'][@rel='enclosure']/@length)") \
 $(xpath "$T/out/feed.atom" "string(//*[local-name()='category']/@term)")" \
     "the updated entry carries its enclosure and category"
+assert_eq "32 32" "$(sql 'SELECT length(digest) FROM entries ORDER BY key' | tr '\n' ' ' | sed 's/ $//')" \
+    "both entries now carry a digest of the new kind"
+
+# 3. Once more, the body changed by a blank line so that it is parsed:
+# both entries unchanged, by the digests version 6 wrote.
+echo >>"$T/pod.xml"
+run_feedd once3 once -c "$T/feedd.conf"
+grep -q "feed pod: ok, 0 new, 0 updated, 2 unchanged" "$T/once3.err" ||
+    fail "want 2 unchanged: $(cat "$T/once3.err")"
+ok "the next poll finds both entries unchanged"
 finish

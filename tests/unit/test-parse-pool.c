@@ -146,7 +146,8 @@ test_pool_interleaved(void **state)
 	struct test_loop	 l;
 	struct test_result	 r[TEST_JOBS];
 	struct parse_job	*jobs[TEST_JOBS];
-	char			*body[TEST_JOBS], want[65], title[32];
+	struct util_hash	*h;
+	char			*body[TEST_JOBS], want[UTIL_HASH_HEX], title[32];
 	size_t			 len[TEST_JOBS], off, chunk = 1000;
 	int			 i, more;
 
@@ -176,7 +177,9 @@ test_pool_interleaved(void **state)
 		assert_int_equal(r[i].nentries, 10 + i);
 		snprintf(title, sizeof title, "feed %d", i);
 		assert_string_equal(r[i].title, title);
-		util_sha256_hex(body[i], len[i], want);
+		h = util_hash_new();
+		util_hash_add(h, body[i], len[i]);
+		util_hash_end(h, want);
 		assert_string_equal(r[i].hash, want);
 		free(r[i].title);
 		free(body[i]);

@@ -44,6 +44,7 @@ static void	test_trim_table(void **);
 static void	test_sha256_abc(void **);
 static void	test_sha256_empty(void **);
 static void	test_sha256_in_pieces(void **);
+static void	test_hash_in_pieces(void **);
 static bool	cidr_has(const char *, const char *);
 static void	test_utf8_decode(void **);
 static void	test_cidr_match(void **);
@@ -379,6 +380,29 @@ test_sha256_in_pieces(void **state)
 	util_sha256_free(NULL);
 }
 
+/*
+ * The fast hash (XXH3-128) in its canonical hex, fed in pieces; the
+ * empty string's is the value xxHash documents.
+ */
+static void
+test_hash_in_pieces(void **state)
+{
+	struct util_hash	*h;
+	char			 out[UTIL_HASH_HEX];
+
+	(void)state;
+	h = util_hash_new();
+	util_hash_end(h, out);
+	assert_string_equal(out, "99aa06d3014798d86001c324468d497f");
+	h = util_hash_new();
+	util_hash_add(h, "a", 1);
+	util_hash_add(h, "", 0);
+	util_hash_add(h, "bc", 2);
+	util_hash_end(h, out);
+	assert_string_equal(out, "06b05ab6733a618578af5f94892f3950");
+	util_hash_free(NULL);
+}
+
 /* The digest of nothing. */
 static void
 test_sha256_empty(void **state)
@@ -407,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_sha256_abc),
 		cmocka_unit_test(test_sha256_empty),
 		cmocka_unit_test(test_sha256_in_pieces),
+		cmocka_unit_test(test_hash_in_pieces),
 		cmocka_unit_test(test_utf8_decode),
 		cmocka_unit_test(test_cidr_match),
 		cmocka_unit_test(test_cidr_parse_errors),
