@@ -581,6 +581,16 @@ struct store_digest {
 	struct util_sha256	*sha;
 };
 
+/* Feed bytes to whichever hash the digest uses. */
+static void
+store_digest_bytes(struct store_digest *d, const void *p, size_t len)
+{
+	if (d->fast != NULL)
+		util_hash_add(d->fast, p, len);
+	else
+		util_sha256_add(d->sha, p, len);
+}
+
 /*
  * Feed a string and a separator to a digest, straight from the entry,
  * rather than copied into one growing buffer first.
@@ -588,15 +598,9 @@ struct store_digest {
 static void
 store_digest_add(struct store_digest *d, const char *s)
 {
-	if (d->fast != NULL) {
-		if (s != NULL)
-			util_hash_add(d->fast, s, strlen(s));
-		util_hash_add(d->fast, "\x1f", 1);
-	} else {
-		if (s != NULL)
-			util_sha256_add(d->sha, s, strlen(s));
-		util_sha256_add(d->sha, "\x1f", 1);
-	}
+	if (s != NULL)
+		store_digest_bytes(d, s, strlen(s));
+	store_digest_bytes(d, "\x1f", 1);
 }
 
 /*

@@ -360,7 +360,7 @@ util_hash_add(struct util_hash *h, const void *data, size_t len)
 	XXH3_128bits_update((XXH3_state_t *)h, data, len);
 }
 
-/* Finish an incremental XXH3-128 into hex (its canonical form), and free it. */
+/* Finish an incremental XXH3-128 into hex (canonical form); free it. */
 void
 util_hash_end(struct util_hash *h, char out[UTIL_HASH_HEX])
 {
