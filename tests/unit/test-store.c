@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "feedd/model.h"
@@ -168,25 +169,30 @@ second_poll_of_same_feed_adds_nothing(void **state)
 	feed_doc_free(doc);
 }
 
-/* The title stored for entry id of feed, read through a connection of its own. */
+/* Column col of entry id of feed, read through a connection of its own. */
 static char *
-stored_title(const char *path, const char *feed, const char *id)
+stored_text(const char *path, const char *col, const char *feed,
+    const char *id)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt;
-	char		*title = NULL;
+	char		*sql, *text = NULL;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT title FROM entries"
-	    " WHERE feed = ?1 AND entry_id = ?2", -1, &stmt, NULL), SQLITE_OK);
+	xasprintf(&sql, "SELECT %s FROM entries WHERE feed = ?1"
+	    " AND entry_id = ?2", col);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
 	sqlite3_bind_text(stmt, 1, feed, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		title = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		text = xstrdup((const char *)sqlite3_column_text(stmt, 0));
 	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
-	return (title);
+	free(sql);
+	return (text);
 }
 
 /*
@@ -225,7 +231,7 @@ repeated_key_in_one_document_counts_alike(void **state)
 		assert_int_equal(c.nnew, 2);
 		assert_int_equal(c.nupdated, 1);
 		assert_int_equal(c.nunchanged, 1);
-		title = stored_title(fx->path, feeds[i], "urn:1");
+		title = stored_text(fx->path, "title", feeds[i], "urn:1");
 		assert_non_null(title);
 		assert_string_equal(title, "one, edited");
 		free(title);
@@ -348,6 +354,122 @@ authors_categories_enclosures_round_trip(void **state)
 	assert_int_equal(items[1].e.ncategories, 0);
 	assert_int_equal(items[1].e.nlinks, 0);
 	store_items_free(items, n);
+	feed_doc_free(doc);
+}
+
+/*
+ * A string a JSON writer can get wrong: a quote, a backslash, a slash,
+ * DEL, UTF-8 of two, three and four bytes, and every control character.
+ */
+static char *
+awkward_string(void)
+{
+	struct buf	 b;
+	int		 c;
+
+	buf_init(&b);
+	buf_adds(&b, "q\"b\\s/ del\x7f \xc3\xa9 \xe2\x82\xac \xf0\x9d\x84\x9e ");
+	for (c = 1; c < 0x20; c++)
+		buf_addc(&b, (char)c);
+	return (buf_steal(&b));
+}
+
+/* Set key of o to s as jansson would keep it (not invalid UTF-8). */
+static void
+json_set(json_t *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		json_object_set_new(o, key, json_string(s));
+}
+
+/* Append to the array a an object of up to four fields. */
+static void
+json_add(json_t *a, const char *k1, const char *v1, const char *k2,
+    const char *v2, const char *k3, const char *v3)
+{
+	json_t	*o = json_object();
+
+	json_set(o, k1, v1);
+	json_set(o, k2, v2);
+	json_set(o, k3, v3);
+	json_array_append_new(a, o);
+}
+
+/*
+ * The extras column is written without jansson's tree, so check it is
+ * byte for byte what jansson writes from the same values: awkward
+ * strings escaped alike, a value that is not UTF-8 left out, a category
+ * without a term and a link that is no enclosure skipped.  It then
+ * reads back to the same strings.
+ */
+static void
+extras_column_is_what_jansson_writes(void **state)
+{
+	struct fixture		*fx = *state;
+	struct feed_doc		*doc = three_entries();
+	struct feed_entry	*e = &doc->entries[0];
+	struct feed_person	*a;
+	struct feed_category	*cat;
+	struct feed_link	*l;
+	struct store_counts	 c;
+	struct store_item	*items;
+	json_t			*root, *arr;
+	char			*cause = NULL, *odd = awkward_string();
+	char			*want, *got;
+	size_t			 n;
+
+	a = feed_persons_add(&e->authors, &e->nauthors);
+	a->name = xstrdup(odd);
+	a->email = xstrdup("ann@example.org");
+	a = feed_persons_add(&e->authors, &e->nauthors);
+	a->raw = xstrdup("Bob <bob@example.org>");
+	cat = feed_categories_add(&e->categories, &e->ncategories);
+	cat->term = xstrdup(odd);
+	cat->label = xstrdup("bad \xff\xfe bytes");
+	cat = feed_categories_add(&e->categories, &e->ncategories);
+	cat->label = xstrdup("no term");
+	cat = feed_categories_add(&e->categories, &e->ncategories);
+	cat->term = xstrdup("t");
+	l = feed_links_add(&e->links, &e->nlinks);
+	l->rel = xstrdup("related");
+	l->href = xstrdup("http://example.org/related");
+	l = feed_links_add(&e->links, &e->nlinks);
+	l->rel = xstrdup("enclosure");
+	l->href = xstrdup("http://example.org/a.mp3");
+	l->type = xstrdup(odd);
+	l->length = xstrdup("1");
+
+	root = json_object();
+	json_object_set_new(root, "authors", arr = json_array());
+	json_add(arr, "name", odd, "email", "ann@example.org", "uri", NULL);
+	json_add(arr, "raw", "Bob <bob@example.org>", NULL, NULL, NULL, NULL);
+	json_object_set_new(root, "categories", arr = json_array());
+	json_add(arr, "term", odd, "label", "bad \xff\xfe bytes", NULL, NULL);
+	json_add(arr, "term", "t", NULL, NULL, NULL, NULL);
+	json_object_set_new(root, "enclosures", arr = json_array());
+	json_add(arr, "url", "http://example.org/a.mp3", "type", odd,
+	    "length", "1");
+	want = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+
+	assert_int_equal(store_commit_poll(fx->st, "ex", "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, 5000, &c, &cause), 0);
+	got = stored_text(fx->path, "extras", "ex", "urn:a");
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	assert_int_equal(store_newest(fx->st, NULL, 10, &items, &n, &cause), 0);
+	e = &items[0].e;
+	assert_int_equal(e->nauthors, 2);
+	assert_string_equal(e->authors[0].name, odd);
+	assert_string_equal(e->authors[1].raw, "Bob <bob@example.org>");
+	assert_int_equal(e->ncategories, 2);
+	assert_string_equal(e->categories[0].term, odd);
+	assert_null(e->categories[0].label);
+	assert_string_equal(e->links[0].type, odd);
+	store_items_free(items, n);
+	free(got);
+	free(want);
+	free(odd);
 	feed_doc_free(doc);
 }
 
@@ -1247,6 +1369,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    authors_categories_enclosures_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    extras_column_is_what_jansson_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    added_enclosure_or_category_is_an_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(
