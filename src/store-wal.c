@@ -38,6 +38,7 @@ struct store_wal {
 	char		*path;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
+	pthread_cond_t	 done;		/* the thread finished a checkpoint */
 	pthread_t	 thread;
 	int		 is_started;
 	int		 is_failed;	/* no thread: checkpoint inline */
@@ -83,6 +84,14 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int npages)
 	if (!w->is_started && !w->is_failed)
 		store_wal_start(w);
 	pthread_mutex_lock(&w->lock);
+	/*
+	 * The thread runs niced, and on a busy machine it can be starved
+	 * while commits go on: past the ceiling the writer waits for it,
+	 * then copies the rest itself, so the WAL stays bounded.
+	 */
+	while (w->is_running && !w->is_failed &&
+	    npages >= STORE_WAL_MAX * w->npages)
+		pthread_cond_wait(&w->done, &w->lock);
 	if (w->is_failed || (w->is_done &&
 	    (npages >= STORE_WAL_MAX * w->npages ||
 	    npages - w->ncopied < STORE_WAL_INLINE))) {
@@ -128,6 +137,7 @@ store_wal_new(sqlite3 *db, const char *path)
 	w->npages = STORE_WAL_BYTES / store_wal_page_size(db);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	pthread_cond_init(&w->done, NULL);
 	sqlite3_wal_hook(db, store_wal_hook, w);
 	return (w);
 }
@@ -147,6 +157,7 @@ store_wal_free(struct store_wal *w)
 	}
 	sqlite3_wal_autocheckpoint(w->db, w->npages);
 	pthread_cond_destroy(&w->cond);
+	pthread_cond_destroy(&w->done);
 	pthread_mutex_destroy(&w->lock);
 	free(w->path);
 	free(w);
@@ -172,8 +183,10 @@ store_wal_main(void *arg)
 		db = NULL;
 	}
 	pthread_mutex_lock(&w->lock);
-	if (db == NULL)
+	if (db == NULL) {
 		w->is_failed = 1;
+		pthread_cond_signal(&w->done);
+	}
 	while (!w->is_stopping && !w->is_failed) {
 		if (!w->is_running) {
 			pthread_cond_wait(&w->cond, &w->lock);
@@ -187,6 +200,7 @@ store_wal_main(void *arg)
 		w->is_running = 0;
 		w->is_done = 1;
 		w->ncopied = ncopied;
+		pthread_cond_signal(&w->done);
 	}
 	pthread_mutex_unlock(&w->lock);
 	sqlite3_close(db);
