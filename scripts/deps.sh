@@ -5,7 +5,7 @@ set -eu
 
 PKGS="gcc make cmake pkg-config ca-certificates
 libcurl4-openssl-dev libevent-dev libxml2-dev libsqlite3-dev libinih-dev
-libjansson-dev libssl-dev libxxhash-dev libsystemd-dev libcmocka-dev zlib1g-dev
+libjansson-dev libssl-dev libxxhash-dev libjemalloc-dev libsystemd-dev libcmocka-dev zlib1g-dev
 libxml2-utils jing curl python3 python3-feedparser python3-jsonschema
 nginx-light openssl dpkg-dev groff-base
 prometheus systemd newsboat sfeed chromium"

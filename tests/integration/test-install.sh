@@ -46,7 +46,7 @@ check_eq "$VERSION" "$(dpkg-deb -f "$DEB" Version)" \
     "the package version is the project's"
 DEPENDS=$(dpkg-deb -f "$DEB" Depends)
 for lib in libc6 libcurl4 libevent-core-2.1-7 libevent-extra-2.1-7 \
-    libxml2 libsqlite3-0 libinih1 libjansson4 libxxhash0 libsystemd0 zlib1g; do
+    libxml2 libsqlite3-0 libinih1 libjansson4 libxxhash0 libjemalloc2 libsystemd0 zlib1g; do
 	case ", $DEPENDS," in
 	*", $lib "*|*", $lib,"*) ok "Depends names $lib" ;;
 	*) fail "Depends lacks $lib: $DEPENDS" ;;
