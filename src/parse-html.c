@@ -98,8 +98,8 @@ struct parse_html_state {
 	unsigned long		 last_end;
 	struct parse_html_attr	*attrs;
 	size_t			 attrsize;
-	CURLU			*curl_base;
-	bool			 is_curl_tried;
+	struct parse_url_base	*urlbase;	/* the caller's, or own */
+	struct parse_url_base	 own;
 	const char		*fast_base;	/* fast path's input, or NULL */
 	const char		*fast_cur;	/* where libxml2 would be */
 };
@@ -132,7 +132,8 @@ struct parse_html_state {
  */
 #define PARSE_HTML_FAST_PTAG 64
 
-static char	*parse_html_run(const char *, const char *, bool);
+static char	*parse_html_run(const char *, const char *,
+		     struct parse_url_base *, bool);
 static void	 parse_html_buf_size(struct buf *, size_t);
 static int	 parse_html_strcmp(const void *, const void *);
 static int	 parse_html_namecmp(const void *, const void *);
@@ -890,15 +891,19 @@ parse_html_unescape_url(const char *url)
  * unsafe scheme is dropped (NULL).  feedparser leaves spaces and
  * non-ASCII characters as they are where curl percent-encodes them, so
  * when neither string had a '%', curl's escapes are undone.  The base
- * is parsed once per fragment.
+ * is parsed once per document (or fragment, without the caller's
+ * cache), and a plain root-relative reference is joined to its origin
+ * without asking curl again (parse_url_is_plain_root).
  */
 static char *
 parse_html_resolve(struct parse_html_state *st, const char *ref)
 {
-	CURLU		*u;
-	char		*out = NULL, *s;
-	const char	*base = st->base;
-	unsigned int	 flags;
+	CURLU			*u;
+	struct parse_url_base	*b;
+	char			*out = NULL, *s;
+	const char		*base = st->base;
+	unsigned int		 flags;
+	size_t			 n;
 
 	flags = CURLU_NON_SUPPORT_SCHEME | CURLU_ALLOW_SPACE;
 	if (parse_html_has_scheme(ref)) {
@@ -911,16 +916,15 @@ parse_html_resolve(struct parse_html_state *st, const char *ref)
 	if (*ref == '\0')
 		return (xstrdup(base));
 
-	if (!st->is_curl_tried) {
-		st->is_curl_tried = true;
-		if ((st->curl_base = curl_url()) != NULL &&
-		    curl_url_set(st->curl_base, CURLUPART_URL, base,
-		    flags) != CURLUE_OK) {
-			curl_url_cleanup(st->curl_base);
-			st->curl_base = NULL;
-		}
+	b = parse_url_base_set(st->urlbase, base);
+	if (b->origin != NULL && parse_url_is_plain_root(ref)) {
+		n = strlen(b->origin);
+		s = xmalloc(n + strlen(ref) + 1);
+		memcpy(s, b->origin, n);
+		strcpy(s + n, ref);
+		return (s);
 	}
-	if (st->curl_base == NULL || (u = curl_url_dup(st->curl_base)) == NULL)
+	if (b->curl == NULL || (u = curl_url_dup(b->curl)) == NULL)
 		return (xstrdup(ref));
 	if (curl_url_set(u, CURLUPART_URL, ref, flags) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
@@ -2304,13 +2308,14 @@ out:
  * HTML parser.
  */
 char *
-parse_html_sanitize(const char *html, const char *base)
+parse_html_sanitize(const char *html, const char *base,
+    struct parse_url_base *cache)
 {
 #ifdef PARSE_HTML_CROSSCHECK
 	char	*s, *t;
 
-	s = parse_html_run(html, base, true);
-	t = parse_html_run(html, base, false);
+	s = parse_html_run(html, base, cache, true);
+	t = parse_html_run(html, base, cache, false);
 	if (strcmp(s, t) != 0) {
 		fprintf(stderr, "parse_html crosscheck: %s\n--- fast\n%s\n"
 		    "--- libxml2\n%s\n", html, s, t);
@@ -2319,7 +2324,7 @@ parse_html_sanitize(const char *html, const char *base)
 	free(t);
 	return (s);
 #else
-	return (parse_html_run(html, base, true));
+	return (parse_html_run(html, base, cache, true));
 #endif
 }
 
@@ -2327,7 +2332,7 @@ parse_html_sanitize(const char *html, const char *base)
 char *
 parse_html_sanitize_libxml2(const char *html, const char *base)
 {
-	return (parse_html_run(html, base, false));
+	return (parse_html_run(html, base, NULL, false));
 }
 
 /* Start b empty with room for size bytes (size > 0). */
@@ -2345,7 +2350,8 @@ parse_html_buf_size(struct buf *b, size_t size)
  * gives up) with libxml2's HTML parser.
  */
 static char *
-parse_html_run(const char *html, const char *base, bool is_fast)
+parse_html_run(const char *html, const char *base,
+    struct parse_url_base *cache, bool is_fast)
 {
 	struct parse_html_state	 st;
 	struct buf		 in;
@@ -2372,6 +2378,7 @@ parse_html_run(const char *html, const char *base, bool is_fast)
 
 	memset(&st, 0, sizeof st);
 	st.base = base;
+	st.urlbase = cache != NULL ? cache : &st.own;
 	st.last_end = (unsigned long)-1;
 	/*
 	 * Sized for the whole fragment at once, not doubled up to it: the
@@ -2419,8 +2426,7 @@ out:
 	buf_clear(&in);
 	free(st.open);
 	free(st.attrs);
-	if (st.curl_base != NULL)
-		curl_url_cleanup(st.curl_base);
+	parse_url_base_clear(&st.own);
 	s = buf_steal(&st.out);
 
 	/* Trim, in place. */

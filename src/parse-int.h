@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <curl/curl.h>
+
 #include "feedd/util.h"
 
 #ifndef nitems
@@ -137,13 +139,31 @@ bool	 parse_url_is_safe_scheme(const char *scheme, size_t len);
 bool	 parse_url_is_safe(const char *uri);
 char	*parse_url_resolve(const char *base, const char *ref,
 	    bool is_strict);
+bool	 parse_url_is_plain_root(const char *ref);
+char	*parse_url_origin(CURLU *base);
+
+/*
+ * A base URL parsed once for the many references of a document
+ * (parse_url_base_set), with its origin for parse_url_is_plain_root's
+ * references.  All zero is empty.
+ */
+struct parse_url_base {
+	char	*base;		/* what it was parsed from, or NULL */
+	CURLU	*curl;		/* NULL: curl cannot parse base */
+	char	*origin;	/* parse_url_origin's, or NULL */
+};
+struct parse_url_base *parse_url_base_set(struct parse_url_base *,
+	    const char *base);
+void	 parse_url_base_clear(struct parse_url_base *);
 
 /*
  * Sanitize an HTML fragment with the allow-list (parse-html.c) and
- * resolve its relative href/src against base (may be NULL).  Returns a
- * new string the caller frees.
+ * resolve its relative href/src against base (may be NULL).  cache, if
+ * not NULL, keeps the parsed base from one fragment of a document to the
+ * next.  Returns a new string the caller frees.
  */
-char	*parse_html_sanitize(const char *html, const char *base);
+char	*parse_html_sanitize(const char *html, const char *base,
+	    struct parse_url_base *cache);
 /*
  * Feed discovery in a web page (parse-html.c): push the page, then
  * finish, which adds its <link rel="alternate"> to feeds (Atom, RSS, JSON

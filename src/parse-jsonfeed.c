@@ -671,7 +671,7 @@ parse_jf_item(struct parse_jf *jf, json_t *item, const char *where)
 	text = parse_jf_str(jf, item, "content_text", where);
 	if (html != NULL) {
 		t = feed_texts_add(&e->content, &e->ncontent);
-		u = parse_html_sanitize(html, jf->base);
+		u = parse_html_sanitize(html, jf->base, NULL);
 		parse_jf_text(jf, t, u, "text/html", lang);
 		free(u);
 	}

@@ -259,6 +259,7 @@ struct parse_ctx {
 	xmlParserCtxtPtr	 xc;		/* NULL until the head is in */
 	xmlDocPtr		 entdoc;	/* HTML entities handed out */
 	struct buf		 head;		/* bytes held back */
+	struct parse_url_base	 urlbase;	/* for parse_html_sanitize */
 	struct feed_doc		*doc;
 
 	struct parse_frame	*frames;
@@ -698,6 +699,7 @@ parse_free(struct parse_ctx *ctx)
 		free(ctx->ns_seen[i].uri);
 	buf_clear(&ctx->head);
 	buf_clear(&ctx->text);
+	parse_url_base_clear(&ctx->urlbase);
 	feed_entry_clear(&ctx->open_entry);
 	feed_doc_free(ctx->doc);
 	free(ctx->doc_base);
@@ -3099,7 +3101,7 @@ parse_end_text(struct parse_ctx *ctx, struct parse_frame *f)
 	}
 	if (tc->type != NULL && (strcmp(tc->type, "text/html") == 0 ||
 	    strcmp(tc->type, "application/xhtml+xml") == 0)) {
-		dec = parse_html_sanitize(v, f->base);
+		dec = parse_html_sanitize(v, f->base, &ctx->urlbase);
 		free(v);
 		v = dec;
 	}

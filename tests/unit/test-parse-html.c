@@ -275,7 +275,7 @@ html_run(void **state)
 	const struct html_case	*c = *state;
 	char			*got;
 
-	got = parse_html_sanitize(c->html, c->base);
+	got = parse_html_sanitize(c->html, c->base, NULL);
 	assert_non_null(got);
 	assert_string_equal(got, c->want);
 	assert_ptr_not_equal(got, c->html);
@@ -329,7 +329,7 @@ html_fast_compare(const char *html, const char *base)
 {
 	char	*fast, *slow;
 
-	fast = parse_html_sanitize(html, base);
+	fast = parse_html_sanitize(html, base, NULL);
 	slow = parse_html_sanitize_libxml2(html, base);
 	if (strcmp(fast, slow) != 0)
 		fail_msg("%s: fast path \"%s\", libxml2 \"%s\"", html, fast,
@@ -386,8 +386,8 @@ html_repeatable(void **state)
 	char		*one, *two;
 
 	(void)state;
-	one = parse_html_sanitize(html, BASE);
-	two = parse_html_sanitize(html, BASE);
+	one = parse_html_sanitize(html, BASE, NULL);
+	two = parse_html_sanitize(html, BASE, NULL);
 	assert_string_equal(one, two);
 	assert_string_equal(one, "<p>a<b>b</p>");
 	free(one);
@@ -409,18 +409,99 @@ html_large(void **state)
 	for (i = 0; i < n; i++)
 		memcpy(html + i * len, unit, len);
 	html[n * len] = '\0';
-	got = parse_html_sanitize(html, NULL);
+	got = parse_html_sanitize(html, NULL, NULL);
 	html[n * len - 1] = '\0';	/* the result is trimmed */
 	assert_string_equal(got, html);
 	free(got);
 	free(html);
 }
 
+/*
+ * A plain root-relative reference joined to its base's origin is what
+ * curl's whole resolution gives (parse_url_resolve), for bases with a
+ * port, a user, an IPv6 host, upper case, a query and a fragment; a
+ * reference with a dot segment, a '%', a space, a byte beyond ASCII, a
+ * backslash, two '#' or a network path is left to curl.
+ */
+static void
+url_plain_root_joins_origin(void **state)
+{
+	static const char *const bases[] = {
+		"http://example.org/feed/", "HTTP://Example.ORG:80/a/b?q=1#f",
+		"https://user:pw@example.org:8443/x/y.xml",
+		"http://[::1]:8080/feed", "http://example.org",
+		"https://example.org/a%20b/c"
+	};
+	static const char *const plain[] = {
+		"/", "/a", "/2024/04/post-1/", "/a/b?x=1&y=2#frag",
+		"/a;p=1", "/~user/", "/a:b@c", "/a?b/c?d", "/#x", "/a?b#c",
+		"/a?b?c",
+		"/img/a.png?w=100#top", "/a!$'()*+,=-_"
+	};
+	static const char *const not_plain[] = {
+		"//example.com/x", "/a/../b", "/./a", "/a/.", "/a b", "/a\t",
+		"/\xc3\xa9", "/a%20b", "/a#b#c", "/a\\b", "", "a/b", "../a",
+		"?q", "#f", "/?", "/a?", "/a#", "/a?#f", "/a\"b", "/a<b",
+		"/a{b}", "/a|b", "/a^b", "/a`b"
+	};
+	struct parse_url_base	 cache;
+	char			*want, *got;
+	size_t			 i, j;
+
+	(void)state;
+	memset(&cache, 0, sizeof cache);
+	for (i = 0; i < nitems(plain); i++)
+		assert_true(parse_url_is_plain_root(plain[i]));
+	for (i = 0; i < nitems(not_plain); i++) {
+		if (parse_url_is_plain_root(not_plain[i]))
+			fail_msg("plain: \"%s\"", not_plain[i]);
+	}
+	for (i = 0; i < nitems(bases); i++) {
+		assert_ptr_equal(parse_url_base_set(&cache, bases[i]), &cache);
+		assert_string_equal(cache.base, bases[i]);
+		assert_non_null(cache.origin);
+		for (j = 0; j < nitems(plain); j++) {
+			want = parse_url_resolve(bases[i], plain[j], false);
+			xasprintf(&got, "%s%s", cache.origin, plain[j]);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+		}
+	}
+	parse_url_base_clear(&cache);
+	assert_null(cache.base);
+}
+
+/*
+ * A cache shared by the fragments of a document follows the base: a
+ * fragment under another base is resolved against that one, root-
+ * relative or not.
+ */
+static void
+html_base_cache_follows_base(void **state)
+{
+	const char	*html = "<a href=\"/p?x=1\">a</a><img src=\"../i.png\">";
+	struct parse_url_base cache;
+	char		*got;
+
+	(void)state;
+	memset(&cache, 0, sizeof cache);
+	got = parse_html_sanitize(html, "http://a.example/f/feed", &cache);
+	assert_string_equal(got, "<a href=\"http://a.example/p?x=1\">a</a>"
+	    "<img src=\"http://a.example/i.png\" />");
+	free(got);
+	got = parse_html_sanitize(html, "https://b.example:8443/g/h/", &cache);
+	assert_string_equal(got, "<a href=\"https://b.example:8443/p?x=1\">"
+	    "a</a><img src=\"https://b.example:8443/g/i.png\" />");
+	free(got);
+	parse_url_base_clear(&cache);
+}
+
 int
 main(void)
 {
 	struct CMUnitTest	tests[sizeof html_cases / sizeof html_cases[0]
-				    + 4];
+				    + 6];
 	size_t			i, n;
 
 	n = sizeof html_cases / sizeof html_cases[0];
@@ -439,5 +520,9 @@ main(void)
 	tests[n + 2].test_func = html_fast_matches_libxml2;
 	tests[n + 3].name = "fast_path_autoclose_pairs";
 	tests[n + 3].test_func = html_fast_pairs;
+	tests[n + 4].name = "url_plain_root_joins_origin";
+	tests[n + 4].test_func = url_plain_root_joins_origin;
+	tests[n + 5].name = "base_cache_follows_base";
+	tests[n + 5].test_func = html_base_cache_follows_base;
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
