@@ -2,8 +2,9 @@
 /*
  * The SQLite store: feeds with their poll state, and entries keyed per
  * feed.  The database runs in WAL mode with synchronous=NORMAL so a crash
- * loses at most the transaction being written; each polled feed is one
- * transaction.  Statements are prepared once and reused.
+ * loses at most the transaction being written; polls that run together
+ * share one (store_put_poll), each in a savepoint of its own.
+ * Statements are prepared once and reused.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,6 +62,9 @@ enum store_stmt_id {
 	STORE_BEGIN,
 	STORE_COMMIT,
 	STORE_ROLLBACK,
+	STORE_SAVEPOINT,
+	STORE_RELEASE,
+	STORE_ROLLBACK_TO,
 	STORE_UPSERT_FEED,
 	STORE_SET_STATE,
 	STORE_GET_STATE,
@@ -93,6 +97,9 @@ static const char *store_sql[STORE_NSTMTS] = {
 	"BEGIN IMMEDIATE",
 	"COMMIT",
 	"ROLLBACK",
+	"SAVEPOINT poll",
+	"RELEASE poll",
+	"ROLLBACK TO poll",
 	"INSERT INTO feeds (name, url, title, title_override, link, feed_id,"
 	" updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	" ON CONFLICT(name) DO UPDATE SET url = ?2, title = ?3,"
@@ -279,7 +286,17 @@ struct store {
 	char		*path;
 	int		 retain_days;	/* 0: keep entries forever */
 	int		 retain_per_feed; /* 0: no limit */
-	bool		 is_batched;	/* the open transaction: poll states */
+	/*
+	 * The open transaction, if any, holds batched writes: poll states
+	 * and polls (store_flush).  The names of the polls' feeds are kept
+	 * to say which were lost if it cannot commit.
+	 */
+	bool		 is_batched;
+	bool		 is_in_poll;	/* store_put_poll's writes run */
+	char		**polls;
+	size_t		 npolls;
+	store_lost_cb	*lost_cb;
+	void		*lost_arg;
 	sqlite3_stmt	*stmts[STORE_NSTMTS];
 };
 
@@ -287,6 +304,9 @@ static int	store_exec(struct store *, const char *, char **);
 static int	store_migrate(struct store *, char **);
 static int	store_version(struct store *, int *, char **);
 static int	store_step_done(struct store *, enum store_stmt_id, char **);
+static int	store_batch_open(struct store *, char **);
+static void	store_batch_lost(struct store *, const char *);
+static int	store_batch_commit(struct store *, char **);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
 static void	store_bind_kept(sqlite3_stmt *, int, const char *);
 static void	store_bind_instant(sqlite3_stmt *, int,
@@ -350,6 +370,12 @@ store_setup_once(struct store *st, char **cause)
 	     * 64 MiB (peak RSS 54-56 MiB against 47-49 MiB).
 	     */
 	    store_exec(st, "PRAGMA cache_size = -4096", cause) != 0 ||
+	    /*
+	     * A poll's savepoint copies each page it changes that the
+	     * database had before (some hundreds of KiB): in memory, not
+	     * in a temporary file, which had doubled the writes.
+	     */
+	    store_exec(st, "PRAGMA temp_store = MEMORY", cause) != 0 ||
 	    store_exec(st, "PRAGMA foreign_keys = ON", cause) != 0)
 		return (-1);
 	return (store_migrate(st, cause));
@@ -425,6 +451,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	store_flush(st);
+	free(st->polls);
 	for (i = 0; i < STORE_NSTMTS; i++)
 		sqlite3_finalize(st->stmts[i]);
 	/* Its connection closes first, so ours checkpoints what is left. */
@@ -516,8 +543,8 @@ fail:
  * Step a statement that returns no row, then reset it.  Every explicit
  * transaction changes what the outputs show (a poll's entries, a prune,
  * a shown poll state), so COMMIT first draws a new generation within it.
- * Any write but a poll state's commits the batched poll states first,
- * so that they never share a transaction with anything else.
+ * Any write but a poll state's or a batched poll's commits the batch
+ * first, so that it never shares a transaction with anything else.
  */
 static int
 store_step_done(struct store *st, enum store_stmt_id id, char **cause)
@@ -525,7 +552,7 @@ store_step_done(struct store *st, enum store_stmt_id id, char **cause)
 	sqlite3_stmt	*stmt = st->stmts[id];
 	int		 rc;
 
-	if (id != STORE_SET_STATE)
+	if (id != STORE_SET_STATE && !st->is_in_poll)
 		store_flush(st);
 	if (id == STORE_COMMIT &&
 	    store_step_done(st, STORE_NEW_GENERATION, cause) != 0)
@@ -1218,7 +1245,7 @@ store_feed_has(struct store *st, struct store_poll *poll, char **cause)
 
 /* Store one successful poll in one transaction. */
 int
-store_commit_poll(struct store *st, const char *name, const char *url,
+store_put_poll(struct store *st, const char *name, const char *url,
     const char *title_override, enum store_dedup dedup,
     const struct feed_doc *doc, time_t now, struct store_counts *counts,
     char **cause)
@@ -1229,8 +1256,13 @@ store_commit_poll(struct store *st, const char *name, const char *url,
 
 	memset(&poll, 0, sizeof poll);
 	memset(counts, 0, sizeof *counts);
-	if (store_step_done(st, STORE_BEGIN, cause) != 0)
+	if (store_batch_open(st, cause) != 0)
 		return (-1);
+	st->is_in_poll = true;
+	if (store_step_done(st, STORE_SAVEPOINT, cause) != 0) {
+		st->is_in_poll = false;
+		return (-1);
+	}
 	poll.name = name;
 	poll.dedup = dedup;
 	if (store_feed_has(st, &poll, cause) != 0)
@@ -1258,13 +1290,121 @@ store_commit_poll(struct store *st, const char *name, const char *url,
 	if (counts->nnew > 0 && st->retain_per_feed > 0 &&
 	    store_prune_overflow(st, name, now, cause) < 0)
 		goto fail;
-	if (store_step_done(st, STORE_COMMIT, cause) != 0)
+	if (store_step_done(st, STORE_RELEASE, cause) != 0)
 		goto fail;
+	st->is_in_poll = false;
+	st->polls = xreallocarray(st->polls, st->npolls + 1,
+	    sizeof *st->polls);
+	st->polls[st->npolls++] = xstrdup(name);
 	return (0);
 
 fail:
-	store_step_done(st, STORE_ROLLBACK, NULL);
+	/* SQLite ends the whole transaction on some errors (a full disk). */
+	if (sqlite3_get_autocommit(st->db)) {
+		st->is_in_poll = false;
+		store_batch_lost(st, *cause != NULL ? *cause : "store: "
+		    "the transaction was rolled back");
+		return (-1);
+	}
+	store_step_done(st, STORE_ROLLBACK_TO, NULL);
+	store_step_done(st, STORE_RELEASE, NULL);
+	st->is_in_poll = false;
 	return (-1);
+}
+
+/* See store.h: store_put_poll, then commit. */
+int
+store_commit_poll(struct store *st, const char *name, const char *url,
+    const char *title_override, enum store_dedup dedup,
+    const struct feed_doc *doc, time_t now, struct store_counts *counts,
+    char **cause)
+{
+	if (store_put_poll(st, name, url, title_override, dedup, doc, now,
+	    counts, cause) != 0)
+		return (-1);
+	return (store_batch_commit(st, cause));
+}
+
+/* Open the transaction batched writes share, unless it is open. */
+static int
+store_batch_open(struct store *st, char **cause)
+{
+	if (st->is_batched)
+		return (0);
+	if (store_step_done(st, STORE_BEGIN, cause) != 0)
+		return (-1);
+	st->is_batched = true;
+	return (0);
+}
+
+/*
+ * The batch's transaction ended without a commit: the polls it held were
+ * not stored.  Say so for each, to the callback (which polls them again)
+ * or the log.
+ */
+static void
+store_batch_lost(struct store *st, const char *cause)
+{
+	size_t	 i;
+
+	st->is_batched = false;
+	for (i = 0; i < st->npolls; i++) {
+		if (st->lost_cb != NULL)
+			st->lost_cb(st->polls[i], cause, st->lost_arg);
+		else
+			log_warn("feed %s: %s", st->polls[i], cause);
+		free(st->polls[i]);
+	}
+	st->npolls = 0;
+}
+
+/*
+ * Commit the batch, if any: with polls in it, within a new generation.
+ * Returns -1 with *cause if it could not, having rolled back.
+ */
+static int
+store_batch_commit(struct store *st, char **cause)
+{
+	sqlite3_stmt	*stmt = st->stmts[STORE_COMMIT];
+	size_t		 i;
+	int		 rc;
+
+	if (!st->is_batched)
+		return (0);
+	st->is_batched = false;
+	if (st->npolls > 0)
+		rc = store_step_done(st, STORE_COMMIT, cause);
+	else {
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(stmt);
+		if (rc != 0)
+			store_set_cause(st, "poll states not saved", cause);
+	}
+	if (rc == 0) {
+		for (i = 0; i < st->npolls; i++)
+			free(st->polls[i]);
+		st->npolls = 0;
+		return (0);
+	}
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	store_batch_lost(st, *cause);
+	return (-1);
+}
+
+/* See store.h. */
+size_t
+store_batched(struct store *st)
+{
+	return (st->npolls);
+}
+
+/* See store.h. */
+void
+store_set_lost_cb(struct store *st, store_lost_cb *cb, void *arg)
+{
+	st->lost_cb = cb;
+	st->lost_arg = arg;
 }
 
 /*
@@ -1297,11 +1437,8 @@ store_set_poll_state(struct store *st, const char *name,
 
 	if (is_shown && store_step_done(st, STORE_BEGIN, cause) != 0)
 		return (-1);
-	if (!is_shown && !st->is_batched) {
-		if (store_step_done(st, STORE_BEGIN, cause) != 0)
-			return (-1);
-		st->is_batched = true;
-	}
+	if (!is_shown && store_batch_open(st, cause) != 0)
+		return (-1);
 	store_bind_text(stmt, 1, name);
 	store_bind_text(stmt, 2, state->url);
 	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)state->last_attempt);
@@ -1332,27 +1469,20 @@ store_set_poll_state(struct store *st, const char *name,
 }
 
 /*
- * Commit the poll states store_set_poll_state batched, if any.  Losing
- * them costs only a poll that could have been conditional, so a failure
- * is logged, not returned: it must not fail the write that flushed.
+ * Commit what store_set_poll_state and store_put_poll batched, if any.
+ * A failure must not fail the write that flushed: it is logged, and each
+ * poll lost goes to the lost callback.  Losing poll states costs only a
+ * poll that could have been conditional.
  */
 void
 store_flush(struct store *st)
 {
-	sqlite3_stmt	*stmt = st->stmts[STORE_COMMIT];
-	int		 rc;
+	char	*cause = NULL;
 
-	if (!st->is_batched)
-		return;
-	st->is_batched = false;
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc == SQLITE_DONE)
-		return;
-	log_warn("store: %s: poll states not saved: %s", st->path,
-	    sqlite3_errmsg(st->db));
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (store_batch_commit(st, &cause) != 0) {
+		log_warn("%s", cause);
+		free(cause);
+	}
 }
 
 /* The generation now; caller frees. */
@@ -1362,6 +1492,8 @@ store_generation(struct store *st, char **cause)
 	sqlite3_stmt	*stmt = st->stmts[STORE_GET_GENERATION];
 	char		*value = NULL;
 
+	/* Batched polls draw theirs as they commit. */
+	store_flush(st);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		value = store_col_text(stmt, 0);
 	else

@@ -114,15 +114,34 @@ struct store	*store_open(const char *path, char **cause);
 void		 store_close(struct store *);
 
 /*
- * Store one successful poll of feed name in one transaction: the feed's
- * metadata and every entry of doc, new or changed.  title_override is
- * the configured title or NULL.  Returns -1 with *cause on error, having
- * rolled back.
+ * Store one successful poll of feed name: the feed's metadata and every
+ * entry of doc, new or changed.  title_override is the configured title
+ * or NULL.  The poll joins a batch, a transaction shared with other
+ * polls and poll states, in a savepoint of its own: -1 with *cause on
+ * error rolls back this poll only.  The batch commits at store_flush,
+ * before any other write, and before the generation is read; until then
+ * only this connection sees it.  If the commit fails, every poll it held
+ * goes to the lost callback.
  */
+int		 store_put_poll(struct store *, const char *name,
+		     const char *url, const char *title_override,
+		     enum store_dedup dedup, const struct feed_doc *doc,
+		     time_t now, struct store_counts *counts, char **cause);
+/* store_put_poll, then commit: -1 with *cause if the poll was not stored. */
 int		 store_commit_poll(struct store *, const char *name,
 		     const char *url, const char *title_override,
 		     enum store_dedup dedup, const struct feed_doc *doc,
 		     time_t now, struct store_counts *counts, char **cause);
+/*
+ * Told of each batched poll a failed commit lost (the feed's name and
+ * why), so that it is polled again, unconditionally.  Without one, the
+ * loss is logged.
+ */
+typedef void	 store_lost_cb(const char *name, const char *cause,
+		     void *arg);
+void		 store_set_lost_cb(struct store *, store_lost_cb *, void *);
+/* How many polls the batch holds. */
+size_t		 store_batched(struct store *);
 /*
  * Record an attempt (success or failure), validators, next poll time.
  * was is the feed's condition before it (store_feed_condition), or NULL
@@ -136,7 +155,10 @@ int		 store_commit_poll(struct store *, const char *name,
 int		 store_set_poll_state(struct store *, const char *name,
 		     const struct store_feed_state *, const char *was,
 		     char **cause);
-/* Commit the poll states waiting, if any; a failure is logged. */
+/*
+ * Commit the poll states and polls waiting, if any; a failure is logged,
+ * and each poll lost goes to the lost callback.
+ */
 void		 store_flush(struct store *);
 /*
  * Returns 0 with *state filled (zeroes and NULLs for an unknown feed),

@@ -195,6 +195,138 @@ stored_text(const char *path, const char *col, const char *feed,
 	return (text);
 }
 
+/* Run sql through a connection of its own; its one integer result. */
+static int
+sql_int(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	int		 n = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return (n);
+}
+
+/* Run sql through a connection of its own, which must succeed. */
+static void
+sql_exec(const char *path, const char *sql)
+{
+	sqlite3		*db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* Put a one-entry poll of feed name, titled title; store_put_poll's result. */
+static int
+put_one(struct fixture *fx, const char *name, const char *title,
+    char **cause)
+{
+	struct feed_doc		*doc = feed_doc_new();
+	struct store_counts	 c;
+	char			 id[64];
+	int			 rc;
+
+	doc->format = FEED_FORMAT_RSS20;
+	snprintf(id, sizeof id, "urn:%s", name);
+	add_entry(doc, id, NULL, title, 1000);
+	rc = store_put_poll(fx->st, name, "http://e/f", NULL,
+	    STORE_DEDUP_AUTO, doc, 5000, &c, cause);
+	feed_doc_free(doc);
+	return (rc);
+}
+
+/*
+ * Polls put in a batch are seen by other connections only once it is
+ * flushed, all at once; a poll that fails in it (a trigger aborts its
+ * insert) is rolled back alone, and the polls before and after it stay.
+ */
+static void
+batched_polls_commit_together_and_fail_alone(void **state)
+{
+	struct fixture	*fx = *state;
+	char		*cause = NULL;
+
+	sql_exec(fx->path, "CREATE TRIGGER boom BEFORE INSERT ON entries"
+	    " WHEN NEW.title = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END");
+	assert_int_equal(put_one(fx, "a", "A", &cause), 0);
+	assert_int_equal(put_one(fx, "b", "boom", &cause), -1);
+	assert_non_null(strstr(cause, "boom"));
+	free(cause);
+	assert_int_equal(put_one(fx, "c", "C", &cause), 0);
+	assert_int_equal(store_batched(fx->st), 2);
+	/* This connection sees the batch; another does not, yet. */
+	assert_int_equal(store_count_entries(fx->st), 2);
+	assert_int_equal(sql_int(fx->path, "SELECT count(*) FROM entries"), 0);
+	store_flush(fx->st);
+	assert_int_equal(store_batched(fx->st), 0);
+	assert_int_equal(sql_int(fx->path, "SELECT count(*) FROM entries"), 2);
+	assert_int_equal(sql_int(fx->path, "SELECT count(*) FROM entries"
+	    " WHERE feed IN ('a', 'c')"), 2);
+	assert_int_equal(sql_int(fx->path, "SELECT count(*) FROM feeds"
+	    " WHERE name = 'b'"), 0);
+}
+
+/* What the lost callback was told. */
+struct lost {
+	char	 names[64];
+	char	*cause;
+};
+
+static void
+lost_cb(const char *name, const char *cause, void *arg)
+{
+	struct lost	*l = arg;
+
+	strncat(l->names, name, sizeof l->names - strlen(l->names) - 1);
+	strncat(l->names, " ", sizeof l->names - strlen(l->names) - 1);
+	free(l->cause);
+	l->cause = xstrdup(cause);
+}
+
+/*
+ * A batch whose commit fails (a deferred foreign key, checked only at
+ * COMMIT) loses every poll in it: each goes to the lost callback with
+ * the reason, nothing of them is stored, and the store goes on working.
+ */
+static void
+failed_commit_tells_each_lost_poll(void **state)
+{
+	struct fixture	*fx = *state;
+	struct lost	 l;
+	char		*cause = NULL;
+
+	memset(&l, 0, sizeof l);
+	sql_exec(fx->path, "CREATE TABLE u (y TEXT PRIMARY KEY);"
+	    " CREATE TABLE t (x TEXT REFERENCES u(y)"
+	    " DEFERRABLE INITIALLY DEFERRED);"
+	    " CREATE TRIGGER late AFTER INSERT ON entries"
+	    " WHEN NEW.title = 'late' BEGIN INSERT INTO t VALUES ('no'); END");
+	store_set_lost_cb(fx->st, lost_cb, &l);
+	assert_int_equal(put_one(fx, "a", "A", &cause), 0);
+	assert_int_equal(put_one(fx, "b", "late", &cause), 0);
+	store_flush(fx->st);
+	assert_string_equal(l.names, "a b ");
+	assert_non_null(l.cause);
+	assert_non_null(strstr(l.cause, "FOREIGN KEY"));
+	assert_int_equal(store_batched(fx->st), 0);
+	assert_int_equal(sql_int(fx->path, "SELECT count(*) FROM entries"), 0);
+	assert_int_equal(store_count_entries(fx->st), 0);
+	assert_int_equal(put_one(fx, "c", "C", &cause), 0);
+	store_flush(fx->st);
+	assert_string_equal(l.names, "a b ");
+	assert_int_equal(sql_int(fx->path, "SELECT count(*) FROM entries"), 1);
+	store_set_lost_cb(fx->st, NULL, NULL);
+	free(l.cause);
+}
+
 /*
  * A document that lists a key twice: entries are stored oldest (last
  * listed) first, so the first listed is an update of the other, or
@@ -1371,6 +1503,11 @@ main(void)
 		    authors_categories_enclosures_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    extras_column_is_what_jansson_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    batched_polls_commit_together_and_fail_alone, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    failed_commit_tells_each_lost_poll, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    added_enclosure_or_category_is_an_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(
