@@ -169,48 +169,52 @@ second_poll_of_same_feed_adds_nothing(void **state)
 	feed_doc_free(doc);
 }
 
-/* Column col of entry id of feed, read through a connection of its own. */
+/*
+ * The first column of the one row sql gives, read through a connection
+ * of its own; NULL if it gives none, or NULL.
+ */
 static char *
-stored_text(const char *path, const char *col, const char *feed,
-    const char *id)
+sql_text(const char *path, const char *sql)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt;
-	char		*sql, *text = NULL;
+	char		*text = NULL;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	xasprintf(&sql, "SELECT %s FROM entries WHERE feed = ?1"
-	    " AND entry_id = ?2", col);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
 	    SQLITE_OK);
-	sqlite3_bind_text(stmt, 1, feed, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    sqlite3_column_type(stmt, 0) != SQLITE_NULL)
 		text = xstrdup((const char *)sqlite3_column_text(stmt, 0));
 	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
-	free(sql);
 	return (text);
 }
 
-/* Run sql through a connection of its own; its one integer result. */
+/* sql_text's result as a number, -1 without one. */
 static int
 sql_int(const char *path, const char *sql)
 {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt;
-	int		 n = -1;
+	char	*text = sql_text(path, sql);
+	int	 n = text != NULL ? atoi(text) : -1;
 
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
+	free(text);
 	return (n);
+}
+
+/* Column col of entry id of feed, read through a connection of its own. */
+static char *
+stored_text(const char *path, const char *col, const char *feed,
+    const char *id)
+{
+	char	*sql, *text;
+
+	sql = sqlite3_mprintf("SELECT %s FROM entries WHERE feed = %Q"
+	    " AND entry_id = %Q", col, feed, id);
+	text = sql_text(path, sql);
+	sqlite3_free(sql);
+	return (text);
 }
 
 /* Run sql through a connection of its own, which must succeed. */
@@ -417,13 +421,28 @@ changed_title_is_an_update_keeping_first_seen(void **state)
 	feed_doc_free(doc);
 }
 
+/* Give e a related link, then an enclosure of this type and length. */
+static void
+add_enclosure(struct feed_entry *e, const char *type, const char *length)
+{
+	struct feed_link	*l;
+
+	l = feed_links_add(&e->links, &e->nlinks);
+	l->rel = xstrdup("related");
+	l->href = xstrdup("http://example.org/related");
+	l = feed_links_add(&e->links, &e->nlinks);
+	l->rel = xstrdup("enclosure");
+	l->href = xstrdup("http://example.org/a.mp3");
+	l->type = xstrdup(type);
+	l->length = xstrdup(length);
+}
+
 /* Give e two authors, two categories, an enclosure and another link. */
 static void
 add_extras(struct feed_entry *e)
 {
 	struct feed_person	*a;
 	struct feed_category	*c;
-	struct feed_link	*l;
 
 	a = feed_persons_add(&e->authors, &e->nauthors);
 	a->name = xstrdup("Ann");
@@ -437,14 +456,7 @@ add_extras(struct feed_entry *e)
 	c->label = xstrdup("Audio");
 	c = feed_categories_add(&e->categories, &e->ncategories);
 	c->term = xstrdup("talk");
-	l = feed_links_add(&e->links, &e->nlinks);
-	l->rel = xstrdup("related");
-	l->href = xstrdup("http://example.org/related");
-	l = feed_links_add(&e->links, &e->nlinks);
-	l->rel = xstrdup("enclosure");
-	l->href = xstrdup("http://example.org/a.mp3");
-	l->type = xstrdup("audio/mpeg");
-	l->length = xstrdup("12345");
+	add_enclosure(e, "audio/mpeg", "12345");
 }
 
 static void
@@ -542,7 +554,6 @@ extras_column_is_what_jansson_writes(void **state)
 	struct feed_entry	*e = &doc->entries[0];
 	struct feed_person	*a;
 	struct feed_category	*cat;
-	struct feed_link	*l;
 	struct store_counts	 c;
 	struct store_item	*items;
 	json_t			*root, *arr;
@@ -562,14 +573,7 @@ extras_column_is_what_jansson_writes(void **state)
 	cat->label = xstrdup("no term");
 	cat = feed_categories_add(&e->categories, &e->ncategories);
 	cat->term = xstrdup("t");
-	l = feed_links_add(&e->links, &e->nlinks);
-	l->rel = xstrdup("related");
-	l->href = xstrdup("http://example.org/related");
-	l = feed_links_add(&e->links, &e->nlinks);
-	l->rel = xstrdup("enclosure");
-	l->href = xstrdup("http://example.org/a.mp3");
-	l->type = xstrdup(odd);
-	l->length = xstrdup("1");
+	add_enclosure(e, odd, "1");
 
 	root = json_object();
 	json_object_set_new(root, "authors", arr = json_array());
