@@ -748,7 +748,8 @@ schedule_lost_cb(const char *name, const char *cause, void *arg)
 	struct schedule_feed	*sf;
 	size_t			 i;
 
-	log_err("feed %s: %s", name, cause);
+	log_err("feed %s: %s; the poll logged before was not saved, the "
+	    "next one fetches the feed whole", name, cause);
 	sch->nfailures++;
 	for (i = 0; i < sch->nfeeds; i++) {
 		sf = sch->feeds[i];
