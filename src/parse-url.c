@@ -191,9 +191,9 @@ parse_url_base_clear(struct parse_url_base *cache)
  * The origin of a parsed base, "scheme://authority" as curl writes it
  * when it resolves a reference against base, for the references
  * parse_url_is_plain_root accepts: the result is the origin followed by
- * the reference.  NULL if curl cannot give it, its scheme is not a safe
- * one, or it has a '%' (parse-html.c undoes curl's escapes).  Caller
- * frees.
+ * the reference.  NULL unless the scheme is http or https (others were
+ * not checked against curl's resolution), or if the origin has a '%'
+ * (parse-html.c undoes curl's escapes).  Caller frees.
  */
 char *
 parse_url_origin(CURLU *base)
@@ -208,8 +208,10 @@ parse_url_origin(CURLU *base)
 	    curl_url_set(u, CURLUPART_QUERY, NULL, 0) == CURLUE_OK &&
 	    curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_URL, &url, 0) == CURLUE_OK &&
+	    (strncmp(url, "http://", 7) == 0 ||
+	    strncmp(url, "https://", 8) == 0) &&
 	    (len = strlen(url)) > 0 && url[len - 1] == '/' &&
-	    strchr(url, '%') == NULL && parse_url_is_safe(url))
+	    strchr(url, '%') == NULL)
 		s = xstrndup(url, len - 1);
 	curl_free(url);
 	curl_url_cleanup(u);

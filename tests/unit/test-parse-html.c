@@ -468,6 +468,11 @@ url_plain_root_joins_origin(void **state)
 			free(want);
 		}
 	}
+	/* Other schemes are left to curl. */
+	parse_url_base_set(&cache, "ftp://example.org/pub/");
+	assert_null(cache.origin);
+	parse_url_base_set(&cache, "mailto:someone@example.org");
+	assert_null(cache.origin);
 	parse_url_base_clear(&cache);
 	assert_null(cache.base);
 }
