@@ -305,7 +305,7 @@ static int	store_migrate(struct store *, char **);
 static int	store_version(struct store *, int *, char **);
 static int	store_step_done(struct store *, enum store_stmt_id, char **);
 static int	store_batch_open(struct store *, char **);
-static void	store_batch_lost(struct store *, const char *);
+static void	store_batch_end(struct store *, const char *);
 static int	store_batch_commit(struct store *, char **);
 static void	store_bind_text(sqlite3_stmt *, int, const char *);
 static void	store_bind_kept(sqlite3_stmt *, int, const char *);
@@ -788,26 +788,23 @@ store_sort_time(const struct feed_entry *e, time_t now)
 
 /*
  * Append s to b as a JSON string, escaped as jansson's compact dump
- * escapes it.  A string that is not valid UTF-8 is refused (false, b as
- * it was), as jansson refuses it.
+ * escapes it.  A string that is not valid UTF-8 is refused, as jansson
+ * refuses it: false, with part of it appended, for the caller to drop.
  */
 static bool
 store_json_string(struct buf *b, const char *s)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len = strlen(s), mark = b->len, i, run;
+	size_t			 len = strlen(s), i, run;
 	int			 n;
 
 	buf_addc(b, '"');
 	for (i = run = 0; i < len; i += (size_t)n) {
 		n = 1;
 		if (p[i] >= 0x80 && (n = util_utf8_decode(p + i, len - i,
-		    NULL)) <= 0) {
-			b->len = mark;
-			b->data[mark] = '\0';
+		    NULL)) <= 0)
 			return (false);
-		}
 		if (p[i] >= 0x20 && p[i] != '"' && p[i] != '\\')
 			continue;
 		buf_add(b, p + run, i - run);
@@ -1302,7 +1299,7 @@ fail:
 	/* SQLite ends the whole transaction on some errors (a full disk). */
 	if (sqlite3_get_autocommit(st->db)) {
 		st->is_in_poll = false;
-		store_batch_lost(st, *cause != NULL ? *cause : "store: "
+		store_batch_end(st, *cause != NULL ? *cause : "store: "
 		    "the transaction was rolled back");
 		return (-1);
 	}
@@ -1338,20 +1335,20 @@ store_batch_open(struct store *st, char **cause)
 }
 
 /*
- * The batch's transaction ended without a commit: the polls it held were
- * not stored.  Say so for each, to the callback (which polls them again)
- * or the log.
+ * The batch's transaction ended: committed (cause NULL), or not, and then
+ * the polls it held were not stored.  Say so for each, to the callback
+ * (which polls them again) or the log.
  */
 static void
-store_batch_lost(struct store *st, const char *cause)
+store_batch_end(struct store *st, const char *cause)
 {
 	size_t	 i;
 
 	st->is_batched = false;
 	for (i = 0; i < st->npolls; i++) {
-		if (st->lost_cb != NULL)
+		if (cause != NULL && st->lost_cb != NULL)
 			st->lost_cb(st->polls[i], cause, st->lost_arg);
-		else
+		else if (cause != NULL)
 			log_warn("feed %s: %s", st->polls[i], cause);
 		free(st->polls[i]);
 	}
@@ -1366,7 +1363,6 @@ static int
 store_batch_commit(struct store *st, char **cause)
 {
 	sqlite3_stmt	*stmt = st->stmts[STORE_COMMIT];
-	size_t		 i;
 	int		 rc;
 
 	if (!st->is_batched)
@@ -1380,16 +1376,10 @@ store_batch_commit(struct store *st, char **cause)
 		if (rc != 0)
 			store_set_cause(st, "poll states not saved", cause);
 	}
-	if (rc == 0) {
-		for (i = 0; i < st->npolls; i++)
-			free(st->polls[i]);
-		st->npolls = 0;
-		return (0);
-	}
-	if (!sqlite3_get_autocommit(st->db))
+	if (rc != 0 && !sqlite3_get_autocommit(st->db))
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	store_batch_lost(st, *cause);
-	return (-1);
+	store_batch_end(st, rc == 0 ? NULL : *cause);
+	return (rc);
 }
 
 /* See store.h. */
